@@ -1,0 +1,63 @@
+"""Run a loader against a store: read and validate everything first, then apply in one batch.
+
+Keeping parse/validate apart from writing is what makes a load atomic: a file with an error
+never reaches the store, and a batch that reaches it is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from graph_api.config import SAMPLE_DIR
+from graph_api.model import label_of
+from graph_api.rows import ApplySummary, GraphRows
+from graph_api.store import Store
+from loaders import get_loader
+
+
+def existing_ids_in(store: Store):  # noqa: ANN201 - returns the loaders' ExistingIds callable
+    """A callable that answers which of some ids exist in `store` (routed by label, so indexed)."""
+
+    def existing(ids: set[str]) -> set[str]:
+        by_label: dict[str, list[str]] = {}
+        for node_id in ids:
+            label = label_of(node_id)
+            if label:
+                by_label.setdefault(label, []).append(node_id)
+        found: set[str] = set()
+        for label, wanted in by_label.items():
+            found.update(r["id"] for r in store.read(
+                f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id", {"ids": wanted}))
+        return found
+
+    return existing
+
+
+def read_rows(loader: str, path: str | Path, store: Store | None = None, **options: object) -> GraphRows:
+    function = get_loader(loader)
+    if store is not None and "existing_ids" in inspect.signature(function).parameters:
+        options["existing_ids"] = existing_ids_in(store)
+    return function(path, **options)
+
+
+def load(store: Store, loader: str, paths: list[str | Path], **options: object) -> ApplySummary:
+    """Validate every path, then apply all rows in one batch."""
+    rows = GraphRows()
+    for path in paths:
+        rows.extend(read_rows(loader, path, store, **options))
+    return store.apply(rows)
+
+
+def load_sample(store: Store) -> ApplySummary:
+    """The bundled demo data: the two-county GV100AD extract, then the curated pilot data."""
+    summary = load(store, "gv100ad", [SAMPLE_DIR / "gv100ad_pilot.ASC"])
+    for name in SAMPLE_LOADERS:
+        folder = SAMPLE_DIR / name
+        if folder.exists():
+            summary.merge(load(store, name, [folder]))
+    return summary
+
+
+# bundled sample folders loaded after the territory, in order
+SAMPLE_LOADERS = ("curated",)

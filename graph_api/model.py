@@ -1,0 +1,140 @@
+"""The graph vocabulary: node labels, their properties and the relationship types.
+
+This is the single declaration every other part derives from: the LadybugDB DDL and the
+Neo4j constraints, the loaders' row checks, the analysts' schema docs and the RDF mapping.
+Dates are stored as ISO-8601 strings (`YYYY-MM-DD`) so that both stores compare and sort
+them the same way and no driver-specific date type leaks out of the store layer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+STRING, INT, FLOAT, BOOL = "STRING", "INT64", "DOUBLE", "BOOLEAN"
+
+TERRITORY_LABELS: tuple[str, ...] = ("State", "County", "Association", "Municipality")
+
+_AUDIT = {"updated_by": STRING, "updated_at": STRING}
+
+NODE_PROPERTIES: dict[str, dict[str, str]] = {
+    "State": {"name": STRING, "ags": STRING, "ars": STRING, "seat": STRING, "population": INT,
+              "area_ha": FLOAT},
+    "County": {"name": STRING, "ags": STRING, "ars": STRING, "kind": STRING, "kind_code": STRING,
+               "seat": STRING, "population": INT, "area_ha": FLOAT},
+    "Association": {"name": STRING, "ars": STRING, "county_ags": STRING, "kind": STRING,
+                    "kind_code": STRING, "seat": STRING, "population": INT, "area_ha": FLOAT},
+    "Municipality": {"name": STRING, "ags": STRING, "ars": STRING, "county_ags": STRING,
+                     "kind": STRING, "kind_code": STRING, "population": INT, "area_ha": FLOAT,
+                     "postcode": STRING, "several_postcodes": BOOL},
+    "Organization": {"name": STRING, "kind": STRING, "short_name": STRING, "legal_form": STRING,
+                     "description": STRING, "url": STRING, **_AUDIT},
+    "Actor": {"name": STRING, "role_label": STRING, "visibility": STRING, "email": STRING,
+              "phone": STRING, "description": STRING, **_AUDIT},
+    "Solution": {"name": STRING, "summary": STRING, "maturity": STRING, "url": STRING,
+                 "licence": STRING, **_AUDIT},
+    "Concept": {"label": STRING, "scheme": STRING, "definition": STRING, **_AUDIT},
+    "Adoption": {"status": STRING, "started_on": STRING, "ended_on": STRING, "outcome": STRING,
+                 **_AUDIT},
+    "Project": {"name": STRING, "kind": STRING, "description": STRING, "started_on": STRING,
+                "ended_on": STRING, "url": STRING, **_AUDIT},
+    "Source": {"title": STRING, "kind": STRING, "url": STRING, "publisher": STRING,
+               "published_on": STRING, "licence": STRING, "illustrative": BOOL, "note": STRING},
+    "Award": {"name": STRING, "description": STRING, "url": STRING, **_AUDIT},
+}
+NODE_LABELS: tuple[str, ...] = tuple(NODE_PROPERTIES)
+
+# Every relationship may carry the id of the Source that states it (provenance per statement).
+_REL_SOURCE = {"source": STRING}
+_ADOPTERS = (*TERRITORY_LABELS, "Organization")
+_PLACES_AND_ORGS = (*TERRITORY_LABELS, "Organization")
+
+
+@dataclass(frozen=True)
+class RelType:
+    """One relationship type: the (from, to) label pairs it may join and its properties."""
+
+    name: str
+    pairs: tuple[tuple[str, str], ...]
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def allows(self, from_label: str, to_label: str) -> bool:
+        return (from_label, to_label) in self.pairs
+
+
+def _pairs(froms: tuple[str, ...] | str, tos: tuple[str, ...] | str) -> tuple[tuple[str, str], ...]:
+    froms = (froms,) if isinstance(froms, str) else froms
+    tos = (tos,) if isinstance(tos, str) else tos
+    return tuple((f, t) for f in froms for t in tos)
+
+
+REL_TYPES: dict[str, RelType] = {
+    r.name: r
+    for r in (
+        RelType("PART_OF", (("Municipality", "Association"), ("Municipality", "County"),
+                            ("Association", "County"), ("County", "State"),
+                            # state-level unincorporated areas (coastal waters, a condominium): Kreis 000
+                            ("Association", "State"))),
+        RelType("ADMINISTERS", _pairs("Organization", TERRITORY_LABELS)),
+        RelType("SERVES", _pairs("Organization", TERRITORY_LABELS)),
+        RelType("OWNED_BY", _pairs("Organization", _PLACES_AND_ORGS), {"share": FLOAT}),
+        RelType("SUB_ORGANIZATION_OF", _pairs("Organization", "Organization")),
+        RelType("MEMBER_OF", _pairs(_PLACES_AND_ORGS, "Organization"), {"since": STRING}),
+        RelType("WORKS_FOR", _pairs("Actor", "Organization"),
+                {"title": STRING, "since": STRING, "until": STRING}),
+        RelType("KNOWS", _pairs("Actor", "Actor"), {"context": STRING, "since": STRING}),
+        RelType("PARTICIPATES_IN", _pairs(("Actor", *_PLACES_AND_ORGS), "Project"), {"role": STRING}),
+        RelType("OF", _pairs("Adoption", "Solution")),
+        RelType("BY", _pairs("Adoption", _ADOPTERS)),
+        RelType("LEARNED_FROM", _pairs("Adoption", "Adoption")),
+        RelType("CONTACT", _pairs("Adoption", "Actor")),
+        RelType("IN_PROJECT", _pairs("Adoption", "Project")),
+        RelType("ADDRESSES", _pairs("Solution", "Concept")),
+        RelType("IN_CATEGORY", _pairs("Solution", "Concept")),
+        RelType("ORIGINATED_BY", _pairs("Solution", _PLACES_AND_ORGS)),
+        RelType("BROADER", _pairs("Concept", "Concept")),
+        RelType("RECEIVED", _pairs("Solution", "Award"), {"year": INT, "round": INT}),
+        RelType("GRANTED_BY", _pairs("Award", "Organization")),
+        RelType("SOURCED_FROM", _pairs(tuple(x for x in NODE_PROPERTIES if x != "Source"), "Source")),
+    )
+}
+for _rel in REL_TYPES.values():
+    _rel.properties.update(_REL_SOURCE)
+
+ADOPTION_STATUSES: tuple[str, ...] = ("CONSIDERING", "PLANNED", "PILOT", "ADOPTED", "SCALED", "ABANDONED")
+ORGANIZATION_KINDS: tuple[str, ...] = ("ADMINISTRATION", "DEPARTMENT", "PUBLIC_ENTERPRISE", "ASSOCIATION",
+                                       "NETWORK", "RESEARCH", "CIVIL_SOCIETY", "COMPANY")
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TERRITORY_KEY_RE = {"State": re.compile(r"^\d{2}$"), "County": re.compile(r"^\d{5}$"),
+                     "Association": re.compile(r"^\d{9}$"), "Municipality": re.compile(r"^\d{8}$")}
+
+
+def label_of(node_id: str) -> str | None:
+    """The node label an id routes to (`Municipality:13076108` -> `Municipality`), or None."""
+    label, sep, key = node_id.partition(":")
+    if not sep or label not in NODE_PROPERTIES or not key:
+        return None
+    return label
+
+
+def key_of(node_id: str) -> str:
+    return node_id.partition(":")[2]
+
+
+def make_id(label: str, key: str) -> str:
+    return f"{label}:{key}"
+
+
+def id_problem(node_id: str) -> str | None:
+    """Why `node_id` is not a well-formed copgraph id, or None when it is."""
+    label, sep, key = node_id.partition(":")
+    if not sep:
+        return f"'{node_id}' is not an id of the form <Type>:<key>"
+    if label not in NODE_PROPERTIES:
+        return f"unknown type '{label}' (expected one of {', '.join(NODE_LABELS)})"
+    pattern = _TERRITORY_KEY_RE.get(label, SLUG_RE)
+    if not pattern.match(key):
+        expected = "an official key of the right length" if label in _TERRITORY_KEY_RE else "a slug [a-z0-9-]+"
+        return f"key '{key}' of {label} is not {expected}"
+    return None

@@ -1,0 +1,213 @@
+"""LadybugDB (embedded, Kùzu-lineage) backend: the default store.
+
+LadybugDB needs declared node/rel tables, so the schema is generated from `graph_api.model`.
+Large inserts go through `COPY FROM` a temporary CSV (measured ~270k nodes/s against ~50k/s
+for UNWIND CREATE), inside the same transaction as the rest of the batch, so a failed batch
+leaves nothing behind. Analysts' queries run on a second, read-only database handle: the
+engine itself refuses every write there, which is a stronger guarantee than parsing the text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from graph_api.model import NODE_PROPERTIES, REL_TYPES
+from graph_api.search_index import SearchIndex
+from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
+
+COPY_THRESHOLD = 2_000
+_READ_ONLY_MARKER = "read-only database"
+
+
+def schema_ddl() -> list[str]:
+    """CREATE statements for every node and relationship table (idempotent)."""
+    statements = []
+    for label, props in NODE_PROPERTIES.items():
+        columns = ", ".join(["id STRING PRIMARY KEY", *(f"{p} {t}" for p, t in props.items())])
+        statements.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({columns})")
+    for rel in REL_TYPES.values():
+        parts = [f"FROM {a} TO {b}" for a, b in rel.pairs]
+        parts += [f"{p} {t}" for p, t in rel.properties.items()]
+        statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({', '.join(parts)})")
+    return statements
+
+
+def _plain(value: Any) -> Any:
+    """Turn LadybugDB node/rel dicts into plain property dicts, as the Neo4j adapter does."""
+    if isinstance(value, dict):
+        if "_LABEL" in value or "_ID" in value:
+            out = {k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None}
+            if "_LABEL" in value and "_SRC" not in value:
+                out["_label"] = value["_LABEL"]
+            if "_SRC" in value:
+                out["_type"] = value["_LABEL"]
+            return out
+        if "_nodes" in value and "_rels" in value:
+            return {"nodes": [_plain(n) for n in value["_nodes"]], "rels": [_plain(r) for r in value["_rels"]]}
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class LadybugStore(Store):
+    dialect = "ladybug"
+
+    def __init__(self, path: str | Path, *, search_path: str | Path | None = None):
+        self.path = str(path)
+        try:
+            self._db = ladybug.Database(self.path)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            raise StoreUnavailable(f"cannot open LadybugDB at {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._generation = 0
+        self._ro: tuple[int, Any, Any] | None = None
+        self._search = SearchIndex(search_path or f"{self.path}.search.sqlite")
+
+    # ---- queries --------------------------------------------------------------------
+    def _execute(self, conn: Any, query: str, params: Params | None, timeout_ms: int | None
+                 ) -> tuple[list[str], Any]:
+        conn.set_query_timeout(timeout_ms or 0)
+        try:
+            result = conn.execute(query, dict(params or {}))
+        except RuntimeError as exc:
+            message = str(exc)
+            if "interrupted" in message.lower() or "timeout" in message.lower():
+                raise QueryTimeout(f"query exceeded its time limit of {timeout_ms} ms") from exc
+            if _READ_ONLY_MARKER in message:
+                raise QueryRejected("the query tries to write; this endpoint is read-only") from exc
+            raise
+        finally:
+            conn.set_query_timeout(0)
+        return result.get_column_names(), result
+
+    def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
+             ) -> list[dict[str, Any]]:
+        with self._lock:
+            columns, result = self._execute(self._conn, query, params, timeout_ms)
+            rows = [dict(zip(columns, _plain(r), strict=True)) for r in result.get_all()]
+            result.close()
+            return rows
+
+    def read_only(self, query: str, params: Params | None = None, *, timeout_ms: int, max_rows: int
+                  ) -> ReadResult:
+        with self._lock:
+            conn = self._read_only_connection()
+            columns, result = self._execute(conn, query, params, timeout_ms)
+            rows: list[dict[str, Any]] = []
+            while result.has_next() and len(rows) < max_rows:
+                rows.append(dict(zip(columns, _plain(result.get_next()), strict=True)))
+            truncated = result.has_next()
+            result.close()
+            return ReadResult(columns, rows, truncated)
+
+    def _read_only_connection(self) -> Any:
+        """A read-only handle; reopened after writes because it reads a snapshot taken at open."""
+        if self._ro is None or self._ro[0] != self._generation:
+            self._ro = None
+            db = ladybug.Database(self.path, read_only=True)
+            self._ro = (self._generation, db, ladybug.Connection(db))
+        return self._ro[2]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Run]:
+        with self._lock:
+            self._conn.execute("BEGIN TRANSACTION")
+
+            def run(query: str, params: Params) -> list[dict[str, Any]]:
+                columns, result = self._execute(self._conn, query, params, None)
+                return [dict(zip(columns, _plain(r), strict=True)) for r in result.get_all()]
+
+            try:
+                yield run
+            except BaseException:
+                with contextlib.suppress(RuntimeError):  # a failed statement already rolled back
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            self._generation += 1
+
+    def ensure_schema(self) -> None:
+        with self._lock:
+            for statement in schema_ddl():
+                self._conn.execute(statement)
+            self._generation += 1
+
+    def health(self) -> bool:
+        try:
+            return self.read("RETURN 1 AS ok")[0]["ok"] == 1
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
+
+    def close(self) -> None:
+        with self._lock:
+            self._ro = None
+            self._conn.close()
+            self._db.close()
+            self._search.close()
+
+    # ---- search ---------------------------------------------------------------------
+    def search(self, text: str, first: int) -> list[tuple[str, float]]:
+        return self._search.search(text, first)
+
+    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]]) -> None:
+        ids = [row["id"] for rows in nodes.values() for row in rows]
+        if not ids:
+            return
+        fresh = []
+        for label in nodes:
+            fresh += self.read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS n",
+                               {"ids": [r["id"] for r in nodes[label]]})
+        self._search.upsert([(label_props["id"], label_props) for label_props in (r["n"] for r in fresh)])
+
+    def delete_from_search(self, ids: list[str]) -> None:
+        self._search.delete(ids)
+
+    # ---- bulk paths -----------------------------------------------------------------
+    def _create_nodes(self, run: Run, label: str, rows: list[dict[str, Any]]) -> None:
+        if len(rows) < COPY_THRESHOLD:
+            super()._create_nodes(run, label, rows)
+            return
+        columns = ["id", *NODE_PROPERTIES[label]]
+        with tempfile.TemporaryDirectory(prefix="copgraph-copy-") as tmp:
+            path = Path(tmp) / f"{label}.csv"
+            multiline = _write_csv(path, columns, ([row.get(c) for c in columns] for row in rows))
+            run(f"COPY {label} FROM '{path.as_posix()}' (HEADER=true{', PARALLEL=false' if multiline else ''})",
+                {})
+
+    def _create_rels(self, run: Run, key: tuple[str, str, str], rows: list[dict[str, Any]]) -> None:
+        if len(rows) < COPY_THRESHOLD:
+            super()._create_rels(run, key, rows)
+            return
+        rel_type, from_label, to_label = key
+        props = list(REL_TYPES[rel_type].properties)
+        with tempfile.TemporaryDirectory(prefix="copgraph-copy-") as tmp:
+            path = Path(tmp) / f"{rel_type}.csv"
+            multiline = _write_csv(path, ["from", "to", *props],
+                                   ([row["from"], row["to"], *(row.get(p) for p in props)] for row in rows))
+            options = f"HEADER=true, from='{from_label}', to='{to_label}'"
+            run(f"COPY {rel_type} FROM '{path.as_posix()}' ({options}{', PARALLEL=false' if multiline else ''})",
+                {})
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]]) -> bool:
+    """Write rows for COPY; return True when a value spans lines (needs the serial CSV reader)."""
+    multiline = False
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            for value in row:
+                if isinstance(value, str) and ("\n" in value or "\r" in value):
+                    multiline = True
+            writer.writerow(["" if v is None else v for v in row])
+    return multiline

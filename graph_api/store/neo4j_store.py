@@ -1,0 +1,157 @@
+"""Neo4j 5 backend: the production and scale-out store.
+
+Same contract as the LadybugDB store: plain dict rows, one transaction per batch, a unique
+`id` per label (constraints double as the lookup index), and a German full-text index that
+Neo4j keeps in sync by itself. Untrusted queries are planned with EXPLAIN first and refused
+unless the planner says they only read; they then run in a read transaction that is never
+committed, so even a planner surprise cannot persist a write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from graph_api.model import NODE_PROPERTIES
+from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
+
+SEARCH_INDEX = "copgraph_search"
+_SEARCH_FIELDS = ("name", "label", "title", "short_name", "role_label", "summary", "description", "definition")
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+
+
+def schema_statements() -> list[str]:
+    statements = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+                  for label in NODE_PROPERTIES]
+    labels = "|".join(NODE_PROPERTIES)
+    fields = ", ".join(f"n.{f}" for f in _SEARCH_FIELDS)
+    statements.append(
+        f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [{fields}] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'german'}}")
+    return statements
+
+
+def _plain(value: Any) -> Any:
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        out = {k: _plain(v) for k, v in value.items()}
+        out["_label"] = next(iter(value.labels), None)
+        return out
+    if isinstance(value, Relationship):
+        return {**{k: _plain(v) for k, v in value.items()}, "_type": value.type}
+    if isinstance(value, Path):
+        return {"nodes": [_plain(n) for n in value.nodes], "rels": [_plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+class Neo4jStore(Store):
+    dialect = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None):
+        import neo4j
+
+        self._neo4j = neo4j
+        self._database = database
+        self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+
+    def _session(self, read: bool = False) -> Any:
+        mode = self._neo4j.READ_ACCESS if read else self._neo4j.WRITE_ACCESS
+        return self._driver.session(database=self._database, default_access_mode=mode)
+
+    @contextlib.contextmanager
+    def _errors(self, timeout_ms: int | None = None) -> Iterator[None]:
+        from neo4j import exceptions
+
+        try:
+            yield
+        except (exceptions.ServiceUnavailable, exceptions.SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j is unavailable: {exc}") from exc
+        except exceptions.ClientError as exc:
+            if "Timeout" in (exc.code or "") or "terminated" in (exc.message or "").lower():
+                raise QueryTimeout(f"query exceeded its time limit of {timeout_ms} ms") from exc
+            if "AccessMode" in (exc.code or "") or "Forbidden" in (exc.code or ""):
+                raise QueryRejected("the query tries to write; this endpoint is read-only") from exc
+            raise
+
+    def _query(self, text: str, timeout_ms: int | None) -> Any:
+        return self._neo4j.Query(text, timeout=(timeout_ms / 1000) if timeout_ms else None)
+
+    def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
+             ) -> list[dict[str, Any]]:
+        with self._errors(timeout_ms), self._session(read=True) as session:
+            result = session.run(self._query(query, timeout_ms), dict(params or {}))
+            return [{k: _plain(v) for k, v in record.items()} for record in result]
+
+    def read_only(self, query: str, params: Params | None = None, *, timeout_ms: int, max_rows: int
+                  ) -> ReadResult:
+        with self._errors(timeout_ms), self._session(read=True) as session:
+            plan = session.run(self._query(f"EXPLAIN {query}", timeout_ms), dict(params or {})).consume()
+            if plan.query_type != "r":
+                raise QueryRejected(f"the query is of type '{plan.query_type}'; only reads ('r') are allowed")
+            tx = session.begin_transaction(timeout=timeout_ms / 1000)
+            try:
+                result = tx.run(query, dict(params or {}))
+                columns = list(result.keys())
+                rows = []
+                for record in result:
+                    if len(rows) == max_rows:
+                        return ReadResult(columns, rows, True)
+                    rows.append({k: _plain(v) for k, v in record.items()})
+                return ReadResult(columns, rows, False)
+            finally:
+                tx.rollback()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Run]:
+        with self._errors(), self._session() as session:
+            tx = session.begin_transaction()
+
+            def run(query: str, params: Params) -> list[dict[str, Any]]:
+                return [{k: _plain(v) for k, v in r.items()} for r in tx.run(query, dict(params))]
+
+            try:
+                yield run
+            except BaseException:
+                tx.rollback()
+                raise
+            tx.commit()
+
+    def ensure_schema(self) -> None:
+        with self._errors(), self._session() as session:
+            for statement in schema_statements():
+                session.run(statement).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+
+    def health(self) -> bool:
+        try:
+            return self.read("RETURN 1 AS ok")[0]["ok"] == 1
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def search(self, text: str, first: int) -> list[tuple[str, float]]:
+        tokens = [_LUCENE_SPECIAL.sub(r"\\\1", t) for t in text.split() if t.strip()]
+        if not tokens:
+            return []
+        rows = self.read(
+            f"CALL db.index.fulltext.queryNodes('{SEARCH_INDEX}', $q) YIELD node, score "
+            "RETURN node.id AS id, score ORDER BY score DESC, id LIMIT $first",
+            {"q": " AND ".join(tokens), "first": first})
+        return [(r["id"], float(r["score"])) for r in rows]
+
+    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]]) -> None:
+        """Neo4j's full-text index follows writes by itself."""
+
+    def delete_from_search(self, ids: list[str]) -> None:
+        """Neo4j's full-text index follows deletes by itself."""

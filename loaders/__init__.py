@@ -1,0 +1,31 @@
+"""Loaders: one module per source, each a function from a source path to `GraphRows`.
+
+`LOADERS` is the registry behind `copgraph load NAME PATH`. A loader never talks to a store;
+it may receive `existing_ids` to check references to nodes other sources provide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+from graph_api.rows import GraphRows
+
+# name -> "module:function"; imported lazily so one loader's dependencies never burden another
+LOADERS: dict[str, str] = {
+    "gv100ad": "loaders.gv100ad:read",
+    "curated": "loaders.curated:read",
+}
+
+
+def get_loader(name: str) -> Callable[..., GraphRows]:
+    if name not in LOADERS:
+        raise KeyError(f"unknown loader '{name}' (known: {', '.join(sorted(LOADERS))})")
+    module, function = LOADERS[name].split(":")
+    return getattr(import_module(module), function)
+
+
+def read_source(name: str, path: str | Path, **options: Any) -> GraphRows:
+    return get_loader(name)(path, **options)

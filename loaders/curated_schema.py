@@ -1,0 +1,238 @@
+"""The curated format: one YAML file per entity type, each a list of records (pydantic models).
+
+Record `id`s are slugs (the type comes from the file); every reference is a full graph id
+(`Municipality:13076060`, `Solution:chatbot-buergerservice`), the same string GraphQL and RDF
+use. `copgraph validate` and `copgraph load curated` both check files against these models;
+`docs/curated-format.md` is the human description and `schema/curated.schema.json` is generated
+from here for editors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from graph_api.model import ADOPTION_STATUSES, ORGANIZATION_KINDS, SLUG_RE, TERRITORY_LABELS, id_problem
+
+TERRITORIES = TERRITORY_LABELS
+RefMap = dict[str, tuple[str, ...]]
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date; expected YYYY-MM-DD") from None
+    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
+
+
+def _slug(value: Any) -> Any:
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        raise ValueError(f"{value!r} is not a slug; expected lowercase letters, digits and single hyphens")
+    return value
+
+
+def _ref(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a reference; expected an id like 'Solution:some-slug'")
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+IsoDate = Annotated[str, BeforeValidator(_iso_date)]
+Slug = Annotated[str, BeforeValidator(_slug)]
+Ref = Annotated[str, BeforeValidator(_ref)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    # Which labels each reference field may point to; checked after parsing.
+    REFERENCES: ClassVar[RefMap] = {}
+
+
+class Entity(Record):
+    id: Slug
+    sources: list[Ref] = Field(default_factory=list, description="Source ids that state this record")
+
+
+class SourceRecord(Record):
+    id: Slug
+    title: str
+    kind: Literal["report", "article", "slides", "dataset", "website", "council-paper", "council-meeting",
+                  "press", "illustrative"]
+    url: str | None = None
+    publisher: str | None = None
+    published_on: IsoDate | None = None
+    licence: str | None = None
+    illustrative: bool = False
+    note: str | None = None
+
+
+class ConceptRecord(Entity):
+    REFERENCES: ClassVar[RefMap] = {"broader": ("Concept",)}
+    label: str
+    scheme: Literal["topics", "needs"]
+    broader: Ref | None = None
+    definition: str | None = None
+
+
+class AwardRecord(Entity):
+    REFERENCES: ClassVar[RefMap] = {"granted_by": ("Organization",)}
+    name: str
+    description: str | None = None
+    url: str | None = None
+    granted_by: list[Ref] = Field(default_factory=list)
+
+
+class Ownership(Record):
+    REFERENCES: ClassVar[RefMap] = {"owner": ("Organization", *TERRITORIES)}
+    owner: Ref
+    share: float | None = Field(default=None, ge=0, le=1)
+
+
+class ProjectLink(Record):
+    REFERENCES: ClassVar[RefMap] = {"project": ("Project",)}
+    project: Ref
+    role: str | None = None
+
+
+class Membership(Record):
+    REFERENCES: ClassVar[RefMap] = {"organization": ("Organization",)}
+    organization: Ref
+    since: IsoDate | None = None
+
+
+class OrganizationRecord(Entity):
+    REFERENCES: ClassVar[RefMap] = {"administers": TERRITORIES, "serves": TERRITORIES, "parent": ("Organization",)}
+    name: str
+    kind: Literal[ORGANIZATION_KINDS]  # type: ignore[valid-type]
+    short_name: str | None = None
+    legal_form: str | None = None
+    description: str | None = None
+    url: str | None = None
+    administers: list[Ref] = Field(default_factory=list)
+    serves: list[Ref] = Field(default_factory=list)
+    parent: Ref | None = None
+    member_of: list[Membership] = Field(default_factory=list)
+    owners: list[Ownership] = Field(default_factory=list)
+    projects: list[ProjectLink] = Field(default_factory=list)
+
+
+class TerritoryLinks(Record):
+    """Memberships and project participation of official territories (they have no record of their own)."""
+
+    REFERENCES: ClassVar[RefMap] = {"territory": TERRITORIES}
+    territory: Ref
+    member_of: list[Membership] = Field(default_factory=list)
+    projects: list[ProjectLink] = Field(default_factory=list)
+    sources: list[Ref] = Field(default_factory=list)
+
+
+class Role(Record):
+    REFERENCES: ClassVar[RefMap] = {"organization": ("Organization",)}
+    organization: Ref
+    title: str
+    since: IsoDate | None = None
+    until: IsoDate | None = None
+
+
+class ActorRecord(Entity):
+    name: str = Field(description="Shown only to authorised callers unless visibility is public")
+    role_label: str = Field(description="What everyone sees for a restricted actor, e.g. 'Bürgermeister:in Hagenow'")
+    visibility: Literal["public", "restricted"] = "restricted"
+    email: str | None = None
+    phone: str | None = None
+    description: str | None = None
+    roles: list[Role] = Field(default_factory=list)
+    projects: list[ProjectLink] = Field(default_factory=list)
+
+
+class ContactRecord(Record):
+    """An undirected acquaintance between two actors (`KNOWS`)."""
+
+    REFERENCES: ClassVar[RefMap] = {"a": ("Actor",), "b": ("Actor",), "source": ("Source",)}
+    a: Ref
+    b: Ref
+    context: str | None = None
+    since: IsoDate | None = None
+    source: Ref | None = None
+
+    @field_validator("b")
+    @classmethod
+    def _not_self(cls, value: str, info: Any) -> str:
+        if value == info.data.get("a"):
+            raise ValueError("an actor cannot be their own contact")
+        return value
+
+
+class AwardGrant(Record):
+    REFERENCES: ClassVar[RefMap] = {"award": ("Award",)}
+    award: Ref
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    round: int | None = Field(default=None, ge=1)
+
+
+class SolutionRecord(Entity):
+    REFERENCES: ClassVar[RefMap] = {"categories": ("Concept",), "needs": ("Concept",),
+                  "originator": ("Organization", *TERRITORIES)}
+    name: str
+    summary: str | None = None
+    maturity: Literal["idea", "pilot", "proven", "scaled"] | None = None
+    url: str | None = None
+    licence: str | None = None
+    categories: list[Ref] = Field(default_factory=list)
+    needs: list[Ref] = Field(default_factory=list)
+    originator: Ref | None = None
+    awards: list[AwardGrant] = Field(default_factory=list)
+
+
+class ProjectRecord(Entity):
+    name: str
+    kind: Literal["reallabor", "research", "transfer", "cohort", "programme", "network"]
+    description: str | None = None
+    started_on: IsoDate | None = None
+    ended_on: IsoDate | None = None
+    url: str | None = None
+
+
+class AdoptionRecord(Entity):
+    REFERENCES: ClassVar[RefMap] = {"solution": ("Solution",), "adopter": ("Organization", *TERRITORIES),
+                  "learned_from": ("Adoption",), "contacts": ("Actor",), "project": ("Project",)}
+    solution: Ref
+    adopter: Ref
+    status: Literal[ADOPTION_STATUSES]  # type: ignore[valid-type]
+    started_on: IsoDate | None = None
+    ended_on: IsoDate | None = None
+    learned_from: list[Ref] = Field(default_factory=list)
+    contacts: list[Ref] = Field(default_factory=list)
+    project: Ref | None = None
+    outcome: str | None = None
+
+
+# file name -> (graph label or None for link-only files, record model); order = load order
+FILES: dict[str, tuple[str | None, type[Record]]] = {
+    "sources.yaml": ("Source", SourceRecord),
+    "concepts.yaml": ("Concept", ConceptRecord),
+    "organizations.yaml": ("Organization", OrganizationRecord),
+    "awards.yaml": ("Award", AwardRecord),
+    "projects.yaml": ("Project", ProjectRecord),
+    "actors.yaml": ("Actor", ActorRecord),
+    "contacts.yaml": (None, ContactRecord),
+    "territories.yaml": (None, TerritoryLinks),
+    "solutions.yaml": ("Solution", SolutionRecord),
+    "adoptions.yaml": ("Adoption", AdoptionRecord),
+}
+
+for _model in (ConceptRecord, AwardRecord, OrganizationRecord, SolutionRecord, AdoptionRecord, ActorRecord,
+               ProjectRecord, TerritoryLinks):
+    _model.REFERENCES = {**_model.REFERENCES, "sources": ("Source",)}

@@ -1,0 +1,68 @@
+"""YAML reading that keeps line numbers and refuses duplicate keys.
+
+Plain `yaml.safe_load` forgets where a value came from and silently keeps the last of two
+equal keys; curated files are edited by hand, so both would hide mistakes. Mappings come back
+as `LineDict`s that remember the line of each key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict):
+    """A dict that knows the 1-based line of its start and of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, line: int, first_line: int):
+        self.key, self.line, self.first_line = key, line, first_line
+        super().__init__(f"duplicate key '{key}' (first on line {first_line})")
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in out.key_lines:
+            raise DuplicateKey(str(key), line, out.key_lines[key])
+        out.key_lines[key] = line
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load(text: str) -> Any:
+    """Parse YAML; mappings become `LineDict`s. Raises `yaml.YAMLError` (with a mark) on bad input."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+
+
+def line_of(document: Any, path: tuple[Any, ...]) -> int | None:
+    """The line of the deepest element of `path` that can be located in `document`."""
+    line = getattr(document, "line", None)
+    current = document
+    for step in path:
+        if isinstance(current, LineDict) and step in current:
+            line = current.key_lines.get(step, line)
+            current = current[step]
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            current = current[step]
+            line = getattr(current, "line", line)
+        else:
+            break
+    return line
