@@ -1,0 +1,28 @@
+"""The FastAPI application: GraphQL plus the REST routers, all sharing one store.
+
+Routers live in `graph_api/http/<name>.py`, each exposing `router`; `ROUTERS` lists them so a
+new resource is one module and one line. The store is opened once per app (not at import)
+and reached by handlers through `graph_api.http.deps.StoreDep`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from fastapi import FastAPI
+
+from graph_api.config import Settings
+from graph_api.store import Store, open_store
+
+ROUTERS: tuple[str, ...] = ("health",)
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="copgraph", version="0.1.0",
+                  description="Knowledge graph of the community of practice of municipal innovation")
+    app.state.settings = settings
+    app.state.store = store if store is not None else open_store(settings)
+    for name in ROUTERS:
+        app.include_router(import_module(f"graph_api.http.{name}").router)
+    return app

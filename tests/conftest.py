@@ -1,0 +1,63 @@
+"""Shared fixtures: stores on LadybugDB (always) and Neo4j (when NEO4J_URI is set).
+
+`pilot_store` is loaded once per session with the bundled sample and must not be written to
+by tests; tests that write use `empty_store` or `fresh_pilot_store`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.ingest import load_sample
+from graph_api.store import Store, open_store
+
+SHARED = PROJECT_ROOT.parent / "shared"
+SHARED_DATA = SHARED / "data"
+FULL_GV100AD = SHARED_DATA / "gv100ad" / "GV100AD_301121.ASC"
+NEO4J_URI = os.environ.get("NEO4J_URI")
+NEO4J_SKIP_REASON = "Neo4j tests need NEO4J_URI (and NEO4J_USER/NEO4J_PASSWORD); not set, so skipped"
+
+BACKENDS = [
+    "ladybug",
+    pytest.param("neo4j", marks=pytest.mark.skipif(not NEO4J_URI, reason=NEO4J_SKIP_REASON)),
+]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"copgraph stores: ladybug{' + neo4j at ' + NEO4J_URI if NEO4J_URI else ' only (' + NEO4J_SKIP_REASON + ')'}"
+
+
+def _open(backend: str, tmp: Path) -> Store:
+    if backend == "neo4j":
+        settings = Settings.from_env().with_overrides(store="neo4j")
+        store = open_store(settings)
+        with store.transaction() as run:  # Neo4j tests own the database they point at
+            run("MATCH (n) DETACH DELETE n", {})
+        return store
+    return open_store(Settings(store="ladybug", db_path=str(tmp / "graph.lbdb")))
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    store = _open(request.param, tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def fresh_pilot_store(empty_store: Store) -> Store:
+    load_sample(empty_store)
+    return empty_store
+
+
+@pytest.fixture(scope="session")
+def pilot_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The bundled sample on LadybugDB, loaded once; read-only by convention."""
+    store = _open("ladybug", tmp_path_factory.mktemp("pilot"))
+    load_sample(store)
+    yield store
+    store.close()
