@@ -31,7 +31,10 @@ def fold(text: str) -> str:
 
 
 def _document(props: dict[str, Any]) -> tuple[str, str]:
-    names = " ".join(str(props[f]) for f in _NAME_FIELDS if props.get(f))
+    fields = _NAME_FIELDS
+    if props.get("visibility") not in (None, "public"):  # a restricted actor is found by role, not by name
+        fields = tuple(f for f in fields if f != "name")
+    names = " ".join(str(props[f]) for f in fields if props.get(f))
     texts = " ".join(str(props[f]) for f in _TEXT_FIELDS if props.get(f))
     return fold(names), fold(texts)
 

@@ -122,12 +122,16 @@ class Store(ABC):
                                  for row in chunk]})
 
     # ---- the shared, idempotent upsert ---------------------------------------------------
-    def apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None) -> ApplySummary:
+    def apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
+              replace: set[tuple[str, str]] | None = None) -> ApplySummary:
         """Write `rows` idempotently in one transaction; return created/updated/unchanged counts.
 
         Properties a row leaves as None are not touched, so a source never erases what another
-        source stated. Relationship endpoints must exist in the store or in `rows`.
+        source stated. Relationship endpoints must exist in the store or in `rows`. `replace`
+        names (relationship type, source node id) pairs whose existing relationships are removed
+        first in the same transaction (an update that restates a list, e.g. via a mutation).
         """
+        replace = replace or set()
         rows.check_properties()
         summary = ApplySummary()
         nodes = {label: _dedupe_nodes(rs) for label, rs in rows.nodes.items() if rs}
@@ -159,7 +163,8 @@ class Store(ABC):
         changed_rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self._check_endpoints(rels, known_ids)
         for key, rel_rows in rels.items():
-            existing = self._existing_rels(key, rel_rows)
+            existing = {k: v for k, v in self._existing_rels(key, rel_rows).items()
+                        if (key[0], k[0]) not in replace}
             new, changed = [], []
             for row in rel_rows:
                 before = existing.get((row["from"], row["to"]))
@@ -176,9 +181,11 @@ class Store(ABC):
             summary.created[key[0]] += len(new)
             summary.updated[key[0]] += len(changed)
 
-        if not summary.changed:
+        if not summary.changed and not replace:
             return summary
         with self.transaction() as run:
+            for rel_type, node_id in sorted(replace):
+                run(f"MATCH (a:{label_of(node_id)} {{id: $id}})-[r:{rel_type}]->() DELETE r", {"id": node_id})
             for label, new in new_nodes.items():
                 if new:
                     self._create_nodes(run, label, new)
@@ -192,6 +199,26 @@ class Store(ABC):
         touched = {label: new_nodes.get(label, []) + changed_nodes.get(label, []) for label in nodes}
         self._index_for_search({k: v for k, v in touched.items() if v})
         return summary
+
+    def delete_node(self, node_id: str) -> bool:
+        """Remove a node and all its relationships; False when it did not exist."""
+        label = label_of(node_id)
+        if label is None or not self._existing_ids(label, [node_id]):
+            return False
+        with self.transaction() as run:
+            run(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id})
+        self.delete_from_search([node_id])
+        return True
+
+    def delete_contact(self, a: str, b: str) -> bool:
+        """Remove KNOWS between two actors in either direction; False when there was none."""
+        params = {"a": a, "b": b}
+        match = "MATCH (x:Actor {id: $a})-[r:KNOWS]-(y:Actor {id: $b})"
+        if not self.read(f"{match} RETURN count(r) AS c", params)[0]["c"]:
+            return False
+        with self.transaction() as run:
+            run(f"{match} DELETE r", params)
+        return True
 
     def node_label_counts(self) -> dict[str, int]:
         return {label: self.read(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"]

@@ -18,18 +18,21 @@ from graph_api.model import NODE_PROPERTIES
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 
 SEARCH_INDEX = "copgraph_search"
-_SEARCH_FIELDS = ("name", "label", "title", "short_name", "role_label", "summary", "description", "definition")
+ACTOR_SEARCH_INDEX = "copgraph_actor_search"
+_SEARCH_FIELDS = ("name", "label", "title", "short_name", "summary", "description", "definition")
+# Actors are found by their role label only: a restricted actor's name must not be searchable.
+_ACTOR_SEARCH_FIELDS = ("role_label", "description")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 
 
 def schema_statements() -> list[str]:
     statements = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
                   for label in NODE_PROPERTIES]
-    labels = "|".join(NODE_PROPERTIES)
-    fields = ", ".join(f"n.{f}" for f in _SEARCH_FIELDS)
-    statements.append(
-        f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:{labels}) ON EACH [{fields}] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'german'}}")
+    labels = "|".join(label for label in NODE_PROPERTIES if label != "Actor")
+    for name, on, fields in ((SEARCH_INDEX, labels, _SEARCH_FIELDS), (ACTOR_SEARCH_INDEX, "Actor", _ACTOR_SEARCH_FIELDS)):
+        statements.append(
+            f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{on}) ON EACH [{', '.join(f'n.{f}' for f in fields)}] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'german'}}")
     return statements
 
 
@@ -144,11 +147,14 @@ class Neo4jStore(Store):
         tokens = [_LUCENE_SPECIAL.sub(r"\\\1", t) for t in text.split() if t.strip()]
         if not tokens:
             return []
-        rows = self.read(
-            f"CALL db.index.fulltext.queryNodes('{SEARCH_INDEX}', $q) YIELD node, score "
-            "RETURN node.id AS id, score ORDER BY score DESC, id LIMIT $first",
-            {"q": " AND ".join(tokens), "first": first})
-        return [(r["id"], float(r["score"])) for r in rows]
+        hits: list[tuple[str, float]] = []
+        for index in (SEARCH_INDEX, ACTOR_SEARCH_INDEX):
+            rows = self.read(
+                f"CALL db.index.fulltext.queryNodes('{index}', $q) YIELD node, score "
+                "RETURN node.id AS id, score ORDER BY score DESC, id LIMIT $first",
+                {"q": " AND ".join(tokens), "first": first})
+            hits += [(r["id"], float(r["score"])) for r in rows]
+        return sorted(hits, key=lambda h: (-h[1], h[0]))[:first]
 
     def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]]) -> None:
         """Neo4j's full-text index follows writes by itself."""

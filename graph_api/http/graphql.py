@@ -1,0 +1,45 @@
+"""POST /graphql (and GraphiQL on GET /graphql), with a per-request context.
+
+The context carries whether the caller presented the API token (mutations and restricted
+personal data need it), a time budget, and fresh DataLoaders. A store outage becomes HTTP 503
+with a clear GraphQL error, so clients and load balancers can tell it from a bad query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from graph_api.http.deps import is_authorised
+from graph_api.schema import schema
+from graph_api.schema.context import GraphContext
+from graph_api.store import StoreUnavailable
+
+REQUEST_TIMEOUT_MS = 10_000
+
+
+async def context_getter(request: Request, response: Response) -> GraphContext:
+    authorised = is_authorised(request)
+    return GraphContext(store=request.app.state.store, authorised=authorised,
+                        timeout_ms=getattr(request.app.state, "graphql_timeout_ms", REQUEST_TIMEOUT_MS),
+                        base_iri=request.app.state.settings.base_iri,
+                        caller="api-token" if authorised else "anonymous")
+
+
+class CopgraphGraphQLRouter(GraphQLRouter):
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if any(isinstance(getattr(e, "original_error", None), StoreUnavailable) for e in result.errors or ()):
+            self.temporal_response.status_code = 503
+        return await super().process_result(request, result)
+
+    async def render_graphql_ide(self, request: Request) -> Any:  # noqa: ANN401 - framework type
+        from graph_api.http.graphiql import render
+
+        return render(self.graphql_ide_html)
+
+
+router = CopgraphGraphQLRouter(schema, path="/graphql", context_getter=context_getter)

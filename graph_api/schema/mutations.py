@@ -1,0 +1,233 @@
+"""Mutations: upserts on `id` for the curated entities, validated exactly like the curated loader.
+
+Inputs are turned into the curated record models (`loaders.curated_schema`), so a mutation and
+a YAML file obey the same rules and produce the same messages; the rows come from the same
+emitter. Each mutation is one `Store.apply` (one transaction) that records who changed the node
+and when. Relationship lists given in an update replace the node's previous ones of that type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from strawberry.types import Info
+
+from graph_api.ingest import existing_ids_in
+from graph_api.model import TERRITORY_LABELS, label_of
+from graph_api.rows import GraphRows
+from graph_api.schema.context import GraphContext
+from graph_api.schema.types import (
+    Actor,
+    Adoption,
+    AdoptionStatus,
+    Organization,
+    OrganizationKind,
+    Solution,
+    to_type,
+)
+from loaders import curated
+from loaders.curated_schema import (
+    ActorRecord,
+    AdoptionRecord,
+    ContactRecord,
+    OrganizationRecord,
+    Record,
+    SolutionRecord,
+)
+
+# GraphQL input field (snake_case) -> relationship type replaced when that list is given
+_REPLACED = {"categories": "IN_CATEGORY", "needs": "ADDRESSES", "originator": "ORIGINATED_BY", "awards": "RECEIVED",
+             "administers": "ADMINISTERS", "serves": "SERVES", "parent": "SUB_ORGANIZATION_OF",
+             "owners": "OWNED_BY", "member_of": "MEMBER_OF", "roles": "WORKS_FOR", "learned_from": "LEARNED_FROM",
+             "contacts": "CONTACT", "project": "IN_PROJECT", "solution": "OF", "adopter": "BY",
+             "sources": "SOURCED_FROM", "projects": "PARTICIPATES_IN"}
+
+
+def _require_token(info: Info) -> GraphContext:
+    context: GraphContext = info.context
+    if not context.authorised:
+        raise PermissionError("this mutation needs a valid API token (Authorization: Bearer <COPGRAPH_API_TOKEN>)")
+    return context
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__strawberry_definition__"):
+        return {k: _plain(v) for k, v in vars(value).items() if v is not None}
+    if isinstance(value, AdoptionStatus | OrganizationKind):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _validate(model: type[Record], data: dict[str, Any]) -> Record:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        messages = [f"input.{'.'.join(str(p) for p in e['loc'])}: {curated._message(e)}" for e in exc.errors()]
+        raise GraphQLError("; ".join(messages)) from None
+
+
+async def _upsert(info: Info, label: str | None, model: type[Record], data: dict[str, Any]) -> dict[str, Any] | None:
+    context = _require_token(info)
+    record = _validate(model, data)
+    problems = []
+    refs = list(curated._references(record))
+    present = await run_in_threadpool(existing_ids_in(context.store), {ref for _, ref, _ in refs})
+    for path, ref, allowed in refs:
+        if label_of(ref) not in allowed:
+            problems.append(f"input.{'.'.join(map(str, path))}: '{ref}' is a {label_of(ref)}; "
+                            f"expected {' or '.join(allowed)}")
+        elif ref not in present:
+            kind = "territory" if label_of(ref) in TERRITORY_LABELS else label_of(ref)
+            problems.append(f"input.{'.'.join(map(str, path))}: unknown {kind} '{ref}'")
+    if problems:
+        raise GraphQLError("; ".join(problems))
+    rows = GraphRows()
+    curated._emit(rows, label, record)
+    node_id = f"{label}:{record.id}" if label else None  # type: ignore[attr-defined]
+    replace = {(rel, node_id) for field, rel in _REPLACED.items() if field in data} if node_id else set()
+    audit = {"updated_by": context.caller, "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    await run_in_threadpool(context.store.apply, rows, audit=audit if label else None, replace=replace)
+    if node_id is None:
+        return None
+    context.nodes.clear(node_id)
+    return await context.node(node_id)
+
+
+@strawberry.input
+class RoleInput:
+    organization: strawberry.ID
+    title: str
+    since: str | None = None
+    until: str | None = None
+
+
+@strawberry.input
+class OwnershipInput:
+    owner: strawberry.ID
+    share: float | None = None
+
+
+@strawberry.input
+class AwardGrantInput:
+    award: strawberry.ID
+    year: int | None = None
+    round: int | None = None
+
+
+@strawberry.input(description="Create or update a solution (upsert on id, a slug).")
+class SolutionInput:
+    id: str
+    name: str
+    summary: str | None = None
+    maturity: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    categories: list[strawberry.ID] | None = None
+    needs: list[strawberry.ID] | None = None
+    originator: strawberry.ID | None = None
+    awards: list[AwardGrantInput] | None = None
+    sources: list[strawberry.ID] | None = None
+
+
+@strawberry.input(description="Create or update an organisation (upsert on id, a slug).")
+class OrganizationInput:
+    id: str
+    name: str
+    kind: OrganizationKind
+    short_name: str | None = None
+    legal_form: str | None = None
+    description: str | None = None
+    url: str | None = None
+    administers: list[strawberry.ID] | None = None
+    serves: list[strawberry.ID] | None = None
+    parent: strawberry.ID | None = None
+    owners: list[OwnershipInput] | None = None
+    sources: list[strawberry.ID] | None = None
+
+
+@strawberry.input(description="Create or update an actor (upsert on id, a slug). Visibility defaults to restricted.")
+class ActorInput:
+    id: str
+    name: str
+    role_label: str
+    visibility: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    description: str | None = None
+    roles: list[RoleInput] | None = None
+    sources: list[strawberry.ID] | None = None
+
+
+@strawberry.input(description="Create or update an adoption (upsert on id, a slug).")
+class AdoptionInput:
+    id: str
+    solution: strawberry.ID
+    adopter: strawberry.ID
+    status: AdoptionStatus
+    started_on: str | None = None
+    ended_on: str | None = None
+    learned_from: list[strawberry.ID] | None = None
+    contacts: list[strawberry.ID] | None = None
+    project: strawberry.ID | None = None
+    outcome: str | None = None
+    sources: list[strawberry.ID] | None = None
+
+
+@strawberry.input(description="An acquaintance between two actors (KNOWS, undirected).")
+class ContactInput:
+    a: strawberry.ID
+    b: strawberry.ID
+    context: str | None = None
+    since: str | None = None
+    source: strawberry.ID | None = None
+
+
+_DELETABLE = ("Solution", "Organization", "Actor", "Adoption", "Project", "Concept", "Award")
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def upsert_solution(self, info: Info, input: SolutionInput) -> Solution:
+        return to_type(await _upsert(info, "Solution", SolutionRecord, _plain(input)))
+
+    @strawberry.mutation
+    async def upsert_organization(self, info: Info, input: OrganizationInput) -> Organization:
+        return to_type(await _upsert(info, "Organization", OrganizationRecord, _plain(input)))
+
+    @strawberry.mutation
+    async def upsert_actor(self, info: Info, input: ActorInput) -> Actor:
+        return to_type(await _upsert(info, "Actor", ActorRecord, _plain(input)))
+
+    @strawberry.mutation
+    async def upsert_adoption(self, info: Info, input: AdoptionInput) -> Adoption:
+        return to_type(await _upsert(info, "Adoption", AdoptionRecord, _plain(input)))
+
+    @strawberry.mutation(description="Create or update a contact between two actors; returns true when stored.")
+    async def upsert_contact(self, info: Info, input: ContactInput) -> bool:
+        await _upsert(info, None, ContactRecord, _plain(input))
+        return True
+
+    @strawberry.mutation(description="Delete a curated node and its relationships; returns false if it did not exist.")
+    async def delete_node(self, info: Info, id: strawberry.ID) -> bool:
+        context = _require_token(info)
+        label = label_of(str(id))
+        if label not in _DELETABLE:
+            raise GraphQLError(f"only {', '.join(_DELETABLE)} can be deleted; '{id}' is not one of them")
+        return await run_in_threadpool(context.store.delete_node, str(id))
+
+    @strawberry.mutation(description="Delete the contact between two actors (either direction).")
+    async def delete_contact(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> bool:
+        context = _require_token(info)
+        if label_of(str(a)) != "Actor" or label_of(str(b)) != "Actor":
+            raise GraphQLError("a and b must be Actor ids")
+        return await run_in_threadpool(context.store.delete_contact, str(a), str(b))

@@ -1,0 +1,577 @@
+"""GraphQL object types of the core schema (`shared/contract/core.graphql`) and its extensions.
+
+Each type wraps the property dict of one graph node (`_d`); scalar fields read from it and
+relationship fields go through the request's DataLoaders, so a page of N items costs a fixed
+number of store queries whatever N is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from graph_api.schema.context import GraphContext
+from graph_api.schema.pagination import Connection, check_first, slice_nodes
+
+Date = strawberry.scalar(
+    dt.date, name="Date", description="ISO-8601 calendar date (YYYY-MM-DD)",
+    serialize=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v),
+    parse_value=lambda v: dt.date.fromisoformat(v),
+)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def ctx(info: Info) -> GraphContext:
+    return info.context
+
+
+@strawberry.enum
+class TerritoryLevel(Enum):
+    STATE = "STATE"
+    COUNTY = "COUNTY"
+    ASSOCIATION = "ASSOCIATION"
+    MUNICIPALITY = "MUNICIPALITY"
+
+
+@strawberry.enum
+class OrganizationKind(Enum):
+    ADMINISTRATION = "ADMINISTRATION"
+    DEPARTMENT = "DEPARTMENT"
+    PUBLIC_ENTERPRISE = "PUBLIC_ENTERPRISE"
+    ASSOCIATION = "ASSOCIATION"
+    NETWORK = "NETWORK"
+    RESEARCH = "RESEARCH"
+    CIVIL_SOCIETY = "CIVIL_SOCIETY"
+    COMPANY = "COMPANY"
+
+
+@strawberry.enum
+class AdoptionStatus(Enum):
+    CONSIDERING = "CONSIDERING"
+    PLANNED = "PLANNED"
+    PILOT = "PILOT"
+    ADOPTED = "ADOPTED"
+    SCALED = "SCALED"
+    ABANDONED = "ABANDONED"
+
+
+@strawberry.input
+class MunicipalityFilter:
+    county: strawberry.ID | None = None
+    association: strawberry.ID | None = None
+    name_contains: str | None = None
+    min_population: int | None = None
+    max_population: int | None = None
+    has_adopted: strawberry.ID | None = None
+
+
+@strawberry.input
+class SolutionFilter:
+    text: str | None = None
+    category: strawberry.ID | None = None
+    need: strawberry.ID | None = None
+    awarded: bool | None = None
+    adopted_within: strawberry.ID | None = None
+
+
+@strawberry.input
+class AdoptionFilter:
+    solution: strawberry.ID | None = None
+    adopter: strawberry.ID | None = None
+    within: strawberry.ID | None = strawberry.field(default=None,
+                                                     description="Adopters inside this territory (any level).")
+    status: list[AdoptionStatus] | None = None
+    since: Date | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input
+class OrganizationFilter:
+    kind: list[OrganizationKind] | None = None
+    within: strawberry.ID | None = None
+    name_contains: str | None = None
+
+
+@strawberry.input
+class ActorFilter:
+    organization: strawberry.ID | None = None
+    within: strawberry.ID | None = None
+    name_contains: str | None = None
+
+
+@strawberry.enum
+class OrderField(Enum):
+    NAME = "NAME"
+    POPULATION = "POPULATION"
+    STARTED_ON = "STARTED_ON"
+    ADOPTER_COUNT = "ADOPTER_COUNT"
+    ID = "ID"
+
+
+@strawberry.enum
+class OrderDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.input(description="Sort order of a list; ties are broken by id so cursors stay stable.")
+class OrderBy:
+    field: OrderField = OrderField.NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+
+# ---- interfaces ----------------------------------------------------------------------------
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.interface(description="A unit of the official territorial structure (Destatis GV100AD).")
+class Territory(Node):
+    id: strawberry.ID
+    name: str = strawberry.field(description="Official name as in the directory, e.g. 'Parchim, Stadt'.")
+    level: TerritoryLevel
+    ars: str = strawberry.field(
+        description="Amtlicher Regionalschlüssel, 12 digits; higher levels are right-padded with zeros.")
+    population: int | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Territory | None:
+        rows = await ctx(info).rel("territory.parent", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+    @strawberry.field(description="Area in hectares (sum of the municipalities for higher levels).")
+    def area_hectares(self) -> float | None:
+        return self._d.get("area_ha")
+
+    @strawberry.field(description="DCAT-AP.de political-geocoding IRI of this territory.")
+    def geocoding_iri(self) -> str:
+        return geocoding_iri(self._d)
+
+
+def geocoding_iri(d: dict[str, Any]) -> str:
+    base = "http://dcat-ap.de/def/politicalGeocoding/"
+    label = d.get("_label")
+    if label == "Municipality":
+        return f"{base}municipalityKey/{d['ags']}"
+    if label == "County":
+        return f"{base}districtKey/{d['ags']}"
+    if label == "State":
+        return f"{base}stateKey/{d['ags']}"
+    return f"{base}regionalKey/{d['ars']}"
+
+
+def _territory_fields(d: dict[str, Any], level: TerritoryLevel) -> dict[str, Any]:
+    return {"id": strawberry.ID(d["id"]), "name": d.get("name", ""), "level": level, "ars": d.get("ars", ""),
+            "population": d.get("population"), "_d": d}
+
+
+def _by_name(node: dict[str, Any]) -> Any:
+    return (node.get("name") or node.get("label") or "").lower()
+
+
+def _by_start(node: dict[str, Any]) -> Any:
+    return node.get("started_on") or ""
+
+
+async def _page(info: Info, name: str, parent: str, first: int, after: str | None,
+                key: Any = _by_name, keep: Any = None) -> Connection[Any]:
+    check_first(first)
+    rows = [r["n"] for r in await ctx(info).kids(name, parent)]
+    if keep is not None:
+        rows = await keep(rows)
+    return slice_nodes(rows, key, first, after, to_type)
+
+
+@strawberry.type
+class State(Territory):
+    ags: str = strawberry.field(description="2 digits")
+    seat: str | None = None
+
+    @strawberry.field
+    async def counties(self, info: Info, first: int = 20, after: str | None = None
+                       ) -> Connection[County]:
+        return await _page(info, "state.counties", self._d["id"], first, after)
+
+
+@strawberry.type(description="Kreis, Landkreis, kreisfreie Stadt, Stadtkreis, Regionalverband.")
+class County(Territory):
+    ags: str = strawberry.field(description="5 digits")
+    kind: str
+    seat: str | None
+
+    @strawberry.field
+    async def associations(self, info: Info, first: int = 20, after: str | None = None
+                           ) -> Connection[Association]:
+        return await _page(info, "county.associations", self._d["id"], first, after)
+
+    @strawberry.field
+    async def municipalities(self, info: Info, first: int = 20, after: str | None = None,
+                             filter: MunicipalityFilter | None = None) -> Connection[Municipality]:
+        from graph_api.schema.filters import municipality_where, restrict
+
+        keep = restrict(info, "Municipality", await municipality_where(info, filter)) if filter else None
+        return await _page(info, "county.municipalities", self._d["id"], first, after, keep=keep)
+
+    @strawberry.field(description="The organisations that administer this county (e.g. the Kreisverwaltung).")
+    async def administrations(self, info: Info) -> list[Organization]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("territory.organizations", self._d["id"])
+                if r["n"].get("kind") == "ADMINISTRATION"]
+
+
+@strawberry.type(description="Gemeindeverband: Amt, Verbandsgemeinde, Samtgemeinde, Verwaltungsgemeinschaft, or an "
+                             "amtsfreie Gemeinde's own record. Its id key is the 9-digit ARS prefix.")
+class Association(Territory):
+    kind: str
+    seat: str | None
+
+    @strawberry.field
+    async def county(self, info: Info) -> County:
+        rows = await ctx(info).rel("association.county", self._d["id"])
+        if not rows:
+            raise ValueError(f"{self._d['id']} belongs to no county (a state-level unincorporated area)")
+        return to_type(rows[0]["n"])
+
+    @strawberry.field
+    async def municipalities(self, info: Info, first: int = 20, after: str | None = None
+                             ) -> Connection[Municipality]:
+        return await _page(info, "association.municipalities", self._d["id"], first, after)
+
+
+@strawberry.type
+class Municipality(Territory):
+    ags: str = strawberry.field(description="8 digits (Amtlicher Gemeindeschlüssel)")
+    postcode: str | None
+    kind: str | None = None
+
+    @strawberry.field
+    async def county(self, info: Info) -> County:
+        node = await ctx(info).node(f"County:{self._d['county_ags']}")
+        if node is None:
+            raise ValueError(f"county {self._d['county_ags']} of {self._d['id']} is not loaded")
+        return to_type(node)
+
+    @strawberry.field
+    async def association(self, info: Info) -> Association | None:
+        rows = await ctx(info).rel("municipality.association", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+    @strawberry.field
+    async def organizations(self, info: Info) -> list[Organization]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("territory.organizations", self._d["id"])]
+
+    @strawberry.field
+    async def adoptions(self, info: Info, first: int = 20, after: str | None = None,
+                        filter: AdoptionFilter | None = None) -> Connection[Adoption]:
+        return await adoptions_page(info, self._d["id"], first, after, filter)
+
+
+async def adoptions_page(info: Info, parent: str, first: int, after: str | None,
+                         filter: AdoptionFilter | None) -> Connection[Any]:
+    from graph_api.schema.filters import adoption_where, restrict
+
+    keep = restrict(info, "Adoption", await adoption_where(info, filter)) if filter else None
+    return await _page(info, "adoptions", parent, first, after, key=_by_start, keep=keep)
+
+
+@strawberry.type
+class Ownership:
+    owner: Node
+    share: float | None
+
+
+@strawberry.type
+class Organization(Node):
+    id: strawberry.ID
+    name: str
+    kind: OrganizationKind
+    short_name: str | None
+    legal_form: str | None
+    description: str | None
+    url: str | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="Territories it administers or serves.")
+    async def territories(self, info: Info) -> list[Territory]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("organization.territories", self._d["id"])]
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Organization | None:
+        rows = await ctx(info).rel("organization.parent", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+    @strawberry.field(description="Owners of a public enterprise, with their share (0..1) where known.")
+    async def owners(self, info: Info) -> list[Ownership]:
+        return [Ownership(owner=to_type(r["n"]), share=r.get("r_share"))
+                for r in await ctx(info).rel("organization.owners", self._d["id"])]
+
+    @strawberry.field
+    async def people(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Actor]:
+        return await _page(info, "organization.people", self._d["id"], first, after,
+                           key=lambda n: (n.get("role_label") or "").lower())
+
+    @strawberry.field
+    async def adoptions(self, info: Info, first: int = 20, after: str | None = None,
+                        filter: AdoptionFilter | None = None) -> Connection[Adoption]:
+        return await adoptions_page(info, self._d["id"], first, after, filter)
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await sources_of(info, self._d["id"])
+
+
+@strawberry.type(description="A person in the community of practice. Restricted actors show a role label instead of "
+                             "a name unless the caller is authorised.")
+class Actor(Node):
+    id: strawberry.ID
+    _d: strawberry.Private[dict[str, Any]]
+
+    def _visible(self, info: Info) -> bool:
+        return self._d.get("visibility") == "public" or ctx(info).authorised
+
+    @strawberry.field
+    def name(self, info: Info) -> str:
+        return self._d["name"] if self._visible(info) else self._d.get("role_label") or "(restricted)"
+
+    @strawberry.field(description="The role description shown to everyone.")
+    def role_label(self) -> str:
+        return self._d.get("role_label") or ""
+
+    @strawberry.field(description="PUBLIC or RESTRICTED: whether the name is shown to anonymous callers.")
+    def visibility(self) -> str:
+        return (self._d.get("visibility") or "restricted").upper()
+
+    @strawberry.field(description="Contact e-mail; only for authorised callers or public actors.")
+    def email(self, info: Info) -> str | None:
+        return self._d.get("email") if self._visible(info) else None
+
+    @strawberry.field
+    async def roles(self, info: Info) -> list[Role]:
+        return [Role(organization=to_type(r["n"]), title=r.get("r_title") or "", since=_date(r.get("r_since")),
+                     until=_date(r.get("r_until")))
+                for r in await ctx(info).rel("actor.roles", self._d["id"])]
+
+    @strawberry.field
+    async def knows(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Actor]:
+        return await _page(info, "actor.knows", self._d["id"], first, after,
+                           key=lambda n: (n.get("role_label") or "").lower())
+
+
+@strawberry.type
+class Role:
+    organization: Organization
+    title: str
+    since: Date | None  # type: ignore[valid-type]
+    until: Date | None  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A SKOS concept: a topic or a need (problem) that solutions address.")
+class Concept(Node):
+    id: strawberry.ID
+    label: str
+    scheme: str
+    definition: str | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def broader(self, info: Info) -> Concept | None:
+        rows = await ctx(info).rel("concept.broader", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+
+@strawberry.type
+class AwardGrant:
+    award: str
+    year: int | None
+    round: int | None
+    award_id: strawberry.ID
+
+
+@strawberry.type
+class Solution(Node):
+    id: strawberry.ID
+    name: str
+    summary: str | None
+    maturity: str | None
+    url: str | None
+    licence: str | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def categories(self, info: Info) -> list[Concept]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("solution.categories", self._d["id"])]
+
+    @strawberry.field
+    async def needs(self, info: Info) -> list[Concept]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("solution.needs", self._d["id"])]
+
+    @strawberry.field
+    async def originator(self, info: Info) -> Node | None:
+        rows = await ctx(info).rel("solution.originator", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+    @strawberry.field
+    async def awards(self, info: Info) -> list[AwardGrant]:
+        rows = await ctx(info).rel("solution.awards", self._d["id"])
+        return [AwardGrant(award=r["n"]["name"], year=r.get("r_year"), round=r.get("r_round"),
+                           award_id=strawberry.ID(r["n"]["id"])) for r in rows]
+
+    @strawberry.field(description="Distinct adopters with an adoption in status PILOT, ADOPTED or SCALED.")
+    async def adopter_count(self, info: Info) -> int:
+        return int(await ctx(info).scalar("adopter_count", self._d["id"]) or 0)
+
+    @strawberry.field
+    async def adoptions(self, info: Info, first: int = 20, after: str | None = None,
+                        filter: AdoptionFilter | None = None) -> Connection[Adoption]:
+        return await adoptions_page(info, self._d["id"], first, after, filter)
+
+    @strawberry.field
+    async def source_records(self, info: Info) -> list[Source]:
+        return await sources_of(info, self._d["id"])
+
+
+Adopter = Annotated[State | County | Association | Municipality | Organization, strawberry.union("Adopter")]
+
+
+@strawberry.type(description="One adopter taking up one solution: the unit of transfer.")
+class Adoption(Node):
+    id: strawberry.ID
+    status: AdoptionStatus
+    started_on: Date | None  # type: ignore[valid-type]
+    ended_on: Date | None  # type: ignore[valid-type]
+    outcome: str | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def solution(self, info: Info) -> Solution:
+        rows = await ctx(info).rel("adoption.solution", self._d["id"])
+        return to_type(rows[0]["n"])
+
+    @strawberry.field
+    async def adopter(self, info: Info) -> Adopter:
+        rows = await ctx(info).rel("adoption.adopter", self._d["id"])
+        return to_type(rows[0]["n"])
+
+    @strawberry.field(description="Earlier adoptions this one learned from (transfer lineage).")
+    async def learned_from(self, info: Info) -> list[Adoption]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("adoption.learned_from", self._d["id"])]
+
+    @strawberry.field(description="Later adoptions that learned from this one.")
+    async def learned_by(self, info: Info) -> list[Adoption]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("adoption.learned_by", self._d["id"])]
+
+    @strawberry.field
+    async def contacts(self, info: Info) -> list[Actor]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("adoption.contacts", self._d["id"])]
+
+    @strawberry.field
+    async def project(self, info: Info) -> Project | None:
+        rows = await ctx(info).rel("adoption.project", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+    @strawberry.field(description="Ids of the Sources that state this adoption.")
+    async def sources(self, info: Info) -> list[str]:
+        return [r["n"]["id"] for r in await ctx(info).rel("any.sources", self._d["id"])]
+
+    @strawberry.field
+    async def source_records(self, info: Info) -> list[Source]:
+        return await sources_of(info, self._d["id"])
+
+
+@strawberry.type(description="A Reallabor, research or transfer project, or a collective-adoption cohort.")
+class Project(Node):
+    id: strawberry.ID
+    name: str
+    kind: str | None
+    description: str | None
+    started_on: Date | None  # type: ignore[valid-type]
+    ended_on: Date | None  # type: ignore[valid-type]
+    url: str | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def participants(self, info: Info) -> list[Node]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("project.participants", self._d["id"])]
+
+
+@strawberry.type(description="A document or dataset that states facts in the graph (provenance).")
+class Source(Node):
+    id: strawberry.ID
+    title: str
+    kind: str | None
+    url: str | None
+    publisher: str | None
+    published_on: Date | None  # type: ignore[valid-type]
+    illustrative: bool
+
+
+@strawberry.type(description="An award or seal, e.g. 'Bewährt vor Ort'.")
+class Award(Node):
+    id: strawberry.ID
+    name: str
+    description: str | None
+    url: str | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    async def granted_by(self, info: Info) -> list[Organization]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("award.granted_by", self._d["id"])]
+
+
+async def sources_of(info: Info, node_id: str) -> list[Source]:
+    return [to_type(r["n"]) for r in await ctx(info).rel("any.sources", node_id)]
+
+
+def to_type(d: dict[str, Any]) -> Any:
+    """Build the GraphQL object for a node dict (dispatch on its label)."""
+    label = d.get("_label") or d["id"].partition(":")[0]
+    d = {**d, "_label": label}
+    g = d.get
+    if label == "Municipality":
+        return Municipality(**_territory_fields(d, TerritoryLevel.MUNICIPALITY), ags=d["ags"], postcode=g("postcode"),
+                            kind=g("kind"))
+    if label == "Association":
+        return Association(**_territory_fields(d, TerritoryLevel.ASSOCIATION), kind=g("kind") or "", seat=g("seat"))
+    if label == "County":
+        return County(**_territory_fields(d, TerritoryLevel.COUNTY), ags=d["ags"], kind=g("kind") or "",
+                      seat=g("seat"))
+    if label == "State":
+        return State(**_territory_fields(d, TerritoryLevel.STATE), ags=d["ags"], seat=g("seat"))
+    if label == "Organization":
+        return Organization(id=strawberry.ID(d["id"]), name=d["name"], kind=OrganizationKind(d["kind"]),
+                            short_name=g("short_name"), legal_form=g("legal_form"), description=g("description"),
+                            url=g("url"), _d=d)
+    if label == "Actor":
+        return Actor(id=strawberry.ID(d["id"]), _d=d)
+    if label == "Solution":
+        return Solution(id=strawberry.ID(d["id"]), name=d["name"], summary=g("summary"), maturity=g("maturity"),
+                        url=g("url"), licence=g("licence"), _d=d)
+    if label == "Concept":
+        return Concept(id=strawberry.ID(d["id"]), label=d["label"], scheme=g("scheme") or "",
+                       definition=g("definition"), _d=d)
+    if label == "Adoption":
+        return Adoption(id=strawberry.ID(d["id"]), status=AdoptionStatus(d["status"]),
+                        started_on=_date(g("started_on")), ended_on=_date(g("ended_on")), outcome=g("outcome"), _d=d)
+    if label == "Project":
+        return Project(id=strawberry.ID(d["id"]), name=d["name"], kind=g("kind"), description=g("description"),
+                       started_on=_date(g("started_on")), ended_on=_date(g("ended_on")), url=g("url"), _d=d)
+    if label == "Source":
+        return Source(id=strawberry.ID(d["id"]), title=d.get("title") or d["id"], kind=g("kind"), url=g("url"),
+                      publisher=g("publisher"), published_on=_date(g("published_on")),
+                      illustrative=bool(g("illustrative")))
+    if label == "Award":
+        return Award(id=strawberry.ID(d["id"]), name=d["name"], description=g("description"), url=g("url"), _d=d)
+    raise ValueError(f"no GraphQL type for label {label}")
+
+
+ALL_TYPES = (State, County, Association, Municipality, Organization, Actor, Concept, Solution, Adoption, Project,
+             Source, Award)
