@@ -26,7 +26,8 @@ query AdoptersOfTheDigitalAgenda {
 # Where do county and municipal contacts connect?
 query CountyToHagenow {
   contactPaths(from: "Organization:kreisverwaltung-ludwigslust-parchim", to: "Municipality:13076060", maxHops: 4) {
-    hops steps { via node { id __typename ... on Actor { name } ... on Organization { name } ... on Municipality { name } } }
+    hops
+    steps { via node { id __typename ... on Actor { name } ... on Organization { name } ... on Municipality { name } } }
   }
 }
 

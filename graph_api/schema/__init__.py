@@ -30,11 +30,11 @@ def build_schema() -> strawberry.Schema:
         types=list(ALL_TYPES),
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
-            QueryDepthLimiter(max_depth=MAX_DEPTH),
-            MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            CostLimiter(max_cost=MAX_COST),
-            MaskInternalErrors(),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: CostLimiter(max_cost=MAX_COST),
+            MaskInternalErrors,
         ],
     )
 

@@ -56,7 +56,10 @@ def decode_cursor(cursor: str) -> tuple[Any, str]:
         raise GraphQLError(f"invalid cursor '{cursor[:40]}': pass an endCursor from a previous page") from None
 
 
-def check_first(first: int) -> int:
+def check_first(first: int | None, default: int = 20) -> int:
+    """Validate a page size; an explicit null means the default page size."""
+    if first is None:
+        return default
     if first < 0:
         raise GraphQLError("first must not be negative")
     if first > MAX_FIRST:
@@ -86,12 +89,15 @@ def slice_nodes(nodes: list[dict[str, Any]], key_of: Callable[[dict[str, Any]], 
                 after: str | None, convert: Callable[[dict[str, Any]], Any], descending: bool = False
                 ) -> Connection[Any]:
     """Paginate an in-memory list the same way the Cypher keyset does."""
-    check_first(first)
+    first = check_first(first)
     keyed = sorted(((key_of(n), n) for n in nodes), key=lambda kn: (_sortable(kn[0]), kn[1]["id"]),
                    reverse=descending)
     if after is not None:
         after_key, after_id = decode_cursor(after)
         marker = (_sortable(after_key), after_id)
-        keyed = [kn for kn in keyed
-                 if ((_sortable(kn[0]), kn[1]["id"]) < marker if descending else (_sortable(kn[0]), kn[1]["id"]) > marker)]
+        def past(kn: tuple[Any, dict[str, Any]]) -> bool:
+            position = (_sortable(kn[0]), kn[1]["id"])
+            return position < marker if descending else position > marker
+
+        keyed = [kn for kn in keyed if past(kn)]
     return build(keyed[:first + 1], first, len(nodes), after, convert)

@@ -48,7 +48,7 @@ _KEY_RE = re.compile(r"^\d+$")
 
 async def _top_level(info: Info, label: str, where: Where, order: OrderBy | None, first: int, after: str | None,
                      default: OrderField) -> Connection[Any]:
-    check_first(first)
+    first = check_first(first)
     field = order.field if order else default
     if field is OrderField.NAME and label == "Actor":
         field = OrderField.ID  # restricted names must not leak through their sort order
@@ -112,7 +112,9 @@ class SearchHit:
     score: float
 
 
-def _check_hops(max_hops: int) -> int:
+def _check_hops(max_hops: int | None) -> int:
+    if max_hops is None:
+        return 4
     if not 1 <= max_hops <= mission.MAX_HOPS:
         raise GraphQLError(f"maxHops must be between 1 and {mission.MAX_HOPS}")
     return max_hops
@@ -154,40 +156,40 @@ class Query:
         return to_type(node) if node else None
 
     @strawberry.field
-    async def municipalities(self, info: Info, filter: MunicipalityFilter | None = None, first: int = 20,
+    async def municipalities(self, info: Info, filter: MunicipalityFilter | None = None, first: int | None = 20,
                              after: str | None = None, order_by: OrderBy | None = None) -> Connection[Municipality]:
         where = await municipality_where(info, filter) if filter else ([], {})
         return await _top_level(info, "Municipality", where, order_by, first, after, OrderField.NAME)
 
     @strawberry.field
-    async def organizations(self, info: Info, filter: OrganizationFilter | None = None, first: int = 20,
+    async def organizations(self, info: Info, filter: OrganizationFilter | None = None, first: int | None = 20,
                             after: str | None = None, order_by: OrderBy | None = None
                             ) -> Connection[Organization]:
         where = await organization_where(info, filter) if filter else ([], {})
         return await _top_level(info, "Organization", where, order_by, first, after, OrderField.NAME)
 
     @strawberry.field
-    async def actors(self, info: Info, filter: ActorFilter | None = None, first: int = 20,
+    async def actors(self, info: Info, filter: ActorFilter | None = None, first: int | None = 20,
                      after: str | None = None, order_by: OrderBy | None = None) -> Connection[Actor]:
         where = await actor_where(info, filter) if filter else ([], {})
         return await _top_level(info, "Actor", where, order_by, first, after, OrderField.ID)
 
     @strawberry.field
-    async def solutions(self, info: Info, filter: SolutionFilter | None = None, first: int = 20,
+    async def solutions(self, info: Info, filter: SolutionFilter | None = None, first: int | None = 20,
                         after: str | None = None, order_by: OrderBy | None = None) -> Connection[Solution]:
         where = await solution_where(info, filter) if filter else ([], {})
         return await _top_level(info, "Solution", where, order_by, first, after, OrderField.NAME)
 
     @strawberry.field
-    async def adoptions(self, info: Info, filter: AdoptionFilter | None = None, first: int = 20,
+    async def adoptions(self, info: Info, filter: AdoptionFilter | None = None, first: int | None = 20,
                         after: str | None = None, order_by: OrderBy | None = None) -> Connection[Adoption]:
         where = await adoption_where(info, filter) if filter else ([], {})
         return await _top_level(info, "Adoption", where, order_by, first, after, OrderField.STARTED_ON)
 
     @strawberry.field(description="Full-text search over names and descriptions of all entities (German-friendly: "
                                   "'Buergerservice' finds 'Bürgerservice').")
-    async def search(self, info: Info, text: str, first: int = 10) -> list[SearchHit]:
-        check_first(first)
+    async def search(self, info: Info, text: str, first: int | None = 10) -> list[SearchHit]:
+        first = check_first(first)
         context = ctx(info)
         context.queries += 1
         hits = await run_in_threadpool(context.store.search, text, first)
@@ -197,8 +199,8 @@ class Query:
     @strawberry.field(description="Shortest chains of people and organisations between two nodes (actors, "
                                   "organisations, projects or territories). Edges: " + ", ".join(mission.CONTACT_EDGES))
     async def contact_paths(self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
-                            to: strawberry.ID, max_hops: int = 4, first: int = 3) -> list[ContactPath]:
-        check_first(first)
+                            to: strawberry.ID, max_hops: int | None = 4, first: int | None = 3) -> list[ContactPath]:
+        first = check_first(first)
         from_label, to_label = _check_id(str(from_)), _check_id(str(to))
         if str(from_) == str(to):
             raise GraphQLError("from and to are the same node")
@@ -207,8 +209,8 @@ class Query:
         return [_path_to_type(p) for p in mission.rank_paths(rows, first)]
 
     @strawberry.field(description="Who connects a county administration with its municipalities, strongest first.")
-    async def county_municipal_bridges(self, info: Info, county: strawberry.ID, first: int = 20) -> list[Bridge]:
-        check_first(first)
+    async def county_municipal_bridges(self, info: Info, county: strawberry.ID, first: int | None = 20) -> list[Bridge]:
+        first = check_first(first)
         ranked, _ = mission.bridges(await _county_paths(info, str(county)))
         return [Bridge(node=to_type(b.node), score=round(b.score, 4),
                        municipalities=[to_type(m) for _, m in sorted(b.municipalities.items())])
@@ -223,8 +225,8 @@ class Query:
 
     @strawberry.field(description="Proven solutions a municipality has not adopted yet, ranked, with reasons.")
     async def recommend_solutions(self, info: Info, municipality: strawberry.ID, need: strawberry.ID | None = None,
-                                  first: int = 5) -> list[Recommendation]:
-        check_first(first)
+                                  first: int | None = 5) -> list[Recommendation]:
+        first = check_first(first)
         await territory(info, str(municipality), ("Municipality",))
         if need is not None:
             _check_id(str(need), "Concept")
@@ -246,7 +248,7 @@ class Query:
 
     @strawberry.field(description="Municipalities of a county (inhabited) with no adoption of any solution in a "
                                   "category or its narrower categories.")
-    async def coverage_gaps(self, info: Info, county: strawberry.ID, category: strawberry.ID, first: int = 20,
+    async def coverage_gaps(self, info: Info, county: strawberry.ID, category: strawberry.ID, first: int | None = 20,
                             after: str | None = None) -> Connection[Municipality]:
         await territory(info, str(county), ("County",))
         _check_id(str(category), "Concept")

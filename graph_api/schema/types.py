@@ -17,11 +17,7 @@ from strawberry.types import Info
 from graph_api.schema.context import GraphContext
 from graph_api.schema.pagination import Connection, check_first, slice_nodes
 
-Date = strawberry.scalar(
-    dt.date, name="Date", description="ISO-8601 calendar date (YYYY-MM-DD)",
-    serialize=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v),
-    parse_value=lambda v: dt.date.fromisoformat(v),
-)
+Date = dt.date  # Strawberry's built-in `Date` scalar (ISO-8601, YYYY-MM-DD)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -88,7 +84,7 @@ class AdoptionFilter:
     within: strawberry.ID | None = strawberry.field(default=None,
                                                      description="Adopters inside this territory (any level).")
     status: list[AdoptionStatus] | None = None
-    since: Date | None = None  # type: ignore[valid-type]
+    since: Date | None = None
 
 
 @strawberry.input
@@ -185,7 +181,7 @@ def _by_start(node: dict[str, Any]) -> Any:
 
 async def _page(info: Info, name: str, parent: str, first: int, after: str | None,
                 key: Any = _by_name, keep: Any = None) -> Connection[Any]:
-    check_first(first)
+    first = check_first(first)
     rows = [r["n"] for r in await ctx(info).kids(name, parent)]
     if keep is not None:
         rows = await keep(rows)
@@ -198,7 +194,7 @@ class State(Territory):
     seat: str | None = None
 
     @strawberry.field
-    async def counties(self, info: Info, first: int = 20, after: str | None = None
+    async def counties(self, info: Info, first: int | None = 20, after: str | None = None
                        ) -> Connection[County]:
         return await _page(info, "state.counties", self._d["id"], first, after)
 
@@ -210,12 +206,12 @@ class County(Territory):
     seat: str | None
 
     @strawberry.field
-    async def associations(self, info: Info, first: int = 20, after: str | None = None
+    async def associations(self, info: Info, first: int | None = 20, after: str | None = None
                            ) -> Connection[Association]:
         return await _page(info, "county.associations", self._d["id"], first, after)
 
     @strawberry.field
-    async def municipalities(self, info: Info, first: int = 20, after: str | None = None,
+    async def municipalities(self, info: Info, first: int | None = 20, after: str | None = None,
                              filter: MunicipalityFilter | None = None) -> Connection[Municipality]:
         from graph_api.schema.filters import municipality_where, restrict
 
@@ -242,7 +238,7 @@ class Association(Territory):
         return to_type(rows[0]["n"])
 
     @strawberry.field
-    async def municipalities(self, info: Info, first: int = 20, after: str | None = None
+    async def municipalities(self, info: Info, first: int | None = 20, after: str | None = None
                              ) -> Connection[Municipality]:
         return await _page(info, "association.municipalities", self._d["id"], first, after)
 
@@ -270,7 +266,7 @@ class Municipality(Territory):
         return [to_type(r["n"]) for r in await ctx(info).rel("territory.organizations", self._d["id"])]
 
     @strawberry.field
-    async def adoptions(self, info: Info, first: int = 20, after: str | None = None,
+    async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
                         filter: AdoptionFilter | None = None) -> Connection[Adoption]:
         return await adoptions_page(info, self._d["id"], first, after, filter)
 
@@ -315,12 +311,12 @@ class Organization(Node):
                 for r in await ctx(info).rel("organization.owners", self._d["id"])]
 
     @strawberry.field
-    async def people(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Actor]:
+    async def people(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:
         return await _page(info, "organization.people", self._d["id"], first, after,
                            key=lambda n: (n.get("role_label") or "").lower())
 
     @strawberry.field
-    async def adoptions(self, info: Info, first: int = 20, after: str | None = None,
+    async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
                         filter: AdoptionFilter | None = None) -> Connection[Adoption]:
         return await adoptions_page(info, self._d["id"], first, after, filter)
 
@@ -361,7 +357,7 @@ class Actor(Node):
                 for r in await ctx(info).rel("actor.roles", self._d["id"])]
 
     @strawberry.field
-    async def knows(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Actor]:
+    async def knows(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:
         return await _page(info, "actor.knows", self._d["id"], first, after,
                            key=lambda n: (n.get("role_label") or "").lower())
 
@@ -370,8 +366,8 @@ class Actor(Node):
 class Role:
     organization: Organization
     title: str
-    since: Date | None  # type: ignore[valid-type]
-    until: Date | None  # type: ignore[valid-type]
+    since: Date | None
+    until: Date | None
 
 
 @strawberry.type(description="A SKOS concept: a topic or a need (problem) that solutions address.")
@@ -430,7 +426,7 @@ class Solution(Node):
         return int(await ctx(info).scalar("adopter_count", self._d["id"]) or 0)
 
     @strawberry.field
-    async def adoptions(self, info: Info, first: int = 20, after: str | None = None,
+    async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
                         filter: AdoptionFilter | None = None) -> Connection[Adoption]:
         return await adoptions_page(info, self._d["id"], first, after, filter)
 
@@ -446,8 +442,8 @@ Adopter = Annotated[State | County | Association | Municipality | Organization, 
 class Adoption(Node):
     id: strawberry.ID
     status: AdoptionStatus
-    started_on: Date | None  # type: ignore[valid-type]
-    ended_on: Date | None  # type: ignore[valid-type]
+    started_on: Date | None
+    ended_on: Date | None
     outcome: str | None
     _d: strawberry.Private[dict[str, Any]]
 
@@ -493,8 +489,8 @@ class Project(Node):
     name: str
     kind: str | None
     description: str | None
-    started_on: Date | None  # type: ignore[valid-type]
-    ended_on: Date | None  # type: ignore[valid-type]
+    started_on: Date | None
+    ended_on: Date | None
     url: str | None
     _d: strawberry.Private[dict[str, Any]]
 
@@ -510,7 +506,7 @@ class Source(Node):
     kind: str | None
     url: str | None
     publisher: str | None
-    published_on: Date | None  # type: ignore[valid-type]
+    published_on: Date | None
     illustrative: bool
 
 

@@ -29,7 +29,8 @@ def schema_statements() -> list[str]:
     statements = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
                   for label in NODE_PROPERTIES]
     labels = "|".join(label for label in NODE_PROPERTIES if label != "Actor")
-    for name, on, fields in ((SEARCH_INDEX, labels, _SEARCH_FIELDS), (ACTOR_SEARCH_INDEX, "Actor", _ACTOR_SEARCH_FIELDS)):
+    indexes = ((SEARCH_INDEX, labels, _SEARCH_FIELDS), (ACTOR_SEARCH_INDEX, "Actor", _ACTOR_SEARCH_FIELDS))
+    for name, on, fields in indexes:
         statements.append(
             f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{on}) ON EACH [{', '.join(f'n.{f}' for f in fields)}] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'german'}}")
