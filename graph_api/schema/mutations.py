@@ -58,10 +58,10 @@ def _require_token(info: Info) -> GraphContext:
 def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if hasattr(value, "__strawberry_definition__"):
-        return {k: _plain(v) for k, v in vars(value).items() if v is not None}
     if isinstance(value, AdoptionStatus | OrganizationKind):
         return value.value
+    if hasattr(value, "__strawberry_definition__"):
+        return {k: _plain(v) for k, v in vars(value).items() if v is not None}
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -98,7 +98,7 @@ async def _upsert(info: Info, label: str | None, model: type[Record], data: dict
     await run_in_threadpool(context.store.apply, rows, audit=audit if label else None, replace=replace)
     if node_id is None:
         return None
-    context.nodes.clear(node_id)
+    context.nodes.clear_all()  # the node was (re)written: forget any cached version
     return await context.node(node_id)
 
 

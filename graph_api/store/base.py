@@ -213,11 +213,11 @@ class Store(ABC):
     def delete_contact(self, a: str, b: str) -> bool:
         """Remove KNOWS between two actors in either direction; False when there was none."""
         params = {"a": a, "b": b}
-        match = "MATCH (x:Actor {id: $a})-[r:KNOWS]-(y:Actor {id: $b})"
-        if not self.read(f"{match} RETURN count(r) AS c", params)[0]["c"]:
+        if not self.read("MATCH (:Actor {id: $a})-[r:KNOWS]-(:Actor {id: $b}) RETURN count(r) AS c", params)[0]["c"]:
             return False
-        with self.transaction() as run:
-            run(f"{match} DELETE r", params)
+        with self.transaction() as run:  # LadybugDB deletes directed matches only: both directions, one transaction
+            run("MATCH (:Actor {id: $a})-[r:KNOWS]->(:Actor {id: $b}) DELETE r", params)
+            run("MATCH (:Actor {id: $b})-[r:KNOWS]->(:Actor {id: $a}) DELETE r", params)
         return True
 
     def node_label_counts(self) -> dict[str, int]:
