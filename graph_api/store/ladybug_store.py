@@ -22,6 +22,7 @@ import ladybug
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.search_index import SearchIndex
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
+from graph_api.store.guard import check_read_query
 
 COPY_THRESHOLD = 2_000
 _READ_ONLY_MARKER = "read-only database"
@@ -100,6 +101,7 @@ class LadybugStore(Store):
 
     def read_only(self, query: str, params: Params | None = None, *, timeout_ms: int, max_rows: int
                   ) -> ReadResult:
+        check_read_query(query)
         with self._lock:
             conn = self._read_only_connection()
             columns, result = self._execute(conn, query, params, timeout_ms)

@@ -16,6 +16,7 @@ from typing import Any
 
 from graph_api.model import NODE_PROPERTIES
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
+from graph_api.store.guard import check_read_query
 
 SEARCH_INDEX = "copgraph_search"
 ACTOR_SEARCH_INDEX = "copgraph_actor_search"
@@ -97,6 +98,7 @@ class Neo4jStore(Store):
 
     def read_only(self, query: str, params: Params | None = None, *, timeout_ms: int, max_rows: int
                   ) -> ReadResult:
+        check_read_query(query)
         with self._errors(timeout_ms), self._session(read=True) as session:
             plan = session.run(self._query(f"EXPLAIN {query}", timeout_ms), dict(params or {})).consume()
             if plan.query_type != "r":
