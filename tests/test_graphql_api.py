@@ -112,7 +112,8 @@ def test_adoptions_of_a_solution_with_adopters(api: GraphQLClient, pilot_store: 
         "RETURN a.id AS id, t.id AS adopter ORDER BY id")
     data = api.data("""{ node(id: "Solution:digitale-lokale-agenda") { ... on Solution { name
         adoptions(first: 100) { totalCount edges { node { id status solution { id }
-        adopter { __typename ... on Municipality { id } ... on Organization { id } ... on County { id } } } } } } } }""")
+        adopter { __typename ... on Municipality { id } ... on Organization { id } ... on County { id } } }
+        } } } } }""")
     adoptions = data["node"]["adoptions"]
     assert adoptions["totalCount"] == len(expected) >= 3
     got = sorted((e["node"]["id"], e["node"]["adopter"]["id"]) for e in adoptions["edges"])

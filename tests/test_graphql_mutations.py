@@ -53,8 +53,8 @@ def test_validation_uses_the_curated_rules_and_writes_nothing(fresh_pilot_store:
     unknown = api.errors(UPSERT_SOLUTION, {"input": {**NEW_SOLUTION, "needs": ["Concept:no-such-need"]}},
                          token=TOKEN)[0]
     assert "input.needs.0: unknown Concept 'Concept:no-such-need'" in unknown
-    wrong_type = api.errors(UPSERT_SOLUTION, {"input": {**NEW_SOLUTION, "originator": "Source:illustrative-pilot-sample"}},
-                            token=TOKEN)[0]
+    wrong_origin = {**NEW_SOLUTION, "originator": "Source:illustrative-pilot-sample"}
+    wrong_type = api.errors(UPSERT_SOLUTION, {"input": wrong_origin}, token=TOKEN)[0]
     assert "is a Source; expected Organization or State or County or Association or Municipality" in wrong_type
     adoption = """mutation { upsertAdoption(input: {id: "x", solution: "Solution:kommunale-app",
         adopter: "Municipality:13076060", status: ADOPTED, startedOn: "2024-02-30"}) { id } }"""
@@ -74,7 +74,8 @@ def test_adoption_actor_contact_and_deletes(fresh_pilot_store: Store) -> None:
         context: "Test"}) }""", token=TOKEN) == {"upsertContact": True}
     adoption = api.data("""mutation { upsertAdoption(input: {id: "hagenow-app-test", solution: "Solution:kommunale-app",
         adopter: "Municipality:13076060", status: PLANNED, startedOn: "2026-01-01",
-        contacts: ["Actor:test-lotse"]}) { id status startedOn contacts { id } adopter { ... on Municipality { id } } } }""",
+        contacts: ["Actor:test-lotse"]}) {
+        id status startedOn contacts { id } adopter { ... on Municipality { id } } } }""",
                         token=TOKEN)["upsertAdoption"]
     assert adoption == {"id": "Adoption:hagenow-app-test", "status": "PLANNED", "startedOn": "2026-01-01",
                         "contacts": [{"id": "Actor:test-lotse"}], "adopter": {"id": "Municipality:13076060"}}
