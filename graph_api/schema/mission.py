@@ -38,7 +38,7 @@ def _path_texts(dialect: str, source: str, target: str, target_where: str) -> di
 
 
 def contact_path_query(dialect: str, from_label: str, to_label: str, hops: int) -> str:
-    return _path_texts(dialect, f"(a:{from_label} {{id: $from}})", f"(b:{to_label} {{id: $to}})", "")[hops]
+    return _path_texts(dialect, f"(a:{from_label} {{id: $start}})", f"(b:{to_label} {{id: $target}})", "")[hops]
 
 
 def county_paths_query(dialect: str, hops: int = 4) -> str:

@@ -205,7 +205,7 @@ class Query:
         if str(from_) == str(to):
             raise GraphQLError("from and to are the same node")
         text = mission.contact_path_query(ctx(info).store.dialect, from_label, to_label, _check_hops(max_hops))
-        rows = await ctx(info).query(text, {"from": str(from_), "to": str(to), "limit": mission.PATH_ROW_LIMIT})
+        rows = await ctx(info).query(text, {"start": str(from_), "target": str(to), "limit": mission.PATH_ROW_LIMIT})
         return [_path_to_type(p) for p in mission.rank_paths(rows, first)]
 
     @strawberry.field(description="Who connects a county administration with its municipalities, strongest first.")
