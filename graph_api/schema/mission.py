@@ -17,13 +17,17 @@ from typing import Any
 # Edges through which knowledge travels between people, organisations and projects.
 CONTACT_EDGES = ("KNOWS", "WORKS_FOR", "SUB_ORGANIZATION_OF", "MEMBER_OF", "ADMINISTERS", "OWNED_BY",
                  "PARTICIPATES_IN")
+# Bridges and key persons look at people and organisations only: a shared project is a link,
+# but not one a person carries (so it would hide exactly the dependence on individuals).
+PEOPLE_EDGES = tuple(e for e in CONTACT_EDGES if e != "PARTICIPATES_IN")
 MAX_HOPS = 8
 PATH_ROW_LIMIT = 5_000
 ACTIVE = ("PILOT", "ADOPTED", "SCALED")
-_EDGES = "|".join(CONTACT_EDGES)
 
 
-def _path_texts(dialect: str, source: str, target: str, target_where: str) -> dict[int, str]:
+def _path_texts(dialect: str, source: str, target: str, target_where: str,
+                edges: tuple[str, ...] = CONTACT_EDGES) -> dict[int, str]:
+    _EDGES = "|".join(edges)  # noqa: N806 - a constant of the text being built
     texts = {}
     for hops in range(1, MAX_HOPS + 1):
         if dialect == "neo4j":
@@ -41,10 +45,10 @@ def contact_path_query(dialect: str, from_label: str, to_label: str, hops: int) 
     return _path_texts(dialect, f"(a:{from_label} {{id: $start}})", f"(b:{to_label} {{id: $target}})", "")[hops]
 
 
-def county_paths_query(dialect: str, hops: int = 4) -> str:
-    """All shortest contact paths from a county's administrations to the county's municipalities."""
+def county_paths_query(dialect: str, hops: int = 5) -> str:
+    """All shortest people-and-organisation paths from a county's administrations to its municipalities."""
     return _path_texts(dialect, "(:County {id: $county})<-[:ADMINISTERS]-(a:Organization)",
-                       "(b:Municipality)", "WHERE b.county_ags = $county_ags")[hops]
+                       "(b:Municipality)", "WHERE b.county_ags = $county_ags", PEOPLE_EDGES)[hops]
 
 
 @dataclass
@@ -71,13 +75,16 @@ class BridgeScore:
     municipalities: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+BRIDGE_LABELS = ("Actor", "Organization", "Project")
+
+
 def _intermediaries(path: PathRow) -> list[dict[str, Any]]:
-    """Actors and organisations strictly between the county administration and the municipality,
-    excluding the municipality's own administration (it is the destination's door, not a bridge)."""
+    """Actors, organisations and projects strictly between the county administration and the
+    municipality, excluding the municipality's own administration (the destination's door)."""
     inner = path.nodes[1:-1]
     if inner and path.via and path.via[-1] == "ADMINISTERS":
         inner = inner[:-1]
-    return [n for n in inner if n.get("_label") in ("Actor", "Organization")]
+    return [n for n in inner if n.get("_label") in BRIDGE_LABELS]
 
 
 def bridges(rows: list[dict[str, Any]]) -> tuple[list[BridgeScore], dict[str, list[PathRow]]]:

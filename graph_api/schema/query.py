@@ -81,7 +81,8 @@ class PathStep:
         description="Relationship type that leads to this node from the previous step (null on the first step).")
 
 
-@strawberry.type(description="An actor or organisation that links a county's administration with municipalities.")
+@strawberry.type(description="An actor, organisation or project that links a county's administration with "
+                             "municipalities.")
 class Bridge:
     node: Node
     municipalities: list[Municipality]
