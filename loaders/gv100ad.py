@@ -19,6 +19,12 @@ from tqdm import tqdm
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 
 RECORD_LENGTH = 220
+SOURCE_ID = "Source:destatis-gv100ad-2021"
+SOURCE = {"id": SOURCE_ID, "title": "Gemeindeverzeichnis GV100AD, Gebietsstand 30.11.2021", "kind": "dataset",
+          "publisher": "Statistisches Bundesamt (Destatis)", "published_on": "2021-11-30",
+          "url": "https://www.destatis.de/DE/Themen/Laender-Regionen/Regionales/Gemeindeverzeichnis/_inhalt.html",
+          "licence": "Vervielfältigung und Verbreitung, auch auszugsweise, mit Quellenangabe gestattet",
+          "illustrative": False}
 MAX_PROBLEMS = 50
 
 COUNTY_KINDS = {"41": "Kreisfreie Stadt", "42": "Stadtkreis", "43": "Kreis", "44": "Landkreis",
@@ -202,6 +208,14 @@ def _assemble(reader: _Reader, states: dict[str, dict[str, Any]], counties: dict
         rows.add_node("State", {**s, "population": int(totals[key][0]), "area_ha": totals[key][1]})
     if reader.problems:
         raise LoadError(reader.problems)
+    rows.add_node("Source", dict(SOURCE))
+    for label in ("State", "County", "Association", "Municipality"):
+        for node in rows.nodes[label]:
+            rows.add_rel("SOURCED_FROM", node["id"], SOURCE_ID)
+    for key in list(rows.rels):
+        if key[0] == "PART_OF":
+            for rel in rows.rels[key]:
+                rel["source"] = SOURCE_ID
     return rows
 
 

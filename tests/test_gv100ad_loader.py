@@ -106,3 +106,18 @@ def test_bad_file_writes_nothing(empty_store: Store, tmp_path: Path) -> None:
     with pytest.raises(LoadError):
         empty_store.apply(gv100ad.read(path))
     assert counts(empty_store) == before
+
+
+def test_every_territory_names_its_source(empty_store: Store) -> None:
+    empty_store.apply(gv100ad.read(EXTRACT))
+    unsourced = empty_store.read(
+        "MATCH (n:Municipality) WHERE NOT EXISTS { MATCH (n)-[:SOURCED_FROM]->(:Source) } RETURN count(n) AS c")
+    assert unsourced == [{"c": 0}]
+    source = empty_store.read(f"MATCH (s:Source {{id: '{gv100ad.SOURCE_ID}'}}) RETURN s.publisher AS p")
+    assert source == [{"p": "Statistisches Bundesamt (Destatis)"}]
+
+
+def test_sample_loads_are_idempotent_together(fresh_pilot_store: Store) -> None:
+    from graph_api.ingest import load_sample
+
+    assert not load_sample(fresh_pilot_store).changed
