@@ -66,8 +66,9 @@ def test_recommend_solutions_for_hagenow(api: GraphQLClient) -> None:
         "recommendSolutions"]
     assert [(r["solution"]["id"], r["score"]) for r in recs] == [
         ("Solution:kommunale-app", 7.5), ("Solution:online-terminvergabe", 7.5), ("Solution:boizenburg-laeuft", 5.5)]
-    assert recs[0]["reasons"] == ["adopted by 2 adopter(s) in the same county", "adopted by 1 adopter(s) in other states",
-                                  "adopted by 2 municipalities of similar size", "maturity: proven"]
+    assert recs[0]["reasons"] == [
+        "adopted by 2 adopter(s) in the same county", "adopted by 1 adopter(s) in other states",
+        "adopted by 2 municipalities of similar size", "maturity: proven"]
     assert [a["id"] for a in recs[0]["nearestAdopters"]] == [
         "Municipality:13076014", "Municipality:13076152", "Municipality:01053032"]
     adopted = api.data("""{ node(id: "Municipality:13076060") { ... on Municipality { adoptions(first: 50) {
@@ -128,7 +129,8 @@ def test_solution_filter_counts(api: GraphQLClient) -> None:
 def test_adoption_filters(api: GraphQLClient) -> None:
     data = api.data("""{ adoptions(filter: {within: "County:01053", status: [ADOPTED, SCALED]}, first: 50) {
         totalCount edges { node { id status } } }
-        since: adoptions(filter: {since: "2025-01-01", within: "State:13"}, first: 50) { edges { node { startedOn } } } }""")
+        since: adoptions(filter: {since: "2025-01-01", within: "State:13"}, first: 50) {
+          edges { node { startedOn } } } }""")
     assert data["adoptions"]["totalCount"] == 9
     assert {e["node"]["status"] for e in data["adoptions"]["edges"]} <= {"ADOPTED", "SCALED"}
     assert all(e["node"]["startedOn"] >= "2025-01-01" for e in data["since"]["edges"])
