@@ -61,3 +61,15 @@ def pilot_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     load_sample(store)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def pilot_any(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The bundled sample on every backend (Neo4j reloaded per module, since other tests wipe it)."""
+    if request.param == "ladybug":
+        yield request.getfixturevalue("pilot_store")
+        return
+    store = _open("neo4j", tmp_path_factory.mktemp("neo4j"))
+    load_sample(store)
+    yield store
+    store.close()

@@ -9,8 +9,8 @@ from tests.graphql_client import TOKEN, GraphQLClient
 
 
 @pytest.fixture(scope="module")
-def api(pilot_store: Store) -> GraphQLClient:
-    return GraphQLClient(pilot_store)
+def api(pilot_any: Store) -> GraphQLClient:
+    return GraphQLClient(pilot_any)
 
 
 def test_health_and_readiness(api: GraphQLClient) -> None:
@@ -106,8 +106,8 @@ def test_first_is_capped(api: GraphQLClient) -> None:
     assert "invalid cursor" in api.errors('{ municipalities(after: "nonsense") { totalCount } }')[0]
 
 
-def test_adoptions_of_a_solution_with_adopters(api: GraphQLClient, pilot_store: Store) -> None:
-    expected = pilot_store.read(
+def test_adoptions_of_a_solution_with_adopters(api: GraphQLClient, pilot_any: Store) -> None:
+    expected = pilot_any.read(
         "MATCH (a:Adoption)-[:OF]->(:Solution {id: 'Solution:digitale-lokale-agenda'}) MATCH (a)-[:BY]->(t) "
         "RETURN a.id AS id, t.id AS adopter ORDER BY id")
     data = api.data("""{ node(id: "Solution:digitale-lokale-agenda") { ... on Solution { name
@@ -121,18 +121,18 @@ def test_adoptions_of_a_solution_with_adopters(api: GraphQLClient, pilot_store: 
     assert {e["node"]["solution"]["id"] for e in adoptions["edges"]} == {"Solution:digitale-lokale-agenda"}
 
 
-def test_node_resolves_every_type(api: GraphQLClient, pilot_store: Store) -> None:
+def test_node_resolves_every_type(api: GraphQLClient, pilot_any: Store) -> None:
     for label in ("State", "County", "Association", "Municipality", "Organization", "Actor", "Solution", "Concept",
                   "Adoption", "Project", "Source", "Award"):
-        node_id = pilot_store.read(f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id LIMIT 1")[0]["id"]
+        node_id = pilot_any.read(f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id LIMIT 1")[0]["id"]
         data = api.data("query($id: ID!) { node(id: $id) { id __typename } }", {"id": node_id})
         assert data["node"] == {"id": node_id, "__typename": label}
     assert api.data('{ node(id: "Solution:does-not-exist") { id } }') == {"node": None}
     assert api.data('{ node(id: "garbage") { id } }') == {"node": None}
 
 
-def test_restricted_actor_shows_role_label_without_token(api: GraphQLClient, pilot_store: Store) -> None:
-    actor = pilot_store.read("MATCH (a:Actor) WHERE a.visibility = 'restricted' AND a.name <> a.role_label "
+def test_restricted_actor_shows_role_label_without_token(api: GraphQLClient, pilot_any: Store) -> None:
+    actor = pilot_any.read("MATCH (a:Actor) WHERE a.visibility = 'restricted' AND a.name <> a.role_label "
                              "RETURN a.id AS id, a.name AS name, a.role_label AS role ORDER BY id LIMIT 1")[0]
     query = "query($id: ID!) { node(id: $id) { ... on Actor { name roleLabel visibility email } } }"
     anonymous = api.data(query, {"id": actor["id"]})["node"]
@@ -163,16 +163,16 @@ def test_cost_limit(api: GraphQLClient) -> None:
     assert "query cost" in api.errors(query)[0] and "exceeds the limit" in api.errors(query)[0]
 
 
-def test_nested_page_costs_a_bounded_number_of_store_queries(pilot_store: Store, monkeypatch) -> None:
-    api = GraphQLClient(pilot_store)
+def test_nested_page_costs_a_bounded_number_of_store_queries(pilot_any: Store, monkeypatch) -> None:
+    api = GraphQLClient(pilot_any)
     calls = []
-    original = pilot_store.read
+    original = pilot_any.read
 
     def counting(*args, **kwargs):
         calls.append(args[0])
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(pilot_store, "read", counting)
+    monkeypatch.setattr(pilot_any, "read", counting)
     query = """query($n: Int) { territory(key: "13076") { ... on County { municipalities(first: $n) { edges { node {
         name county { name } association { name } organizations { name }
         adoptions(first: 5) { edges { node { status solution { name } adopter { __typename } } } } } } } } } }"""

@@ -16,8 +16,8 @@ HAGENOW = "Municipality:13076060"
 
 
 @pytest.fixture(scope="module")
-def api(pilot_store: Store) -> GraphQLClient:
-    return GraphQLClient(pilot_store)
+def api(pilot_any: Store) -> GraphQLClient:
+    return GraphQLClient(pilot_any)
 
 
 def test_contact_paths_from_the_county_administration_to_hagenow(api: GraphQLClient) -> None:
@@ -96,12 +96,12 @@ def test_transfer_lineage_of_the_digital_agenda(api: GraphQLClient) -> None:
         "zarrentin-digitale-lokale-agenda", "moelln-digitale-lokale-agenda"]
 
 
-def test_coverage_gaps(api: GraphQLClient, pilot_store: Store) -> None:
+def test_coverage_gaps(api: GraphQLClient, pilot_any: Store) -> None:
     gaps = api.data("""{ coverageGaps(county: "County:13076", category: "Concept:topic-digitalisierung", first: 100) {
         totalCount edges { node { id } } } }""")["coverageGaps"]
     gap_ids = {e["node"]["id"] for e in gaps["edges"]}
     assert HAGENOW not in gap_ids  # Hagenow has the digital agenda
-    inhabited = pilot_store.read("MATCH (m:Municipality) WHERE m.county_ags = '13076' AND m.population > 0 "
+    inhabited = pilot_any.read("MATCH (m:Municipality) WHERE m.county_ags = '13076' AND m.population > 0 "
                                  "RETURN count(m) AS c")[0]["c"]
     assert 0 < gaps["totalCount"] < inhabited
 
