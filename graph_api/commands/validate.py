@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from graph_api.commands import settings_from
 from graph_api.ingest import existing_ids_in
@@ -21,9 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = None
-    if not args.offline:
+    settings = settings_from(args)
+    if settings.store == "ladybug" and not Path(settings.db_path).exists():
+        print(f"note: territory references not checked (no database at {settings.db_path})", file=sys.stderr)
+    elif not args.offline:
         try:
-            store = open_store(settings_from(args), ensure_schema=False)
+            store = open_store(settings, ensure_schema=False)
         except StoreUnavailable as exc:
             print(f"note: territory references not checked ({exc})", file=sys.stderr)
     try:
