@@ -36,98 +36,95 @@ async def within_prefix(info: Info, node_id: str) -> str:
     return node["ars"][:_PREFIX_LENGTH[node["_label"]]]
 
 
-def _lower(text: str) -> str:
-    return text.strip().lower()
+async def _text(_info: Info, value: str) -> str:
+    return value.strip().lower()
+
+
+async def _plain(_info: Info, value: Any) -> Any:
+    return str(value) if isinstance(value, str) else value
+
+
+async def _values(_info: Info, value: list[Any]) -> list[str]:
+    return [v.value for v in value]
+
+
+async def _iso(_info: Info, value: Any) -> str:
+    return value.isoformat()
+
+
+async def _county_ags(info: Info, value: str) -> str:
+    return (await territory(info, value, ("County",)))["ags"]
+
+
+# filter field -> (fragment name, parameter name, how to turn the input into the parameter value)
+Spec = dict[str, tuple[str, str, Callable[[Info, Any], Awaitable[Any]]]]
+_MUNICIPALITY: Spec = {
+    "county": ("county", "county_ags", _county_ags),
+    "association": ("association", "association_prefix", within_prefix),
+    "name_contains": ("name_contains", "name_contains", _text),
+    "min_population": ("min_population", "min_population", _plain),
+    "max_population": ("max_population", "max_population", _plain),
+    "has_adopted": ("has_adopted", "has_adopted", _plain),
+}
+_ADOPTION: Spec = {
+    "solution": ("solution", "solution", _plain),
+    "adopter": ("adopter", "adopter", _plain),
+    "within": ("within", "within_prefix", within_prefix),
+    "status": ("status", "statuses", _values),
+    "since": ("since", "since", _iso),
+}
+_SOLUTION: Spec = {
+    "text": ("text", "text", _text),
+    "category": ("category", "category", _plain),
+    "need": ("need", "need", _plain),
+    "adopted_within": ("adopted_within", "within_prefix", within_prefix),
+}
+_ORGANIZATION: Spec = {
+    "kind": ("kind", "kinds", _values),
+    "name_contains": ("name_contains", "name_contains", _text),
+    "within": ("within", "within_prefix", within_prefix),
+}
+_ACTOR: Spec = {
+    "organization": ("organization", "organization", _plain),
+    "name_contains": ("name_contains", "name_contains", _text),
+    "within": ("within", "within_prefix", within_prefix),
+}
+
+
+async def _where(info: Info, f: Any, fragments: dict[str, str], spec: Spec) -> Where:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    for field, (fragment, param, convert) in spec.items():
+        value = getattr(f, field)
+        if value is None or value == [] or value == "":
+            continue
+        where.append(f"({fragments[fragment]})")
+        params[param] = await convert(info, value)
+    return where, params
 
 
 async def municipality_where(info: Info, f: Any) -> Where:
-    where, params = [], {}
-    if f.county:
-        where.append(cypher.MUNICIPALITY_FILTERS["county"])
-        params["county_ags"] = (await territory(info, f.county, ("County",)))["ags"]
-    if f.association:
-        where.append(cypher.MUNICIPALITY_FILTERS["association"])
-        params["association_prefix"] = await within_prefix(info, f.association)
-    if f.name_contains:
-        where.append(cypher.MUNICIPALITY_FILTERS["name_contains"])
-        params["name_contains"] = _lower(f.name_contains)
-    if f.min_population is not None:
-        where.append(cypher.MUNICIPALITY_FILTERS["min_population"])
-        params["min_population"] = f.min_population
-    if f.max_population is not None:
-        where.append(cypher.MUNICIPALITY_FILTERS["max_population"])
-        params["max_population"] = f.max_population
-    if f.has_adopted:
-        where.append(cypher.MUNICIPALITY_FILTERS["has_adopted"])
-        params["has_adopted"] = str(f.has_adopted)
-    return where, params
+    return await _where(info, f, cypher.MUNICIPALITY_FILTERS, _MUNICIPALITY)
 
 
 async def adoption_where(info: Info, f: Any) -> Where:
-    where, params = [], {}
-    if f.solution:
-        where.append(cypher.ADOPTION_FILTERS["solution"])
-        params["solution"] = str(f.solution)
-    if f.adopter:
-        where.append(cypher.ADOPTION_FILTERS["adopter"])
-        params["adopter"] = str(f.adopter)
-    if f.within:
-        where.append(cypher.ADOPTION_FILTERS["within"])
-        params["within_prefix"] = await within_prefix(info, f.within)
-    if f.status:
-        where.append(cypher.ADOPTION_FILTERS["status"])
-        params["statuses"] = [s.value for s in f.status]
-    if f.since:
-        where.append(cypher.ADOPTION_FILTERS["since"])
-        params["since"] = f.since.isoformat()
-    return where, params
+    return await _where(info, f, cypher.ADOPTION_FILTERS, _ADOPTION)
 
 
 async def solution_where(info: Info, f: Any) -> Where:
-    where, params = [], {}
-    if f.text:
-        where.append(cypher.SOLUTION_FILTERS["text"])
-        params["text"] = _lower(f.text)
-    if f.category:
-        where.append(cypher.SOLUTION_FILTERS["category"])
-        params["category"] = str(f.category)
-    if f.need:
-        where.append(cypher.SOLUTION_FILTERS["need"])
-        params["need"] = str(f.need)
+    where, params = await _where(info, f, cypher.SOLUTION_FILTERS, _SOLUTION)
     if f.awarded is not None:
         where.append(cypher.SOLUTION_FILTERS["awarded_true" if f.awarded else "awarded_false"])
-    if f.adopted_within:
-        where.append(f"({cypher.SOLUTION_FILTERS['adopted_within']})")
-        params["within_prefix"] = await within_prefix(info, f.adopted_within)
     return where, params
 
 
 async def organization_where(info: Info, f: Any) -> Where:
-    where, params = [], {}
-    if f.kind:
-        where.append(cypher.ORGANIZATION_FILTERS["kind"])
-        params["kinds"] = [k.value for k in f.kind]
-    if f.name_contains:
-        where.append(cypher.ORGANIZATION_FILTERS["name_contains"])
-        params["name_contains"] = _lower(f.name_contains)
-    if f.within:
-        where.append(cypher.ORGANIZATION_FILTERS["within"])
-        params["within_prefix"] = await within_prefix(info, f.within)
-    return where, params
+    return await _where(info, f, cypher.ORGANIZATION_FILTERS, _ORGANIZATION)
 
 
 async def actor_where(info: Info, f: Any) -> Where:
-    where, params = [], {}
-    if f.organization:
-        where.append(cypher.ACTOR_FILTERS["organization"])
-        params["organization"] = str(f.organization)
-    if f.name_contains:
-        where.append(cypher.ACTOR_FILTERS["name_contains"])
-        params["name_contains"] = _lower(f.name_contains)
-        params["authorised"] = bool(info.context.authorised)
-    if f.within:
-        where.append(cypher.ACTOR_FILTERS["within"])
-        params["within_prefix"] = await within_prefix(info, f.within)
+    where, params = await _where(info, f, cypher.ACTOR_FILTERS, _ACTOR)
+    params["authorised"] = bool(info.context.authorised)
     return where, params
 
 

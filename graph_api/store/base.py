@@ -84,9 +84,12 @@ class Store(ABC):
     def transaction(self) -> Iterator[Run]:
         """Yield a `run(query, params)` bound to one transaction, committed on normal exit."""
 
-    @abstractmethod
     def health(self) -> bool:
         """True when the database answers a trivial query."""
+        try:
+            return self.read("RETURN 1 AS ok")[0]["ok"] == 1
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
 
     @abstractmethod
     def search(self, text: str, first: int) -> list[tuple[str, float]]:

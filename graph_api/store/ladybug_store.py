@@ -144,12 +144,6 @@ class LadybugStore(Store):
                 self._conn.execute(statement)
             self._generation += 1
 
-    def health(self) -> bool:
-        try:
-            return self.read("RETURN 1 AS ok")[0]["ok"] == 1
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
-            return False
-
     def close(self) -> None:
         with self._lock:
             self._ro = None

@@ -137,12 +137,6 @@ class Neo4jStore(Store):
                 session.run(statement).consume()
             session.run("CALL db.awaitIndexes(300)").consume()
 
-    def health(self) -> bool:
-        try:
-            return self.read("RETURN 1 AS ok")[0]["ok"] == 1
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
-            return False
-
     def close(self) -> None:
         self._driver.close()
 
