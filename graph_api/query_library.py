@@ -1,0 +1,240 @@
+"""The analysts' named queries: `.cypher` files in `queries/` with a self-describing header.
+
+A query is one portable file (`name.cypher`) or one file per dialect where LadybugDB and Neo4j
+disagree (`name.ladybug.cypher`, `name.neo4j.cypher`). Its header comment declares the name,
+a one-line purpose, typed parameters with defaults, the result columns and the dialects:
+
+    // name: adopters_of_solution
+    // purpose: Who adopted a solution, when, with what status
+    // param: solution: string = "Solution:digitale-lokale-agenda"
+    // columns: adopter_id, adopter_name, status, started_on
+    // dialects: ladybug, neo4j
+
+Keeping the contract in the file lets the CLI, the HTTP endpoint, the docs and the Neo4j lint
+all read the same declaration; values from a command line or a JSON body are converted by the
+declared type here, so a query only ever receives parameters it declared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph_api.config import PROJECT_ROOT
+from graph_api.store import ReadResult, Store
+
+QUERIES_DIR = PROJECT_ROOT / "queries"
+DIALECTS = ("ladybug", "neo4j")
+TYPES = ("string", "int", "float", "bool", "list<string>", "date")
+DEFAULT_TIMEOUT_MS = 10_000
+DEFAULT_MAX_ROWS = 1_000
+
+_HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*:\s*(?P<type>[a-z<>]+)(?:\s*=\s*(?P<default>.+))?$")
+_FILE = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)(?:\.(?P<dialect>ladybug|neo4j))?\.cypher$")
+_PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
+_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+
+class LibraryError(ValueError):
+    """A query file whose header is missing, malformed or inconsistent with its variants."""
+
+
+class ParameterError(ValueError):
+    """A parameter value that does not fit its declaration; `param` names the parameter."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(f"parameter '{param}': {message}")
+        self.param = param
+
+
+class UnknownQuery(KeyError):
+    """No named query of that name (or none for the active dialect)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: Any = None
+    required: bool = True
+
+    def convert(self, value: Any) -> Any:
+        """The value as the declared type; strings (command line) are parsed, JSON values checked."""
+        try:
+            return _convert(self.type, value)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(self.name, f"expected {self.type}, got {value!r} ({exc})") from None
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "required": self.required, "default": self.default}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    purpose: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    texts: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def dialects(self) -> tuple[str, ...]:
+        return tuple(d for d in DIALECTS if d in self.texts)
+
+    def text_for(self, dialect: str) -> str:
+        if dialect not in self.texts:
+            raise UnknownQuery(f"query '{self.name}' has no variant for the {dialect} store")
+        return self.texts[dialect]
+
+    def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Declared parameters converted to their types, defaults filled in; unknown names refused."""
+        declared = {p.name: p for p in self.params}
+        for name in values:
+            if name not in declared:
+                known = ", ".join(declared) or "none"
+                raise ParameterError(name, f"unknown parameter of query '{self.name}' (declared: {known})")
+        bound = {}
+        for param in self.params:
+            if param.name in values and values[param.name] is not None:
+                bound[param.name] = param.convert(values[param.name])
+            elif param.required:
+                raise ParameterError(param.name, "is required")
+            else:
+                bound[param.name] = param.default
+        return bound
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.purpose, "parameters": [p.describe() for p in self.params],
+                "columns": list(self.columns), "dialects": list(self.dialects)}
+
+
+def _convert(kind: str, value: Any) -> Any:
+    if kind == "string":
+        if not isinstance(value, str):
+            raise TypeError("not a string")
+        return value
+    if kind == "int":
+        if isinstance(value, (bool, float)):
+            raise TypeError("not an integer")
+        return int(value.strip()) if isinstance(value, str) else int(value)
+    if kind == "float":
+        if isinstance(value, bool):
+            raise TypeError("not a number")
+        return float(value)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError("use true or false")
+    if kind == "list<string>":
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                value = json.loads(text)
+            else:
+                return [part.strip() for part in text.split(",") if part.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError("not a list of strings")
+        return list(value)
+    if kind == "date":
+        if not isinstance(value, str):
+            raise TypeError("not an ISO date string")
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    raise ValueError(f"unknown type {kind}")
+
+
+def _parse_param(spec: str, path: Path) -> Param:
+    match = _PARAM.match(spec)
+    if not match or match["type"] not in TYPES:
+        raise LibraryError(f"{path}: bad param line '{spec}' (expected 'name: type [= default]', "
+                           f"type one of {', '.join(TYPES)})")
+    if match["default"] is None:
+        return Param(match["name"], match["type"])
+    try:
+        default = _convert(match["type"], json.loads(match["default"]))
+    except (TypeError, ValueError) as exc:
+        raise LibraryError(f"{path}: default of '{match['name']}' is not a JSON {match['type']}: {exc}") from None
+    return Param(match["name"], match["type"], default, required=False)
+
+
+def parse_file(path: Path) -> tuple[NamedQuery, tuple[str, ...]]:
+    """One file -> (its query with the text for its dialects, the dialects it declares)."""
+    header: dict[str, Any] = {"param": []}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    body_start = 0
+    for number, line in enumerate(lines):
+        if not line.startswith("//"):
+            body_start = number
+            break
+        match = _HEADER_LINE.match(line)
+        if match:
+            if match[1] == "param":
+                header["param"].append(_parse_param(match[2], path))
+            else:
+                header[match[1]] = match[2]
+    else:
+        body_start = len(lines)
+    for key in ("name", "purpose", "columns", "dialects"):
+        if not header.get(key):
+            raise LibraryError(f"{path}: header has no '// {key}:' line")
+    file_match = _FILE.match(path.name)
+    if not file_match or file_match["name"] != header["name"]:
+        raise LibraryError(f"{path}: file name does not match '// name: {header['name']}'")
+    dialects = tuple(d.strip() for d in header["dialects"].split(","))
+    if not set(dialects) <= set(DIALECTS) or (file_match["dialect"] and dialects != (file_match["dialect"],)):
+        raise LibraryError(f"{path}: dialects '{header['dialects']}' do not fit the file name")
+    text = "\n".join(lines[body_start:]).strip()
+    if not text:
+        raise LibraryError(f"{path}: no query text after the header")
+    used = set(_PARAM_USE.findall(_strip_literals(text)))
+    declared = {p.name for p in header["param"]}
+    if used != declared:
+        raise LibraryError(f"{path}: parameters used {sorted(used)} differ from those declared {sorted(declared)}")
+    query = NamedQuery(header["name"], header["purpose"], tuple(header["param"]),
+                       tuple(c.strip() for c in header["columns"].split(",")),
+                       dict.fromkeys(dialects, text), dict.fromkeys(dialects, path))
+    return query, dialects
+
+
+def _strip_literals(text: str) -> str:
+    return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*", " ", text)
+
+
+def load_library(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Every named query in `folder`, variants merged; headers of variants must agree."""
+    library: dict[str, NamedQuery] = {}
+    for path in sorted(folder.glob("*.cypher")):
+        query, dialects = parse_file(path)
+        known = library.get(query.name)
+        if known is None:
+            library[query.name] = query
+            continue
+        if (known.purpose, known.params, known.columns) != (query.purpose, query.params, query.columns):
+            raise LibraryError(f"{path}: header differs from the other variant of '{query.name}'")
+        if set(known.texts) & set(dialects):
+            raise LibraryError(f"{path}: a second {'/'.join(dialects)} variant of '{query.name}'")
+        known.texts.update(query.texts)
+        known.files.update(query.files)
+    return dict(sorted(library.items()))
+
+
+def get_query(name: str, library: Mapping[str, NamedQuery] | None = None) -> NamedQuery:
+    library = load_library() if library is None else library
+    if name not in library:
+        raise UnknownQuery(f"no query named '{name}' (see `copgraph query --list`)")
+    return library[name]
+
+
+def run_named(store: Store, query: NamedQuery, values: Mapping[str, Any], *,
+              timeout_ms: int = DEFAULT_TIMEOUT_MS, max_rows: int = DEFAULT_MAX_ROWS) -> ReadResult:
+    """Bind `values`, pick the store's dialect and run through the store's read-only path."""
+    text = query.text_for(store.dialect)
+    return store.read_only(text, query.bind(values), timeout_ms=timeout_ms, max_rows=max_rows)

@@ -1,0 +1,17 @@
+// name: brokers_between_counties
+// purpose: People, organisations and projects on the shortest contact paths (up to 6 hops) between the administrations of two counties
+// param: county_a: string = "County:01053"
+// param: county_b: string = "County:13076"
+// columns: broker_id, broker_name, paths, share
+// dialects: ladybug
+MATCH (:County {id: $county_a})<-[:ADMINISTERS]-(a:Organization)
+MATCH (:County {id: $county_b})<-[:ADMINISTERS]-(b:Organization)
+MATCH p = (a)-[:KNOWS|WORKS_FOR|SUB_ORGANIZATION_OF|MEMBER_OF|ADMINISTERS|OWNED_BY|PARTICIPATES_IN* ALL SHORTEST 1..6]-(b)
+WITH collect(properties(nodes(p), 'id')) AS routes
+UNWIND routes AS ids
+UNWIND range(2, size(ids) - 1) AS i
+WITH size(routes) AS total, ids[i] AS broker_id, count(*) AS paths
+MATCH (n {id: broker_id})
+RETURN broker_id, CASE WHEN n.visibility = 'restricted' THEN n.role_label ELSE n.name END AS broker_name, paths,
+       round(1.0 * paths / total, 3) AS share
+ORDER BY paths DESC, broker_id
