@@ -5,7 +5,8 @@
 // param: limit: int = 25
 // columns: hops, path, via
 // dialects: ladybug
-MATCH (a {id: $from}), (b {id: $to})
+MATCH (a {id: $from})
+MATCH (b {id: $to})
 MATCH p = (a)-[:KNOWS|WORKS_FOR|SUB_ORGANIZATION_OF|MEMBER_OF|ADMINISTERS|OWNED_BY|PARTICIPATES_IN* ALL SHORTEST 1..6]-(b)
 WITH length(p) AS hops, properties(nodes(p), 'id') AS path, list_transform(rels(p), x -> label(x)) AS via
 WITH DISTINCT hops, path, via
