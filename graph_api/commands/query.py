@@ -1,0 +1,81 @@
+"""`copgraph query NAME --param k=v …`: run a named query from `queries/`; `--list` shows them all.
+
+Parameters arrive as strings and are converted by the types the query's header declares; the
+query runs on the store's read-only path with a time and a row limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from graph_api.commands import store_from
+from graph_api.query_library import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT_MS,
+    ParameterError,
+    UnknownQuery,
+    get_query,
+    load_library,
+    run_named,
+)
+from graph_api.result_format import FORMATS, render
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("query", help="run a named analysts' query (see --list)")
+    parser.add_argument("name", nargs="?", help="query name, e.g. adopters_of_solution")
+    parser.add_argument("--list", action="store_true", help="list the named queries with their parameters")
+    add_run_options(parser)
+    parser.set_defaults(func=run)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                        help="a query parameter (repeatable)")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS)
+    parser.add_argument("--timeout-ms", type=int, default=DEFAULT_TIMEOUT_MS)
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(pair, "expected KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+def list_queries() -> str:
+    lines = []
+    for query in load_library().values():
+        lines.append(f"{query.name}  [{', '.join(query.dialects)}]\n    {query.purpose}")
+        for p in query.params:
+            default = "required" if p.required else f"default {p.default!r}"
+            lines.append(f"    --param {p.name}=<{p.type}>  ({default})")
+        lines.append(f"    columns: {', '.join(query.columns)}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list or not args.name:
+        print(list_queries())
+        return 0
+    try:
+        query = get_query(args.name)
+        params = parse_params(args.param)
+        query.bind(params)  # refuse bad parameters before opening the store
+    except (UnknownQuery, ParameterError) as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    store = store_from(args)
+    try:
+        result = run_named(store, query, params, timeout_ms=args.timeout_ms, max_rows=args.max_rows)
+    finally:
+        store.close()
+    print(render(result, args.format))
+    if result.truncated:
+        print(f"note: the result was cut at {args.max_rows} rows (raise --max-rows)", file=sys.stderr)
+    return 0
