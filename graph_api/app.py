@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from graph_api.config import Settings
 from graph_api.store import Store, open_store
 
-ROUTERS: tuple[str, ...] = ("health", "graphql")
+ROUTERS: tuple[str, ...] = ("health", "graphql", "queries")
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

@@ -1,0 +1,100 @@
+"""The analysts' queries over HTTP: the named library (`GET /queries`, `POST /queries/{name}`) and
+ad-hoc read-only Cypher (`POST /cypher`, API token required).
+
+Everything runs through `Store.read_only` with a time and a row limit, so a query can neither
+write nor hold the service: writes are refused (403), a query past its time limit is cancelled
+(504), and a result longer than the row limit is cut and flagged (`truncated: true`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from graph_api.http.deps import AuthorisedDep, StoreDep
+from graph_api.query_library import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT_MS,
+    ParameterError,
+    UnknownQuery,
+    get_query,
+    load_library,
+    run_named,
+)
+from graph_api.store import QueryRejected, QueryTimeout, ReadResult, StoreUnavailable
+
+router = APIRouter(tags=["queries"])
+
+
+class CypherRequest(BaseModel):
+    query: str = Field(min_length=1, description="one read-only Cypher statement in the store's dialect")
+    params: dict[str, Any] = Field(default_factory=dict)
+    max_rows: int | None = Field(default=None, ge=1, description="at most the server's row limit")
+
+
+class QueryResult(BaseModel):
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool
+
+
+def _limits(request: Request) -> tuple[int, int]:
+    state = request.app.state
+    return (getattr(state, "query_timeout_ms", DEFAULT_TIMEOUT_MS), getattr(state, "query_max_rows", DEFAULT_MAX_ROWS))
+
+
+def _answer(result: ReadResult) -> QueryResult:
+    return QueryResult(columns=result.columns, rows=result.rows, truncated=result.truncated)
+
+
+def _store_errors(exc: Exception) -> HTTPException | None:
+    if isinstance(exc, QueryRejected):
+        return HTTPException(403, detail=str(exc))
+    if isinstance(exc, QueryTimeout):
+        return HTTPException(504, detail=str(exc))
+    if isinstance(exc, StoreUnavailable):
+        return HTTPException(503, detail=str(exc))
+    return None
+
+
+@router.get("/queries")
+def list_queries(store: StoreDep) -> dict[str, list[dict[str, Any]]]:
+    """The named queries available for the active store, with their parameters and columns."""
+    return {"queries": [q.describe() for q in load_library().values() if store.dialect in q.dialects]}
+
+
+@router.post("/queries/{name}", response_model=QueryResult)
+def run_query(name: str, request: Request, store: StoreDep,
+              params: dict[str, Any] | None = Body(default=None)) -> QueryResult:  # noqa: B008 - FastAPI idiom
+    """Run a named query; the JSON body is an object of its parameters (omitted ones take their defaults)."""
+    try:
+        query = get_query(name)
+        query.text_for(store.dialect)
+    except UnknownQuery as exc:
+        raise HTTPException(404, detail=exc.args[0]) from None
+    timeout_ms, max_rows = _limits(request)
+    try:
+        return _answer(run_named(store, query, params or {}, timeout_ms=timeout_ms, max_rows=max_rows))
+    except ParameterError as exc:
+        raise HTTPException(422, detail={"parameter": exc.param, "message": str(exc)}) from None
+    except (QueryRejected, QueryTimeout, StoreUnavailable) as exc:
+        raise _store_errors(exc) from None
+
+
+@router.post("/cypher", response_model=QueryResult)
+def run_cypher(body: CypherRequest, request: Request, store: StoreDep, authorised: AuthorisedDep) -> QueryResult:
+    """Ad-hoc read-only Cypher for holders of the API token (`Authorization: Bearer …`)."""
+    if not authorised:
+        raise HTTPException(401, detail="ad-hoc Cypher needs the API token (Authorization: Bearer <token>)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    timeout_ms, max_rows = _limits(request)
+    try:
+        result = store.read_only(body.query, body.params, timeout_ms=timeout_ms,
+                                 max_rows=min(body.max_rows or max_rows, max_rows))
+    except (QueryRejected, QueryTimeout, StoreUnavailable) as exc:
+        raise _store_errors(exc) from None
+    except Exception as exc:  # noqa: BLE001 - the engine's message (syntax, unknown label) is the answer
+        raise HTTPException(400, detail=f"the query failed: {str(exc).strip()}") from None
+    return _answer(result)
