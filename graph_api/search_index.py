@@ -60,6 +60,10 @@ class SearchIndex:
         with self._lock, self._db:
             self._db.executemany("DELETE FROM docs WHERE node_id = ?", [(i,) for i in ids])
 
+    def clear(self) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM docs")
+
     def search(self, text: str, first: int) -> list[tuple[str, float]]:
         """Every token must match (as a prefix); best bm25 first; score is positive, higher is better."""
         tokens = _TOKEN.findall(fold(text))

@@ -20,9 +20,11 @@ from typing import Any
 import ladybug
 
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
+from graph_api.rows import ApplySummary, GraphRows
 from graph_api.search_index import SearchIndex
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
+from graph_api.store.ladybug_snapshot import BulkSnapshot
 
 COPY_THRESHOLD = 2_000
 _READ_ONLY_MARKER = "read-only database"
@@ -64,15 +66,27 @@ class LadybugStore(Store):
 
     def __init__(self, path: str | Path, *, search_path: str | Path | None = None):
         self.path = str(path)
-        try:
-            self._db = ladybug.Database(self.path)
-            self._conn = ladybug.Connection(self._db)
-        except RuntimeError as exc:
-            raise StoreUnavailable(f"cannot open LadybugDB at {self.path}: {exc}") from exc
+        self._snapshot = BulkSnapshot(self.path)
+        self._db, self._conn = self._open()
+        if self._snapshot.interrupted():  # a bulk write was killed: back to the state before it
+            self._conn.close()
+            self._db.close()
+            self._snapshot.restore()
+            self._db, self._conn = self._open()
         self._lock = threading.RLock()
         self._generation = 0
         self._ro: tuple[int, Any, Any] | None = None
         self._search = SearchIndex(search_path or f"{self.path}.search.sqlite")
+        # Present from before a graph write until the search index has caught up with it: a process
+        # killed in between leaves it behind, and the next open rebuilds the index from the graph.
+        self._search_pending = Path(f"{search_path or self.path + '.search.sqlite'}.pending")
+
+    def _open(self) -> tuple[Any, Any]:
+        try:
+            db = ladybug.Database(self.path)
+            return db, ladybug.Connection(db)
+        except RuntimeError as exc:
+            raise StoreUnavailable(f"cannot open LadybugDB at {self.path}: {exc}") from exc
 
     # ---- queries --------------------------------------------------------------------
     def _execute(self, conn: Any, query: str, params: Params | None, timeout_ms: int | None
@@ -143,6 +157,38 @@ class LadybugStore(Store):
             for statement in schema_ddl():
                 self._conn.execute(statement)
             self._generation += 1
+            if self._search_pending.exists():
+                self.rebuild_search()
+
+    def apply(self, rows: GraphRows, **options: Any) -> ApplySummary:
+        bulk = any(len(r) >= COPY_THRESHOLD for r in [*rows.nodes.values(), *rows.rels.values()])
+        self._search_pending.touch()
+        if bulk:  # COPY rows are not WAL-logged: keep a copy until they are checkpointed (ladybug_snapshot)
+            with self._lock:
+                self._snapshot.take(lambda: self._conn.execute("CHECKPOINT"))
+        try:
+            summary = super().apply(rows, **options)
+        finally:
+            if bulk:
+                with self._lock:
+                    self._conn.execute("CHECKPOINT")
+                self._snapshot.release()
+        self._search_pending.unlink(missing_ok=True)
+        return summary
+
+    def delete_node(self, node_id: str) -> bool:
+        self._search_pending.touch()
+        deleted = super().delete_node(node_id)
+        self._search_pending.unlink(missing_ok=True)
+        return deleted
+
+    def rebuild_search(self) -> None:
+        """Re-index every node (after an interrupted write left the index behind the graph)."""
+        with self._lock:
+            self._search.clear()
+            self._index_for_search({label: self.read(f"MATCH (n:{label}) RETURN n.id AS id")
+                                    for label in NODE_PROPERTIES})
+            self._search_pending.unlink(missing_ok=True)
 
     def close(self) -> None:
         with self._lock:
