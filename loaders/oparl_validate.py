@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from copy import deepcopy
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -95,11 +94,6 @@ def _validators() -> dict[str, Draft202012Validator]:
 def object_types() -> tuple[str, ...]:
     """The OParl object types a schema is bundled for (System, Body, ..., Location)."""
     return tuple(_schemas())
-
-
-def schema_of(type_name: str) -> dict[str, Any]:
-    """The adapted schema of one type (a copy), e.g. for documentation."""
-    return deepcopy(_schemas()[type_name])
 
 
 def type_name(obj: dict[str, Any]) -> str | None:
