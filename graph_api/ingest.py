@@ -60,4 +60,4 @@ def load_sample(store: Store) -> ApplySummary:
 
 
 # bundled sample folders loaded after the territory, in order
-SAMPLE_LOADERS = ("curated",)
+SAMPLE_LOADERS = ("curated", "oparl")

@@ -41,18 +41,7 @@ def problems(path: Path) -> list[str]:
 
 
 def load_oparl(store: Store, path: Path):  # noqa: ANN201 - ApplySummary
-    """`ingest.load`, except that a known LadybugDB store bug is reported as xfail, not as a loader failure.
-
-    `Store._create_rels` passes a relationship property that is None in every row (OWNED_BY.share:
-    a council system does not state shares) as a parameter column LadybugDB types as STRING,
-    which it then refuses to store in the DOUBLE property. Fixed in the store layer, this passes.
-    """
-    try:
-        return load(store, "oparl", [path])
-    except RuntimeError as exc:
-        if "STRUCT_EXTRACT(r,share) has data type STRING but expected DOUBLE" in str(exc):
-            pytest.xfail("store bug: an all-None DOUBLE relationship property is rejected by LadybugDB")
-        raise
+    return load(store, "oparl", [path])
 
 
 def copy_karlsruhe(tmp_path: Path) -> Path:

@@ -114,3 +114,11 @@ def test_delete_node_removes_it_everywhere(empty_store: Store) -> None:
     assert not empty_store.delete_node("Organization:alpha")
     assert empty_store.read("MATCH ()-[r:MEMBER_OF]->() RETURN count(r) AS c") == [{"c": 0}]
     assert empty_store.search("alpha", 5) == []
+
+
+def test_typed_properties_that_no_row_states_are_accepted(empty_store: Store) -> None:
+    rows = _org_rows("alpha", "beta")
+    rows.add_rel("OWNED_BY", "Organization:alpha", "Organization:beta", share=None)
+    rows.add_node("Municipality", {"id": "Municipality:01053100", "name": "Ratzeburg", "population": None})
+    assert empty_store.apply(rows).created == {"Organization": 2, "OWNED_BY": 1, "Municipality": 1}
+    assert not empty_store.apply(rows).changed

@@ -108,7 +108,7 @@ class Store(ABC):
 
     # ---- bulk creation: backends override for their fastest path ----------------------
     def _create_nodes(self, run: Run, label: str, rows: list[dict[str, Any]]) -> None:
-        props = ["id", *NODE_PROPERTIES[label]]
+        props = _stated(["id", *NODE_PROPERTIES[label]], rows)
         assignments = ", ".join(f"{p}: r.{p}" for p in props)
         for chunk in _chunks(rows, 10_000):
             run(f"UNWIND $rows AS r CREATE (:{label} {{{assignments}}})",
@@ -116,10 +116,10 @@ class Store(ABC):
 
     def _create_rels(self, run: Run, key: tuple[str, str, str], rows: list[dict[str, Any]]) -> None:
         rel_type, from_label, to_label = key
-        props = list(REL_TYPES[rel_type].properties)
-        assignments = ", ".join(f"{p}: r.{p}" for p in props)
+        props = _stated(list(REL_TYPES[rel_type].properties), rows)
+        assignments = f" {{{', '.join(f'{p}: r.{p}' for p in props)}}}" if props else ""
         query = (f"UNWIND $rows AS r MATCH (a:{from_label} {{id: r.f}}), (b:{to_label} {{id: r.t}}) "
-                 f"CREATE (a)-[:{rel_type} {{{assignments}}}]->(b)")
+                 f"CREATE (a)-[:{rel_type}{assignments}]->(b)")
         for chunk in _chunks(rows, 10_000):
             run(query, {"rows": [{"f": row["from"], "t": row["to"], **{p: row.get(p) for p in props}}
                                  for row in chunk]})
@@ -283,6 +283,12 @@ class Store(ABC):
             found.update(r["id"] for r in self.read(
                 f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id", {"ids": chunk}))
         return found
+
+
+def _stated(props: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """Properties some row gives a value: LadybugDB types an all-null column as STRING, which a
+    typed property (DOUBLE, INT64) refuses; a property nobody states is simply left out."""
+    return [p for p in props if any(row.get(p) is not None for row in rows)]
 
 
 def _update_nodes(run: Run, label: str, rows: list[dict[str, Any]]) -> None:
