@@ -12,7 +12,9 @@ from importlib import import_module
 from fastapi import FastAPI
 
 from graph_api.config import Settings
+from graph_api.http import limits
 from graph_api.store import Store, open_store
+from graph_api.store.handle import StoreHandle
 
 ROUTERS: tuple[str, ...] = ("health", "graphql", "queries")
 
@@ -22,7 +24,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app = FastAPI(title="copgraph", version="0.1.0",
                   description="Knowledge graph of the community of practice of municipal innovation")
     app.state.settings = settings
-    app.state.store = store if store is not None else open_store(settings)
+    app.state.store = store if store is not None else StoreHandle(
+        lambda: open_store(settings), dialect=settings.store).try_open()  # heals once the store is back
+    limits.install(app, settings)
     for name in ROUTERS:
         app.include_router(import_module(f"graph_api.http.{name}").router)
     return app
