@@ -1,0 +1,30 @@
+"""The Explorer web app: `/` serves its page, `/explorer/...` its modules, styles and vendored library.
+
+The app is static files talking to the public `POST /graphql` only, so this router just hands
+them out. Assets go through Starlette's `StaticFiles` (path checks, ETags, content types) but
+behind an ordinary route, so they never shadow another router's paths; it is listed last in
+`graph_api.app.ROUTERS` for the same reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+from starlette.staticfiles import StaticFiles
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "explorer"
+
+router = APIRouter(tags=["explorer"])
+_assets = StaticFiles(directory=STATIC_DIR)
+
+
+@router.get("/", include_in_schema=False)
+def index() -> FileResponse:
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+
+@router.get("/explorer/{path:path}", include_in_schema=False)
+async def asset(path: str, request: Request) -> Response:
+    return await _assets.get_response(path, request.scope)

@@ -1,0 +1,100 @@
+// German wording for the API's enums, type names, relationship types and recommendation reasons,
+// plus where each kind of node opens (its page in the hash router).
+
+export const STATUS = {
+  CONSIDERING: 'in Prüfung',
+  PLANNED: 'geplant',
+  PILOT: 'Pilotphase',
+  ADOPTED: 'eingeführt',
+  SCALED: 'ausgeweitet',
+  ABANDONED: 'aufgegeben',
+};
+
+export const TYPE = {
+  Municipality: 'Gemeinde',
+  Organization: 'Organisation',
+  Actor: 'Person',
+  Solution: 'Lösung',
+  County: 'Kreis',
+  Association: 'Amt / Gemeindeverband',
+  State: 'Land',
+  Project: 'Projekt',
+  Adoption: 'Übernahme',
+  Source: 'Quelle',
+  Concept: 'Begriff',
+  Award: 'Auszeichnung',
+};
+
+export const TYPE_PLURAL = {
+  Solution: 'Lösungen',
+  Organization: 'Organisationen',
+  Municipality: 'Gemeinden',
+  Actor: 'Personen',
+  other: 'Weitere Treffer',
+};
+
+export const VIA = {
+  KNOWS: 'kennt',
+  WORKS_FOR: 'arbeitet für',
+  SUB_ORGANIZATION_OF: 'gehört zu',
+  MEMBER_OF: 'Mitglied von',
+  ADMINISTERS: 'verwaltet',
+  OWNED_BY: 'im Besitz von',
+  PARTICIPATES_IN: 'beteiligt an',
+  SERVES: 'betreut',
+};
+
+const MATURITY = { idea: 'Idee', pilot: 'Pilot', proven: 'bewährt', scaled: 'verbreitet' };
+
+export const maturity = (value) => (value ? MATURITY[value] || value : '–');
+export const status = (value) => STATUS[value] || value;
+export const typeName = (typename) => TYPE[typename] || typename;
+export const via = (value) => (value ? VIA[value] || value : '');
+
+const REASONS = [
+  [/^adopted by (\d+) adopter\(s\) in the same Amt$/, (n) => `eingeführt von ${n} Übernehmer(n) im selben Amt`],
+  [/^adopted by (\d+) adopter\(s\) in the same county$/, (n) => `eingeführt von ${n} Übernehmer(n) im selben Kreis`],
+  [/^adopted by (\d+) adopter\(s\) elsewhere in the same state$/,
+    (n) => `eingeführt von ${n} Übernehmer(n) anderswo im selben Land`],
+  [/^adopted by (\d+) adopter\(s\) in other states$/, (n) => `eingeführt von ${n} Übernehmer(n) in anderen Ländern`],
+  [/^adopted by (\d+) municipalit(?:y|ies) of similar size$/,
+    (n) => `eingeführt von ${n} ${n === '1' ? 'Gemeinde' : 'Gemeinden'} ähnlicher Größe`],
+  [/^awarded the seal '(.+)'$/, (seal) => `ausgezeichnet mit dem Siegel „${seal}“`],
+  [/^received (\d+) awards$/, (n) => `${n} Auszeichnungen erhalten`],
+  [/^addresses the stated need (.+)$/, (need) => `passt zum genannten Bedarf ${need}`],
+  [/^maturity: (.+)$/, (m) => `Reifegrad: ${maturity(m)}`],
+  [/^not adopted here yet$/, () => 'hier noch nicht eingeführt'],
+];
+
+// The API words its reasons in English; unknown reasons are shown as they come.
+export function reason(text) {
+  for (const [pattern, render] of REASONS) {
+    const match = pattern.exec(text);
+    if (match) return render(...match.slice(1));
+  }
+  return text;
+}
+
+export function displayName(node) {
+  if (!node) return '–';
+  if (node.__typename === 'Adoption') {
+    const who = node.adopter ? node.adopter.name : '?';
+    return `${who}: ${node.solution ? node.solution.name : 'Lösung'}`;
+  }
+  return node.name || node.label || node.title || node.id;
+}
+
+const ROUTE = { Municipality: 'gemeinde', Solution: 'loesung', County: 'kreis' };
+
+export function hrefFor(id) {
+  const label = String(id).split(':')[0];
+  return `#/${ROUTE[label] || 'knoten'}/${encodeURIComponent(id)}`;
+}
+
+export const formatDate = (iso) => {
+  if (!iso) return '–';
+  const [y, m, d] = iso.split('-');
+  return d ? `${d}.${m}.${y}` : iso;
+};
+
+export const formatNumber = (n) => (n == null ? '–' : new Intl.NumberFormat('de-DE').format(n));

@@ -1,0 +1,189 @@
+// Every GraphQL document the Explorer sends: fixed texts, all inputs travel as variables.
+
+const NODE_REF = `
+fragment NodeRef on Node {
+  __typename id
+  ... on Territory { name }
+  ... on Organization { name }
+  ... on Actor { name roleLabel visibility }
+  ... on Solution { name }
+  ... on Project { name }
+  ... on Concept { label }
+  ... on Award { name }
+  ... on Source { title }
+  ... on Adoption {
+    status startedOn
+    solution { id name }
+    adopter { __typename ... on Territory { id name } ... on Organization { id name } }
+  }
+}`;
+
+const ADOPTER = `adopter { __typename ... on Territory { id name } ... on Organization { id name } }`;
+
+export const SEARCH = `
+query Search($text: String!, $first: Int!) {
+  search(text: $text, first: $first) { score node { ...NodeRef } }
+}
+${NODE_REF}`;
+
+export const NODE = `
+query Node($id: ID!) { node(id: $id) { ...NodeRef } }
+${NODE_REF}`;
+
+export const MUNICIPALITY = `
+query Municipality($id: ID!) {
+  node(id: $id) {
+    ... on Municipality {
+      id name ags ars population postcode kind areaHectares
+      association { id name kind }
+      county { id name kind administrations { id name } parent { id name } }
+      organizations { id name kind }
+    }
+  }
+}`;
+
+export const MUNICIPALITY_ADOPTIONS = `
+query MunicipalityAdoptions($id: ID!, $first: Int!, $after: String) {
+  node(id: $id) {
+    ... on Municipality {
+      adoptions(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node {
+          id status startedOn endedOn outcome
+          solution { id name }
+          learnedFrom { id startedOn ${ADOPTER} }
+        } }
+      }
+    }
+  }
+}`;
+
+export const RECOMMEND = `
+query Recommend($id: ID!, $first: Int!) {
+  recommendSolutions(municipality: $id, first: $first) {
+    score reasons
+    solution { id name maturity }
+    nearestAdopters { __typename ... on Territory { id name } ... on Organization { id name } }
+  }
+}`;
+
+export const SOLUTION = `
+query Solution($id: ID!) {
+  node(id: $id) {
+    ... on Solution {
+      id name summary maturity url licence adopterCount
+      categories { id label }
+      needs { id label definition }
+      awards { award year round awardId }
+      originator { ...NodeRef }
+    }
+  }
+  transferLineage(solution: $id) {
+    id status startedOn endedOn
+    ${ADOPTER}
+    learnedFrom { id }
+  }
+}
+${NODE_REF}`;
+
+export const SOLUTION_ADOPTIONS = `
+query SolutionAdoptions($id: ID!, $first: Int!, $after: String) {
+  node(id: $id) {
+    ... on Solution {
+      adoptions(first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { id status startedOn endedOn outcome ${ADOPTER} } }
+      }
+    }
+  }
+}`;
+
+export const CONTACT_PATHS = `
+query ContactPaths($from: ID!, $to: ID!, $maxHops: Int!, $first: Int!) {
+  contactPaths(from: $from, to: $to, maxHops: $maxHops, first: $first) {
+    hops
+    steps { via node { ...NodeRef } }
+  }
+}
+${NODE_REF}`;
+
+export const COUNTY_NETWORK = `
+query CountyNetwork($county: ID!, $first: Int!) {
+  countyMunicipalBridges(county: $county, first: $first) {
+    score
+    node { ...NodeRef }
+    municipalities { id name }
+  }
+  keyPersonRisks(county: $county) {
+    hops
+    municipality { id name }
+    person { id name roleLabel visibility }
+  }
+}
+${NODE_REF}`;
+
+// The states are a fixed set of 16 official keys; missing ones answer null.
+const STATE_KEYS = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15', '16'];
+export const STATES_WITH_COUNTIES = `
+query StatesWithCounties {
+${STATE_KEYS.map((k) => `  s${k}: territory(key: "${k}") { ...StateCounties }`).join('\n')}
+}
+fragment StateCounties on State {
+  id name
+  counties(first: 100) { edges { node { id name kind } } }
+}`;
+
+export const COUNTY = `
+query County($id: ID!) {
+  node(id: $id) {
+    ... on County {
+      id name kind ags population seat
+      parent { id name }
+      administrations { id name }
+    }
+  }
+}`;
+
+export const COUNTY_MUNICIPALITIES = `
+query CountyMunicipalities($county: ID!, $first: Int!, $after: String) {
+  municipalities(filter: { county: $county }, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id name ags population association { id name kind } } }
+  }
+}`;
+
+export const DETAILS = `
+query Details($id: ID!) {
+  node(id: $id) {
+    ...NodeRef
+    ... on Organization {
+      orgKind: kind shortName legalForm description url
+      parent { id name }
+      territories { __typename id name }
+      owners { share owner { ...NodeRef } }
+      people(first: 50) { totalCount edges { node { id name roleLabel visibility } } }
+      adoptions(first: 50) { totalCount edges { node { id status startedOn solution { id name } } } }
+    }
+    ... on Actor {
+      roles { title since until organization { id name } }
+      knows(first: 50) { totalCount edges { node { id name roleLabel visibility } } }
+    }
+    ... on Project {
+      projectKind: kind description startedOn endedOn url
+      participants { ...NodeRef }
+    }
+    ... on Association {
+      amtKind: kind seat county { id name }
+      municipalities(first: 100) { totalCount edges { node { id name population } } }
+    }
+    ... on State { counties(first: 100) { edges { node { id name kind } } } }
+    ... on Adoption { endedOn outcome learnedFrom { ...NodeRef } learnedBy { ...NodeRef } contacts { id name roleLabel } }
+    ... on Concept { scheme definition broader { id label } }
+    ... on Source { sourceKind: kind url publisher publishedOn illustrative }
+    ... on Award { description url }
+  }
+}
+${NODE_REF}`;
