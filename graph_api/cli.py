@@ -13,7 +13,7 @@ from importlib import import_module
 from graph_api.rows import LoadError
 from graph_api.store import QueryRejected, QueryTimeout, StoreUnavailable
 
-COMMANDS = ("load", "validate", "serve", "query", "cypher")
+COMMANDS = ("load", "validate", "serve", "query", "cypher", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from graph_api.rows import GraphRows
 LOADERS: dict[str, str] = {
     "gv100ad": "loaders.gv100ad:read",
     "curated": "loaders.curated:read",
+    "rdf": "loaders.rdf:read",
     "oparl": "loaders.oparl:read",
     "synthetic": "loaders.synthetic:read",
 }

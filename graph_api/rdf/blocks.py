@@ -1,0 +1,164 @@
+"""Read the graph from the store page by page and turn each node into subject blocks.
+
+A block is one subject with its (predicate, object) pairs in one named graph, which every writer
+can emit on its own: memory stays bounded by one page of nodes, whatever the graph's size.
+Pages are keyset-paged by id (`WHERE n.id > $after ORDER BY n.id LIMIT $n`), which both stores
+answer from their id index; each page's outgoing relationships are fetched per type by id list.
+Named graphs carry provenance: a relationship with a `source` is stated in that Source's graph,
+`dct:source` links in the graph of the Source they name, a node's own properties in the graph
+of its first source (smallest id) and anything without a source in the default graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
+from graph_api.rdf import vocab as v
+from graph_api.store import Store
+
+PAGE_SIZE = 5_000
+# An object: (value, datatype); datatype None means the value is an IRI.
+Obj = tuple[Any, str | None]
+
+
+@dataclass(slots=True)
+class Block:
+    subject: str
+    graph: str | None
+    pairs: list[tuple[str, Obj]] = field(default_factory=list)
+
+
+def out_rel_types(label: str) -> list[str]:
+    return [name for name, rel in REL_TYPES.items() if any(a == label for a, _ in rel.pairs)]
+
+
+def in_rel_types(label: str) -> list[str]:
+    return [name for name, rel in REL_TYPES.items() if any(b == label for _, b in rel.pairs)]
+
+
+def _node_columns(label: str) -> str:
+    return ", ".join(["n.id AS id", *(f"n.{p} AS {p}" for p in v.NODE_PROPS[label])])
+
+
+def _rel_columns(rel_type: str) -> str:
+    return ", ".join(["a.id AS f", "b.id AS t", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
+
+
+def read_nodes(store: Store, label: str, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
+    """Pages of node rows of one label (only exportable properties are read at all)."""
+    query = f"MATCH (n:{label}) WHERE n.id > $after RETURN {_node_columns(label)} ORDER BY n.id LIMIT $limit"
+    after = ""
+    while True:
+        rows = store.read(query, {"after": after, "limit": page_size})
+        if not rows:
+            return
+        yield rows
+        after = rows[-1]["id"]
+
+
+def read_out_rels(store: Store, label: str, ids: list[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Outgoing relationships of the given nodes: from id -> [(rel type, row with `t` and properties)]."""
+    found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for rel_type in out_rel_types(label):
+        query = (f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r:{rel_type}]->(b) "
+                 f"RETURN {_rel_columns(rel_type)}")
+        for row in store.read(query, {"ids": ids}):
+            found[row.pop("f")].append((rel_type, row))
+    for rels in found.values():
+        rels.sort(key=lambda x: (x[0], x[1]["t"]))
+    return found
+
+
+def node_blocks(base: str, label: str, props: dict[str, Any],
+                rels: Iterable[tuple[str, dict[str, Any]]]) -> list[Block]:
+    """All blocks stating one node: its properties, its outgoing relationships, their Statements."""
+    node_id = props["id"]
+    subject = v.node_iri(base, node_id)
+    rels = list(rels)
+    sources = sorted(row["t"] for rel_type, row in rels if rel_type == "SOURCED_FROM")
+    home = v.node_iri(base, sources[0]) if sources else None
+    main = Block(subject, home, [(v.RDF_TYPE, (v.CLASS[label], None))])
+    values = v.exported_values(label, props)
+    if label == "Organization" and values.get("kind") in v.PUBLIC_ORGANISATION_KINDS:
+        main.pairs.append((v.RDF_TYPE, (v.CPOV_PUBLIC_ORGANISATION, None)))
+    shown = v.display_label(label, values)
+    if shown:
+        main.pairs.append((v.RDFS_LABEL, (shown, v.XSD_STRING)))
+    table = v.NODE_PROPS[label]
+    for key, value in values.items():
+        prop = table[key]
+        if key == "scheme":
+            main.pairs.append((prop.predicate, (v.scheme_iri(base, value), None)))
+        else:
+            main.pairs.append((prop.predicate, (value, prop.datatype)))
+    for iri in v.geocoding_iris(label, values):
+        main.pairs.append((v.GEOCODING_LINK, (iri, None)))
+    blocks = [main]
+    statements: list[Block] = []
+    by_graph: dict[str | None, Block] = {home: main}
+    for rel_type, row in rels:
+        target = v.node_iri(base, row["t"])
+        source = row.get("source")
+        graph = target if rel_type == "SOURCED_FROM" else (v.node_iri(base, source) if source else None)
+        block = by_graph.get(graph)
+        if block is None:
+            block = by_graph[graph] = Block(subject, graph)
+            blocks.append(block)
+        predicate = v.REL_PREDICATE[rel_type]
+        block.pairs.append((predicate, (target, None)))
+        statement = statement_block(base, rel_type, node_id, row, graph)
+        if statement is not None:
+            statements.append(statement)
+    return blocks + statements  # a subject's blocks stay consecutive
+
+
+def statement_block(base: str, rel_type: str, from_id: str, row: dict[str, Any], graph: str | None) -> Block | None:
+    """The rdf:Statement describing a relationship's properties, or None when it has none."""
+    values = {k: row.get(k) for k in v.REL_PROPS[rel_type] if row.get(k) is not None and row.get(k) != ""}
+    if not values:
+        return None
+    to_id = row["t"]
+    subject = v.statement_iri(base, rel_type, from_id, to_id)
+    from_iri, to_iri = v.node_iri(base, from_id), v.node_iri(base, to_id)
+    block = Block(subject, graph, [(v.RDF_TYPE, (v.RDF_STATEMENT, None))])
+    if rel_type in v.MEMBERSHIP_RELS:
+        block.pairs += [(v.RDF_TYPE, (v.ORG_MEMBERSHIP, None)), (v.ORG_MEMBER, (from_iri, None)),
+                        (v.ORG_ORGANIZATION, (to_iri, None))]
+    block.pairs += [(v.RDF_SUBJECT, (from_iri, None)), (v.RDF_PREDICATE, (v.REL_PREDICATE[rel_type], None)),
+                    (v.RDF_OBJECT, (to_iri, None))]
+    for key, value in values.items():
+        prop = v.REL_PROPS[rel_type][key]
+        obj = (v.node_iri(base, value), None) if key == "source" else (value, prop.datatype)
+        block.pairs.append((prop.predicate, obj))
+    return block
+
+
+def scheme_block(base: str, scheme: str) -> Block:
+    return Block(v.scheme_iri(base, scheme), None, [(v.RDF_TYPE, (v.SKOS_CONCEPT_SCHEME, None)),
+                                                    (v.RDFS_LABEL, (scheme, v.XSD_STRING))])
+
+
+def graph_blocks(store: Store, base: str, page_size: int = PAGE_SIZE) -> Iterator[Block]:
+    """Every block of the whole graph, label by label, node by node (bounded memory)."""
+    schemes: set[str] = set()
+    for label in NODE_PROPERTIES:
+        for rows in read_nodes(store, label, page_size):
+            rels = read_out_rels(store, label, [r["id"] for r in rows])
+            for row in rows:
+                if label == "Concept" and row.get("scheme"):
+                    schemes.add(row["scheme"])
+                yield from node_blocks(base, label, row, rels.get(row["id"], ()))
+    for scheme in sorted(schemes):
+        yield scheme_block(base, scheme)
+
+
+def read_node(store: Store, node_id: str) -> dict[str, Any] | None:
+    label = label_of(node_id)
+    if label is None:
+        return None
+    rows = store.read(f"MATCH (n:{label} {{id: $id}}) RETURN {_node_columns(label)}", {"id": node_id})
+    return rows[0] if rows else None

@@ -1,0 +1,57 @@
+"""The JSON-LD context of the export, derived from `vocab` (committed as `ontology/context.jsonld`).
+
+Every predicate gets a short term (its local name) with the datatype or `@id` coercion the
+N-Triples export uses, so the compact JSON reads like plain JSON and expands to exactly the
+same triples. `python -m graph_api.rdf.generate` rewrites the committed file; a test compares.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from graph_api.rdf import vocab as v
+
+
+def _local(iri: str) -> str:
+    return v.curie(iri).partition(":")[2]
+
+
+def _predicates() -> dict[str, str | None]:
+    """Every predicate the export writes -> its datatype (None: IRI-valued)."""
+    out: dict[str, str | None] = {v.RDFS_LABEL: v.XSD_STRING, v.GEOCODING_LINK: None, v.RDF_SUBJECT: None,
+                                  v.RDF_PREDICATE: None, v.RDF_OBJECT: None, v.ORG_MEMBER: None,
+                                  v.ORG_ORGANIZATION: None}
+    for props in v.NODE_PROPS.values():
+        out.update({p.predicate: p.datatype for p in props.values()})
+    for props in v.REL_PROPS.values():
+        out.update({p.predicate: p.datatype for p in props.values()})
+    out.update({predicate: None for predicate in v.REL_PREDICATE.values()})
+    return out
+
+
+def _classes() -> list[str]:
+    return [*v.CLASS.values(), v.CPOV_PUBLIC_ORGANISATION, v.RDF_STATEMENT, v.ORG_MEMBERSHIP, v.SKOS_CONCEPT_SCHEME]
+
+
+PREDICATE_DATATYPES = _predicates()
+TERM_OF_PREDICATE = {iri: _local(iri) for iri in PREDICATE_DATATYPES}
+TERM_OF_CLASS = {iri: _local(iri) for iri in _classes()}
+assert len(set(TERM_OF_PREDICATE.values())) == len(TERM_OF_PREDICATE), "JSON-LD terms must be unique"
+assert not set(TERM_OF_PREDICATE.values()) & set(TERM_OF_CLASS.values())
+
+
+@cache
+def build_context() -> dict[str, Any]:
+    context: dict[str, Any] = {prefix: ns for prefix, ns in v.NAMESPACES.items()}
+    for iri in _classes():
+        context[TERM_OF_CLASS[iri]] = v.curie(iri)
+    for iri, datatype in PREDICATE_DATATYPES.items():
+        term = TERM_OF_PREDICATE[iri]
+        if datatype is None:
+            context[term] = {"@id": v.curie(iri), "@type": "@id"}
+        elif datatype in (v.XSD_STRING, v.XSD_BOOLEAN):
+            context[term] = v.curie(iri)
+        else:
+            context[term] = {"@id": v.curie(iri), "@type": v.curie(datatype)}
+    return {"@context": context}

@@ -1,0 +1,272 @@
+"""How the graph vocabulary of `graph_api.model` is written as RDF: one table, read both ways.
+
+Public terms are used directly where one fits exactly (W3C ORG, SKOS, PROV-O, Dublin Core,
+DCAT/ADMS, FOAF, schema.org); own terms in the fixed ontology namespace `cg:` only where none
+does, and `ontology/copgraph.ttl` maps those to public ones. Export, import, the SHACL shapes
+and the JSON-LD context are all derived from these tables, so they cannot drift apart.
+Relationships become one triple `from predicate to`; a relationship that carries properties
+(including its `source`) is also described by an `rdf:Statement` node with a hash IRI under
+its start node, so every format carries the complete graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph_api.model import NODE_PROPERTIES, REL_TYPES, TERRITORY_LABELS, key_of, label_of, make_id
+
+ONTOLOGY_IRI = "https://copgraph.example.org/ontology"
+CG = ONTOLOGY_IRI + "#"
+
+NAMESPACES: dict[str, str] = {
+    "cg": CG,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "org": "http://www.w3.org/ns/org#",
+    "cpov": "http://data.europa.eu/m8g/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dct": "http://purl.org/dc/terms/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "dcatde": "http://dcat-ap.de/def/dcatde/",
+}
+GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
+
+
+def expand(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    return NAMESPACES[prefix] + local
+
+
+RDF_TYPE = expand("rdf:type")
+RDFS_LABEL = expand("rdfs:label")
+XSD_STRING, XSD_INTEGER, XSD_DOUBLE = expand("xsd:string"), expand("xsd:integer"), expand("xsd:double")
+XSD_BOOLEAN, XSD_DATE, XSD_DATETIME = expand("xsd:boolean"), expand("xsd:date"), expand("xsd:dateTime")
+XSD_ANYURI = expand("xsd:anyURI")
+RDF_STATEMENT = expand("rdf:Statement")
+RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = expand("rdf:subject"), expand("rdf:predicate"), expand("rdf:object")
+ORG_MEMBERSHIP, ORG_MEMBER, ORG_ORGANIZATION = expand("org:Membership"), expand("org:member"), expand(
+    "org:organization")
+SKOS_CONCEPT_SCHEME = expand("skos:ConceptScheme")
+GEOCODING_LINK = expand("cg:politicalGeocodingURI")
+CPOV_PUBLIC_ORGANISATION = expand("cpov:PublicOrganisation")
+
+# One RDF class per node label (the class import reads the label back from).
+CLASS: dict[str, str] = {
+    "State": expand("schema:State"),
+    "County": expand("cg:County"),
+    "Association": expand("cg:MunicipalAssociation"),
+    "Municipality": expand("cg:Municipality"),
+    "Organization": expand("org:Organization"),
+    "Actor": expand("foaf:Person"),
+    "Solution": expand("adms:Asset"),
+    "Concept": expand("skos:Concept"),
+    "Adoption": expand("cg:Adoption"),
+    "Project": expand("foaf:Project"),
+    "Source": expand("cg:Source"),
+    "Award": expand("cg:Award"),
+}
+LABEL_OF_CLASS = {iri: label for label, iri in CLASS.items()}
+# Organisation kinds that are public organisations in the sense of the Core Public Organisation Vocabulary.
+PUBLIC_ORGANISATION_KINDS = frozenset({"ADMINISTRATION", "DEPARTMENT"})
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A property written as `predicate` with literal datatype `datatype` (None: the value is an IRI)."""
+
+    predicate: str
+    datatype: str | None = XSD_STRING
+
+
+_COMMON: dict[str, Prop] = {
+    "name": Prop(expand("schema:name")),
+    "description": Prop(expand("dct:description")),
+    "url": Prop(expand("schema:url"), XSD_ANYURI),
+    "kind": Prop(expand("cg:kind")),
+    "updated_by": Prop(expand("cg:updatedBy")),
+    "updated_at": Prop(expand("dct:modified"), XSD_DATETIME),
+    "started_on": Prop(expand("schema:startDate"), XSD_DATE),
+    "ended_on": Prop(expand("schema:endDate"), XSD_DATE),
+    "licence": Prop(expand("schema:license")),
+}
+_TERRITORY: dict[str, Prop] = {
+    "ags": Prop(expand("cg:ags")),
+    "ars": Prop(expand("cg:ars")),
+    "county_ags": Prop(expand("cg:countyAgs")),
+    "kind_code": Prop(expand("cg:kindCode")),
+    "seat": Prop(expand("cg:seat")),
+    "population": Prop(expand("cg:population"), XSD_INTEGER),
+    "area_ha": Prop(expand("cg:areaHectares"), XSD_DOUBLE),
+    "postcode": Prop(expand("schema:postalCode")),
+    "several_postcodes": Prop(expand("cg:severalPostcodes"), XSD_BOOLEAN),
+}
+_SPECIFIC: dict[str, dict[str, Prop]] = {
+    "Organization": {"short_name": Prop(expand("schema:alternateName")), "legal_form": Prop(expand("cg:legalForm"))},
+    "Actor": {"role_label": Prop(expand("cg:roleLabel")), "visibility": Prop(expand("cg:visibility"))},
+    "Solution": {"summary": Prop(expand("dct:abstract")), "maturity": Prop(expand("cg:maturity"))},
+    "Concept": {"label": Prop(expand("skos:prefLabel")), "scheme": Prop(expand("skos:inScheme"), None),
+                "definition": Prop(expand("skos:definition"))},
+    "Adoption": {"status": Prop(expand("cg:adoptionStatus")), "outcome": Prop(expand("cg:outcome"))},
+    "Source": {"title": Prop(expand("dct:title")), "publisher": Prop(expand("dc:publisher")),
+               "published_on": Prop(expand("dct:issued"), XSD_DATE),
+               "illustrative": Prop(expand("cg:illustrative"), XSD_BOOLEAN), "note": Prop(expand("skos:note"))},
+}
+# Personal contact data never leaves the store; a restricted actor's name neither (see `exported_values`).
+WITHHELD: dict[str, frozenset[str]] = {"Actor": frozenset({"email", "phone"})}
+
+
+def _node_props(label: str) -> dict[str, Prop]:
+    table = {**_COMMON, **(_TERRITORY if label in TERRITORY_LABELS else {}), **_SPECIFIC.get(label, {})}
+    withheld = WITHHELD.get(label, frozenset())
+    return {p: table[p] for p in NODE_PROPERTIES[label] if p not in withheld}
+
+
+NODE_PROPS: dict[str, dict[str, Prop]] = {label: _node_props(label) for label in NODE_PROPERTIES}
+
+REL_PREDICATE: dict[str, str] = {
+    "PART_OF": expand("schema:containedInPlace"),
+    "ADMINISTERS": expand("cg:administers"),
+    "SERVES": expand("schema:areaServed"),
+    "OWNED_BY": expand("cg:ownedBy"),
+    "SUB_ORGANIZATION_OF": expand("org:subOrganizationOf"),
+    "MEMBER_OF": expand("org:memberOf"),
+    "WORKS_FOR": expand("schema:worksFor"),
+    "KNOWS": expand("foaf:knows"),
+    "PARTICIPATES_IN": expand("cg:participatesIn"),
+    "OF": expand("prov:used"),
+    "BY": expand("cg:adopter"),
+    "LEARNED_FROM": expand("prov:wasInformedBy"),
+    "CONTACT": expand("cg:contact"),
+    "IN_PROJECT": expand("cg:inProject"),
+    "ADDRESSES": expand("cg:addresses"),
+    "IN_CATEGORY": expand("dcat:theme"),
+    "ORIGINATED_BY": expand("cg:originatedBy"),
+    "BROADER": expand("skos:broader"),
+    "RECEIVED": expand("cg:received"),
+    "GRANTED_BY": expand("cg:grantedBy"),
+    "SOURCED_FROM": expand("dct:source"),
+}
+REL_OF_PREDICATE = {iri: name for name, iri in REL_PREDICATE.items()}
+assert set(REL_PREDICATE) == set(REL_TYPES), "every relationship type needs a predicate"
+assert len(REL_OF_PREDICATE) == len(REL_PREDICATE), "relationship predicates must be distinct"
+
+# Properties of relationships, written on the relationship's rdf:Statement node.
+_REL_PROP: dict[str, Prop] = {
+    "share": Prop(expand("cg:share"), XSD_DOUBLE),
+    "since": Prop(expand("schema:startDate"), XSD_DATE),
+    "until": Prop(expand("schema:endDate"), XSD_DATE),
+    "title": Prop(expand("schema:roleName")),
+    "role": Prop(expand("schema:roleName")),
+    "context": Prop(expand("cg:context")),
+    "year": Prop(expand("cg:year"), XSD_INTEGER),
+    "round": Prop(expand("cg:round"), XSD_INTEGER),
+    "source": Prop(expand("dct:source"), None),
+}
+REL_PROPS: dict[str, dict[str, Prop]] = {
+    name: {p: _REL_PROP[p] for p in rel.properties} for name, rel in REL_TYPES.items()
+}
+# Relationship types whose Statement node is also an org:Membership (member, organisation).
+MEMBERSHIP_RELS = frozenset({"WORKS_FOR", "MEMBER_OF"})
+
+for _label, _props in NODE_PROPS.items():
+    _preds = [p.predicate for p in _props.values()]
+    assert len(_preds) == len(set(_preds)), f"{_label}: two properties share a predicate"
+
+
+# ---- IRIs ------------------------------------------------------------------------------------
+_SEGMENT_OF = {label: label.lower() for label in NODE_PROPERTIES}
+_LABEL_OF_SEGMENT = {v: k for k, v in _SEGMENT_OF.items()}
+_NODE_IRI_RE = re.compile(r"^(?P<base>.*/)id/(?P<type>[a-z]+)/(?P<key>[^/#?]+)$")
+SCHEME_SEGMENT = "scheme"
+
+
+def node_iri(base: str, node_id: str) -> str:
+    """`{base}id/{type-lowercase}/{key}` for a node id `Type:key` (the contract's IRI scheme)."""
+    label = label_of(node_id)
+    if label is None:
+        raise ValueError(f"not a node id: {node_id!r}")
+    return f"{base}id/{_SEGMENT_OF[label]}/{key_of(node_id)}"
+
+
+def id_of_iri(iri: str) -> str | None:
+    """The node id an IRI of the contract's scheme names (any base), or None."""
+    match = _NODE_IRI_RE.match(iri)
+    if not match or match["type"] not in _LABEL_OF_SEGMENT:
+        return None
+    return make_id(_LABEL_OF_SEGMENT[match["type"]], match["key"])
+
+
+def label_of_segment(segment: str) -> str | None:
+    return _LABEL_OF_SEGMENT.get(segment)
+
+
+def scheme_iri(base: str, scheme: str) -> str:
+    return f"{base}id/{SCHEME_SEGMENT}/{scheme}"
+
+
+def scheme_of_iri(iri: str) -> str | None:
+    match = _NODE_IRI_RE.match(iri)
+    return match["key"] if match and match["type"] == SCHEME_SEGMENT else None
+
+
+def statement_iri(base: str, rel_type: str, from_id: str, to_id: str) -> str:
+    """Hash IRI under the start node: dereferencing the node describes its relationships too."""
+    to_label = label_of(to_id) or ""
+    return f"{node_iri(base, from_id)}#{rel_type.lower().replace('_', '-')}-{_SEGMENT_OF[to_label]}-{key_of(to_id)}"
+
+
+def geocoding_iris(label: str, props: dict) -> list[str]:
+    """DCAT-AP.de political-geocoding IRIs of an official territory (from its AGS / ARS)."""
+    ags, ars = props.get("ags"), props.get("ars")
+    out = []
+    if label == "Municipality" and ags:
+        out.append(f"{GEOCODING}municipalityKey/{ags}")
+    elif label == "Association" and ars:
+        out.append(f"{GEOCODING}municipalAssociationKey/{ars[:9]}")
+    elif label == "County" and ags:
+        out.append(f"{GEOCODING}districtKey/{ags}")
+    elif label == "State" and ags:
+        out.append(f"{GEOCODING}stateKey/{ags}")
+    if ars and len(ars) == 12 and ars.isdigit():
+        out.append(f"{GEOCODING}regionalKey/{ars}")
+    return out
+
+
+def display_label(label: str, props: dict) -> str | None:
+    """The rdfs:label of a node: what a reader should see for it (never a withheld name)."""
+    if label == "Actor":
+        return props.get("name") if is_public_actor(props) else props.get("role_label")
+    for key in ("name", "label", "title"):
+        if props.get(key):
+            return props[key]
+    return None
+
+
+def is_public_actor(props: dict) -> bool:
+    return props.get("visibility") == "public"
+
+
+def exported_values(label: str, props: dict) -> dict:
+    """The node's properties that may be published (restricted actors' names are withheld)."""
+    out = {k: v for k, v in props.items() if k in NODE_PROPS[label] and v is not None and v != ""}
+    if label == "Actor":
+        out["visibility"] = out.get("visibility") or "restricted"
+        if not is_public_actor(out):
+            out.pop("name", None)
+    return out
+
+
+def curie(iri: str) -> str:
+    """Compact form `prefix:local` when a known namespace matches, else the IRI itself."""
+    for prefix, ns in NAMESPACES.items():
+        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri

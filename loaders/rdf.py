@@ -1,0 +1,212 @@
+"""RDF loader: read the project's own vocabulary back into graph rows (Turtle, N-Triples, N-Quads, TriG, JSON-LD).
+
+The syntax is chosen by file extension and parsed by rdflib. Node IRIs follow the contract's
+scheme `{base}id/{type}/{key}` (any base), so the id of every node is read from its IRI and
+its label from its class; properties and relationships are mapped back with the same tables
+the export uses (`graph_api.rdf.vocab`). A relationship's properties come from its
+`rdf:Statement`; its `source` also from the named graph it is stated in (N-Quads, TriG).
+Derived triples (rdfs:label, geocoding links, extra types, org:Membership) are skipped; any
+other unknown predicate on a node is an error, so a typo never disappears silently. An export
+loaded into an empty store gives the same graph, except personal data the export withholds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Dataset, Literal, URIRef
+
+from graph_api.model import BOOL, FLOAT, INT, NODE_PROPERTIES, REL_TYPES, id_problem, label_of
+from graph_api.rdf import vocab as v
+from graph_api.rows import GraphRows, LoadError, LoadProblem
+
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld"}
+_DERIVED = {v.RDFS_LABEL, v.GEOCODING_LINK}
+_STATEMENT_STRUCTURE = {v.RDF_TYPE, v.RDF_SUBJECT, v.RDF_PREDICATE, v.RDF_OBJECT, v.ORG_MEMBER, v.ORG_ORGANIZATION}
+_PROP_OF: dict[str, dict[str, str]] = {
+    label: {p.predicate: name for name, p in props.items()} for label, props in v.NODE_PROPS.items()
+}
+_REL_PROP_OF: dict[str, dict[str, str]] = {
+    rel: {p.predicate: name for name, p in props.items()} for rel, props in v.REL_PROPS.items()
+}
+_REL_PROP_TYPES = {rel: dict(t.properties) for rel, t in REL_TYPES.items()}
+
+
+def read(path: str | Path, **_: Any) -> GraphRows:
+    """Graph rows from one RDF file; raises LoadError naming file, line (when known) and field."""
+    path = Path(path)
+    name = str(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise LoadError([LoadProblem(name, None, "format",
+                                     f"unknown RDF file extension '{path.suffix}' (known: {', '.join(FORMATS)})")])
+    dataset = _parse(path, fmt)
+    return _rows(name, dataset)
+
+
+def _parse(path: Path, fmt: str) -> Dataset:
+    dataset = Dataset(default_union=False)
+    try:
+        dataset.parse(path, format=fmt)
+    except json.JSONDecodeError as exc:
+        raise LoadError([LoadProblem(str(path), exc.lineno, "syntax", exc.msg)]) from None
+    except Exception as exc:  # noqa: BLE001 - every parser error becomes a located LoadProblem
+        line = getattr(exc, "lines", None) or getattr(exc, "line", None)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LoadError([LoadProblem(str(path), line if isinstance(line, int) else None, "syntax",
+                                     f"{type(exc).__name__}: {message}")]) from None
+    return dataset
+
+
+class _Collector:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[LoadProblem] = []
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.values: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self.rels: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.statements: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        self.statement_graph: dict[str, str | None] = {}
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(LoadProblem(self.file, None, field, message))
+
+
+def _rows(file: str, dataset: Dataset) -> GraphRows:
+    c = _Collector(file)
+    statement_subjects = {str(q[0]) for q in dataset.quads((None, URIRef(v.RDF_TYPE), URIRef(v.RDF_STATEMENT), None))}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        subject, predicate = str(s), str(p)
+        graph = str(g) if isinstance(g, URIRef) and str(g) != str(dataset.default_graph.identifier) else None
+        if subject in statement_subjects:
+            c.statements[subject][predicate].append(o)
+            c.statement_graph.setdefault(subject, graph)
+            continue
+        node_id = v.id_of_iri(subject) if isinstance(s, URIRef) else None
+        if node_id is None:
+            if v.scheme_of_iri(subject) is None and not isinstance(s, BNode):
+                c.problem(subject, "subject is neither a node IRI ({base}id/{type}/{key}) nor a concept scheme")
+            continue
+        if predicate == v.RDF_TYPE:
+            c.types[node_id].add(str(o))
+        elif predicate in v.REL_OF_PREDICATE:
+            _relationship(c, v.REL_OF_PREDICATE[predicate], node_id, o, graph)
+        else:
+            c.values[node_id][predicate].append(o)
+    rows = GraphRows()
+    _nodes(c, rows)
+    _apply_statements(c)
+    for (rel_type, from_id, to_id), props in sorted(c.rels.items()):
+        try:
+            rows.add_rel(rel_type, from_id, to_id, **props)
+        except ValueError as exc:
+            c.problem(v.REL_PREDICATE[rel_type], f"{from_id} -> {to_id}: {exc}")
+    if c.problems:
+        raise LoadError(c.problems)
+    return rows
+
+
+def _relationship(c: _Collector, rel_type: str, from_id: str, obj: Any, graph: str | None) -> None:
+    to_id = v.id_of_iri(str(obj)) if isinstance(obj, URIRef) else None
+    if to_id is None:
+        c.problem(v.REL_PREDICATE[rel_type], f"{from_id}: object {obj!s} is not a node IRI")
+        return
+    props = c.rels.setdefault((rel_type, from_id, to_id), {})
+    source = v.id_of_iri(graph) if graph else None
+    if rel_type != "SOURCED_FROM" and source and label_of(source) == "Source":
+        props.setdefault("source", source)
+
+
+def _nodes(c: _Collector, rows: GraphRows) -> None:
+    for node_id in sorted(set(c.types) | set(c.values)):
+        label = label_of(node_id)
+        problem = id_problem(node_id)
+        if problem or label is None:
+            c.problem(node_id, problem or "not a node id")
+            continue
+        labels = {v.LABEL_OF_CLASS[t] for t in c.types.get(node_id, ()) if t in v.LABEL_OF_CLASS}
+        if labels != {label}:
+            expected = v.curie(v.CLASS[label])
+            c.problem(f"{node_id} rdf:type", f"expected class {expected}, found "
+                      f"{', '.join(sorted(v.curie(t) for t in c.types.get(node_id, ()))) or 'none'}")
+            continue
+        row: dict[str, Any] = {"id": node_id}
+        for predicate, objects in c.values.get(node_id, {}).items():
+            if predicate in _DERIVED:
+                continue
+            prop = _PROP_OF[label].get(predicate)
+            if prop is None:
+                c.problem(f"{node_id} {v.curie(predicate)}", f"not a property of {label} in the copgraph vocabulary")
+                continue
+            if len(objects) > 1:
+                c.problem(f"{node_id} {v.curie(predicate)}", f"{len(objects)} values, expected one")
+                continue
+            value = _value(c, f"{node_id} {v.curie(predicate)}", NODE_PROPERTIES[label][prop],
+                           v.NODE_PROPS[label][prop], objects[0])
+            if prop == "scheme" and value is not None:
+                value = v.scheme_of_iri(value)
+                if value is None:
+                    c.problem(f"{node_id} {v.curie(predicate)}", "not a concept scheme IRI ({base}id/scheme/{name})")
+            row[prop] = value
+        rows.add_node(label, row)
+
+
+def _value(c: _Collector, field: str, model_type: str, prop: v.Prop, obj: Any) -> Any:
+    if prop.datatype is None:
+        if not isinstance(obj, URIRef):
+            c.problem(field, f"expected an IRI, found {obj!r}")
+            return None
+        return str(obj)
+    if not isinstance(obj, Literal):
+        c.problem(field, f"expected a literal, found {obj}")
+        return None
+    datatype = str(obj.datatype) if obj.datatype else v.XSD_STRING
+    if datatype != prop.datatype and not (datatype == v.XSD_STRING and obj.language):
+        c.problem(field, f"expected datatype {v.curie(prop.datatype)}, found {v.curie(datatype)}")
+        return None
+    if obj.ill_typed:
+        c.problem(field, f"'{obj}' is not a valid {v.curie(prop.datatype)}")
+        return None
+    if model_type == INT:
+        return int(obj.toPython())
+    if model_type == FLOAT:
+        return float(obj.toPython())
+    if model_type == BOOL:
+        return bool(obj.toPython())
+    return str(obj)
+
+
+def _apply_statements(c: _Collector) -> None:
+    for subject, values in sorted(c.statements.items()):
+        try:
+            (s,), (p,), (o,) = values[v.RDF_SUBJECT], values[v.RDF_PREDICATE], values[v.RDF_OBJECT]
+        except ValueError:
+            c.problem(subject, "an rdf:Statement needs exactly one rdf:subject, rdf:predicate and rdf:object")
+            continue
+        rel_type = v.REL_OF_PREDICATE.get(str(p))
+        from_id, to_id = v.id_of_iri(str(s)), v.id_of_iri(str(o))
+        if rel_type is None or from_id is None or to_id is None:
+            c.problem(subject, f"statement {s} {p} {o} is not a copgraph relationship")
+            continue
+        props = c.rels.get((rel_type, from_id, to_id))
+        if props is None:  # the statement describes a relationship the file does not state: state it
+            props = c.rels.setdefault((rel_type, from_id, to_id), {})
+        for predicate, objects in values.items():
+            if predicate in _STATEMENT_STRUCTURE:
+                continue
+            name = _REL_PROP_OF[rel_type].get(predicate)
+            if name is None:
+                c.problem(f"{subject} {v.curie(predicate)}", f"not a property of {rel_type}")
+                continue
+            if len(objects) > 1:
+                c.problem(f"{subject} {v.curie(predicate)}", f"{len(objects)} values, expected one")
+                continue
+            value = _value(c, f"{subject} {v.curie(predicate)}", _REL_PROP_TYPES[rel_type][name],
+                           v.REL_PROPS[rel_type][name], objects[0])
+            if name == "source" and value is not None:
+                value = v.id_of_iri(value)
+            if value is not None:
+                props[name] = value
