@@ -16,7 +16,7 @@ from graph_api.http import limits
 from graph_api.store import Store, open_store
 from graph_api.store.handle import StoreHandle
 
-ROUTERS: tuple[str, ...] = ("health", "graphql", "queries", "rdf", "explorer")  # explorer last: it serves / 
+ROUTERS: tuple[str, ...] = ("health", "graphql", "queries", "rdf", "explorer")  # explorer last: it serves /
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
