@@ -54,7 +54,7 @@ def as_csv(result: ReadResult) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
     writer.writerows([_cell(row.get(c)) for c in result.columns] for row in result.rows)
-    return buffer.getvalue()
+    return buffer.getvalue().removesuffix("\n")
 
 
 def render(result: ReadResult, fmt: str) -> str:

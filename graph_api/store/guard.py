@@ -4,6 +4,7 @@ The read-only database handle refuses writes to the graph, but some statements t
 world outside it and still pass: LadybugDB's `COPY (...) TO 'file'` writes files on the server,
 `LOAD FROM 'file'` (and Neo4j's `LOAD CSV`) read arbitrary files or URLs, `INSTALL` downloads
 extensions, and `CHECKPOINT` on a read-only handle puts the process's WAL into a panic state.
+Schema changes (`DROP`, `ALTER`) are refused here too, so both dialects answer them alike.
 None of these has a place in an analyst's query, so their keywords are refused outright (outside
 string literals, comments and backtick names), as are several statements in one text.
 """
@@ -16,7 +17,7 @@ from graph_api.store.base import QueryRejected
 
 _DENIED = frozenset({
     "COPY", "LOAD", "EXPORT", "IMPORT", "INSTALL", "UNINSTALL", "ATTACH", "DETACH", "USE", "CHECKPOINT",
-    "BEGIN", "COMMIT", "ROLLBACK",
+    "BEGIN", "COMMIT", "ROLLBACK", "DROP", "ALTER",
 })
 # literals and comments first, so their content is never read as a keyword
 _SKIPPED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
