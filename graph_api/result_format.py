@@ -14,7 +14,7 @@ from typing import Any
 from graph_api.store import ReadResult
 
 FORMATS = ("table", "json", "csv")
-MAX_CELL = 70
+MAX_CELL = 120
 
 
 def _cell(value: Any) -> str:
