@@ -24,8 +24,9 @@ def run(args: argparse.Namespace) -> int:
     from graph_api.store import open_store
 
     settings = settings_from(args)
-    store = open_store(settings)
+    store = None  # without --demo the app opens the store itself, and keeps retrying while it is unavailable
     if args.demo:
+        store = open_store(settings)
         summary = load_sample(store)
         print(summary.table(), file=sys.stderr)
     app = create_app(settings, store=store)

@@ -10,6 +10,7 @@ the detail (paths, process ids, addresses) goes to the server log.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -31,7 +32,7 @@ class StoreHandle:
         self._opener = opener
         self._store: Store | None = None
         self._lock = threading.Lock()
-        self._next_try = 0.0
+        self._failed_at: float | None = None
         self.retry_s = retry_s
         self.dialect = dialect
 
@@ -47,12 +48,12 @@ class StoreHandle:
         with self._lock:
             if self._store is not None:
                 return self._store
-            if time.monotonic() < self._next_try:
+            if self._failed_at is not None and time.monotonic() < self._failed_at + self.retry_s:
                 raise StoreUnavailable(UNAVAILABLE)
             try:
                 self._store = self._opener()
             except StoreUnavailable as exc:
-                self._next_try = time.monotonic() + self.retry_s
+                self._failed_at = time.monotonic()
                 log.warning("store unavailable (retrying in %.1f s): %s", self.retry_s, exc)
                 raise StoreUnavailable(UNAVAILABLE) from exc
             log.info("store opened (%s)", self.dialect)
@@ -60,10 +61,8 @@ class StoreHandle:
 
     def try_open(self) -> StoreHandle:
         """Open now if possible (so a misconfiguration fails at start); an unavailable store is retried later."""
-        try:
+        with contextlib.suppress(StoreUnavailable):
             self.get()
-        except StoreUnavailable:
-            pass
         return self
 
     def health(self) -> bool:

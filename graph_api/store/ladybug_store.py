@@ -168,13 +168,29 @@ class LadybugStore(Store):
                 self._snapshot.take(lambda: self._conn.execute("CHECKPOINT"))
         try:
             summary = super().apply(rows, **options)
+        except RuntimeError as exc:
+            if "IO exception" not in str(exc):
+                raise
+            if bulk:  # the commit may have half-reached the file: back to the copy now, not at the next open
+                self._reopen_from_snapshot()
+            raise StoreUnavailable(f"cannot write to the database at {self.path} (disk full or read-only?); "
+                                   f"the batch was not kept: {str(exc)[str(exc).find('IO exception'):]}") from exc
         finally:
-            if bulk:
-                with self._lock:
+            if bulk and self._snapshot.interrupted():
+                with self._lock, contextlib.suppress(RuntimeError):  # if this fails, the copy is restored at open
                     self._conn.execute("CHECKPOINT")
-                self._snapshot.release()
+                    self._snapshot.release()
         self._search_pending.unlink(missing_ok=True)
         return summary
+
+    def _reopen_from_snapshot(self) -> None:
+        with self._lock:
+            self._ro = None
+            self._conn.close()
+            self._db.close()
+            self._snapshot.restore()
+            self._db, self._conn = self._open()
+            self._generation += 1
 
     def delete_node(self, node_id: str) -> bool:
         self._search_pending.touch()
