@@ -9,4 +9,4 @@ OPTIONAL MATCH (s)<-[:OF]-(a:Adoption)-[:BY]->(x)
 WHERE a.status <> 'ABANDONED'
 RETURN s.id AS solution_id, s.name AS solution_name, w.id AS award_id, w.name AS award_name, r.year AS year,
        count(DISTINCT x.id) AS adopters
-ORDER BY year DESC, adopters DESC, solution_id
+ORDER BY year DESC, adopters DESC, solution_id, award_id
