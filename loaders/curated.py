@@ -128,6 +128,9 @@ def _message(error: dict[str, Any]) -> str:
         return "is required but missing"
     if kind == "extra_forbidden":
         return "is not a known field of this record"
+    if kind == "string_too_long":
+        return (f"is {len(error['input']):,} characters long; at most {error['ctx']['max_length']:,} are allowed "
+                "(a long text belongs in a linked source)")
     if kind == "literal_error":
         return f"{error['input']!r} is not allowed; expected {error['ctx']['expected']}"
     text = error["msg"]

@@ -53,8 +53,13 @@ Slug = Annotated[str, BeforeValidator(_slug)]
 Ref = Annotated[str, BeforeValidator(_ref)]
 
 
+# Longest text a curated field may hold: the longest in the pilot data is ~300 characters, and a
+# multi-megabyte field is a mistake (a pasted document), not a description the graph should serve.
+MAX_TEXT_LENGTH = 10_000
+
+
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_max_length=MAX_TEXT_LENGTH)
 
     # Which labels each reference field may point to; checked after parsing.
     REFERENCES: ClassVar[RefMap] = {}

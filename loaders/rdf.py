@@ -56,6 +56,10 @@ def _parse(path: Path, fmt: str) -> Dataset:
     except Exception as exc:  # noqa: BLE001 - every parser error becomes a located LoadProblem
         line = getattr(exc, "lines", None) or getattr(exc, "line", None)
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if type(exc).__name__ == "BadSyntax" and isinstance(line, int):  # rdflib: 0-based line, reason on line 2
+            line += 1
+            reason = [t for t in str(exc).splitlines() if t.startswith("Bad syntax")]
+            message = reason[0].split(" at ^")[0] if reason else message
         raise LoadError([LoadProblem(str(path), line if isinstance(line, int) else None, "syntax",
                                      f"{type(exc).__name__}: {message}")]) from None
     return dataset
