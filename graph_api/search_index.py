@@ -21,6 +21,7 @@ _NAME_FIELDS = ("name", "label", "title", "short_name", "role_label")
 _TEXT_FIELDS = ("summary", "description", "definition", "outcome", "kind", "seat", "publisher", "note")
 _UE = re.compile(r"(?<!q)ue")
 _TOKEN = re.compile(r"[0-9a-z]+")
+_DELETE_DOC = "DELETE FROM docs WHERE rowid = (SELECT doc FROM doc_keys WHERE node_id = ?)"
 
 
 def fold(text: str) -> str:
@@ -49,20 +50,33 @@ class SearchIndex:
             self._db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5("
                 "node_id UNINDEXED, names, texts, tokenize = 'unicode61 remove_diacritics 2')")
+            # FTS5 cannot index node_id, so a DELETE by node_id scans every document (quadratic loads):
+            # this table maps node ids to the documents' rowids, and every write goes by rowid.
+            self._db.execute("CREATE TABLE IF NOT EXISTS doc_keys("
+                             "doc INTEGER PRIMARY KEY, node_id TEXT UNIQUE NOT NULL)")
+            if self._db.execute("SELECT count(*) FROM doc_keys").fetchone()[0] == 0:  # an index from before it
+                self._db.execute("INSERT OR IGNORE INTO doc_keys(doc, node_id) SELECT rowid, node_id FROM docs")
 
     def upsert(self, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
         rows = [(node_id, *_document(props)) for node_id, props in nodes]
+        keys = [(r[0],) for r in rows]
         with self._lock, self._db:
-            self._db.executemany("DELETE FROM docs WHERE node_id = ?", [(r[0],) for r in rows])
-            self._db.executemany("INSERT INTO docs(node_id, names, texts) VALUES (?, ?, ?)", rows)
+            self._db.executemany("INSERT OR IGNORE INTO doc_keys(node_id) VALUES (?)", keys)
+            self._db.executemany(_DELETE_DOC, keys)
+            self._db.executemany("INSERT INTO docs(rowid, node_id, names, texts) VALUES "
+                                 "((SELECT doc FROM doc_keys WHERE node_id = ?), ?, ?, ?)",
+                                 [(r[0], *r) for r in rows])
 
     def delete(self, ids: Iterable[str]) -> None:
+        keys = [(i,) for i in ids]
         with self._lock, self._db:
-            self._db.executemany("DELETE FROM docs WHERE node_id = ?", [(i,) for i in ids])
+            self._db.executemany(_DELETE_DOC, keys)
+            self._db.executemany("DELETE FROM doc_keys WHERE node_id = ?", keys)
 
     def clear(self) -> None:
         with self._lock, self._db:
             self._db.execute("DELETE FROM docs")
+            self._db.execute("DELETE FROM doc_keys")
 
     def search(self, text: str, first: int) -> list[tuple[str, float]]:
         """Every token must match (as a prefix); best bm25 first; score is positive, higher is better."""
