@@ -46,7 +46,8 @@ def test_department_and_ownership_structure(pilot_store: Store) -> None:
                              "MATCH (d:Organization {kind: 'DEPARTMENT'})-[:SUB_ORGANIZATION_OF*1..3]->"
                              "(k:Organization {id: $id}) RETURN count(DISTINCT d) AS c", {"id": county_admin})
         assert departments >= 3
-    shares = pilot_store.read("MATCH (e:Organization)-[r:OWNED_BY]->() RETURN e.id AS id, sum(r.share) AS total")
+    shares = pilot_store.read("MATCH (e:Organization)-[r:OWNED_BY]->() WHERE r.share IS NOT NULL "
+                              "RETURN e.id AS id, sum(r.share) AS total")  # OParl states owners without shares
     assert len(shares) >= 10
     assert all(abs(r["total"] - 1.0) < 0.01 for r in shares), "owners' shares of an enterprise add up to 1"
 
