@@ -190,3 +190,19 @@ def test_cors_allows_only_the_configured_origins(pilot_store: Store) -> None:
 def test_cors_origins_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPGRAPH_CORS_ORIGINS", "https://a.example, https://b.example")
     assert Settings.from_env().cors_origins == ("https://a.example", "https://b.example")
+
+
+def test_restricted_names_reach_no_anonymous_door(app, pilot_store: Store) -> None:  # noqa: ANN001
+    """GraphQL, search, every named query and the RDF export, all without the token."""
+    names = {r["name"] for r in pilot_store.read(
+        "MATCH (a:Actor) WHERE a.visibility = 'restricted' RETURN a.name AS name")}
+    assert names
+    http = TestClient(app)
+    answers = [http.post("/graphql", json={"query": "{ actors(first: 100) { edges { node { name roleLabel } } } }"}),
+               http.get("/export", params={"format": "nt"})]
+    answers += [http.post("/graphql", json={"query": 'query($t: String!) { search(text: $t) { node { id } } }',
+                                            "variables": {"t": name}}) for name in sorted(names)[:5]]
+    answers += [http.post(f"/queries/{q['name']}", json={}) for q in http.get("/queries").json()["queries"]]
+    assert all(a.status_code == 200 for a in answers), [a.text[:200] for a in answers if a.status_code != 200]
+    for answer in answers:
+        assert not [name for name in names if name in answer.text], answer.request.url
