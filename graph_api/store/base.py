@@ -96,8 +96,10 @@ class Store(ABC):
         """Ranked full-text hits (node id, score) over names and descriptions."""
 
     @abstractmethod
-    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]]) -> None:
-        """Bring the full-text index up to date for nodes just created or changed."""
+    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]], *, complete: bool = False) -> None:
+        """Bring the full-text index up to date for nodes just created or changed.
+
+        `complete` says the rows hold every stored property (new nodes), so they need not be read back."""
 
     @abstractmethod
     def delete_from_search(self, ids: list[str]) -> None:
@@ -199,8 +201,8 @@ class Store(ABC):
                     self._create_rels(run, key, new)
             for key, changed in changed_rels.items():
                 _update_rels(run, key, changed)
-        touched = {label: new_nodes.get(label, []) + changed_nodes.get(label, []) for label in nodes}
-        self._index_for_search({k: v for k, v in touched.items() if v})
+        self._index_for_search({k: v for k, v in new_nodes.items() if v}, complete=True)
+        self._index_for_search({k: v for k, v in changed_nodes.items() if v})
         return summary
 
     def delete_node(self, node_id: str) -> bool:
@@ -262,12 +264,13 @@ class Store(ABC):
 
     def _check_endpoints(self, rels: dict[tuple[str, str, str], list[dict[str, Any]]],
                          known_ids: set[str]) -> None:
-        wanted: dict[str, set[str]] = defaultdict(set)
+        ends: set[str] = set()
         for rel_rows in rels.values():
-            for row in rel_rows:
-                for end in (row["from"], row["to"]):
-                    if end not in known_ids:
-                        wanted[label_of(end) or "?"].add(end)
+            ends.update(row["from"] for row in rel_rows)
+            ends.update(row["to"] for row in rel_rows)
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for end in ends - known_ids:
+            wanted[label_of(end) or "?"].add(end)
         missing: list[str] = []
         for label, ids in wanted.items():
             present = self._existing_ids(label, sorted(ids))
@@ -320,18 +323,26 @@ def _dedupe_nodes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merge rows for the same id (later values win, None never overwrites)."""
     merged: dict[str, dict[str, Any]] = {}
     for row in rows:
-        clean = {k: _normalise_value(v) for k, v in row.items()}
-        target = merged.setdefault(clean["id"], {"id": clean["id"]})
-        target.update({k: v for k, v in clean.items() if v is not None})
+        node_id = _normalise_value(row["id"])
+        clean = {k: v for k, v in row.items() if v is not None and v != ""}
+        target = merged.get(node_id)
+        if target is None:
+            merged[node_id] = {**clean, "id": node_id}
+        else:
+            target.update(clean)
     return list(merged.values())
 
 
 def _dedupe_rels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
-        clean = {k: _normalise_value(v) for k, v in row.items()}
-        target = merged.setdefault((clean["from"], clean["to"]), {"from": clean["from"], "to": clean["to"]})
-        target.update({k: v for k, v in clean.items() if v is not None})
+        ends = (_normalise_value(row["from"]), _normalise_value(row["to"]))
+        clean = {k: v for k, v in row.items() if v is not None and v != ""}
+        target = merged.get(ends)
+        if target is None:
+            merged[ends] = {**clean, "from": ends[0], "to": ends[1]}
+        else:
+            target.update(clean)
     return list(merged.values())
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -217,9 +218,12 @@ class LadybugStore(Store):
     def search(self, text: str, first: int) -> list[tuple[str, float]]:
         return self._search.search(text, first)
 
-    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]]) -> None:
+    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]], *, complete: bool = False) -> None:
         ids = [row["id"] for rows in nodes.values() for row in rows]
         if not ids:
+            return
+        if complete:  # new nodes: the rows are what was written, reading them back would only cost time
+            self._search.upsert([(row["id"], row) for rows in nodes.values() for row in rows])
             return
         fresh = []
         for label in nodes:
@@ -238,7 +242,7 @@ class LadybugStore(Store):
         columns = ["id", *NODE_PROPERTIES[label]]
         with tempfile.TemporaryDirectory(prefix="copgraph-copy-") as tmp:
             path = Path(tmp) / f"{label}.csv"
-            multiline = _write_csv(path, columns, ([row.get(c) for c in columns] for row in rows))
+            multiline = _write_csv(path, columns, [list(map(row.get, columns)) for row in rows])
             run(f"COPY {label} FROM '{path.as_posix()}' (HEADER=true{', PARALLEL=false' if multiline else ''})",
                 {})
 
@@ -251,21 +255,22 @@ class LadybugStore(Store):
         with tempfile.TemporaryDirectory(prefix="copgraph-copy-") as tmp:
             path = Path(tmp) / f"{rel_type}.csv"
             multiline = _write_csv(path, ["from", "to", *props],
-                                   ([row["from"], row["to"], *(row.get(p) for p in props)] for row in rows))
+                                   [[row["from"], row["to"], *map(row.get, props)] for row in rows])
             options = f"HEADER=true, from='{from_label}', to='{to_label}'"
             run(f"COPY {rel_type} FROM '{path.as_posix()}' ({options}{', PARALLEL=false' if multiline else ''})",
                 {})
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]]) -> bool:
-    """Write rows for COPY; return True when a value spans lines (needs the serial CSV reader)."""
-    multiline = False
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            for value in row:
-                if isinstance(value, str) and ("\n" in value or "\r" in value):
-                    multiline = True
-            writer.writerow(["" if v is None else v for v in row])
-    return multiline
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> bool:
+    """Write rows for COPY; return True when a value spans lines (needs the serial CSV reader).
+
+    csv writes None as an empty field and ends every record with CR LF, so a value holding a line
+    break shows up as more CRs or LFs than records (counted in C, not per value in Python)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    records = len(rows) + 1
+    path.write_text(text, encoding="utf-8", newline="")
+    return text.count("\n") != records or text.count("\r") != records

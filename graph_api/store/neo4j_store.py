@@ -153,7 +153,7 @@ class Neo4jStore(Store):
             hits += [(r["id"], float(r["score"])) for r in rows]
         return sorted(hits, key=lambda h: (-h[1], h[0]))[:first]
 
-    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]]) -> None:
+    def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]], *, complete: bool = False) -> None:
         """Neo4j's full-text index follows writes by itself."""
 
     def delete_from_search(self, ids: list[str]) -> None:
