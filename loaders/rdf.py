@@ -107,7 +107,7 @@ def _rows(file: str, dataset: Dataset) -> GraphRows:
         try:
             rows.add_rel(rel_type, from_id, to_id, **props)
         except ValueError as exc:
-            c.problem(v.REL_PREDICATE[rel_type], f"{from_id} -> {to_id}: {exc}")
+            c.problem(v.curie(v.REL_PREDICATE[rel_type]), f"{from_id} -> {to_id}: {exc}")
     if c.problems:
         raise LoadError(c.problems)
     return rows
@@ -116,7 +116,7 @@ def _rows(file: str, dataset: Dataset) -> GraphRows:
 def _relationship(c: _Collector, rel_type: str, from_id: str, obj: Any, graph: str | None) -> None:
     to_id = v.id_of_iri(str(obj)) if isinstance(obj, URIRef) else None
     if to_id is None:
-        c.problem(v.REL_PREDICATE[rel_type], f"{from_id}: object {obj!s} is not a node IRI")
+        c.problem(v.curie(v.REL_PREDICATE[rel_type]), f"{from_id}: object {obj!s} is not a node IRI")
         return
     props = c.rels.setdefault((rel_type, from_id, to_id), {})
     source = v.id_of_iri(graph) if graph else None
