@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph_api.model import BOOL, FLOAT, INT, NODE_PROPERTIES, REL_TYPES, id_problem, label_of
 from graph_api.rdf import vocab as v
@@ -53,13 +54,12 @@ def _parse(path: Path, fmt: str) -> Dataset:
         dataset.parse(path, format=fmt)
     except json.JSONDecodeError as exc:
         raise LoadError([LoadProblem(str(path), exc.lineno, "syntax", exc.msg)]) from None
+    except BadSyntax as exc:  # Turtle, TriG: `lines` counts the newlines before the error
+        raise LoadError([LoadProblem(str(path), exc.lines + 1, "syntax", getattr(exc, "_why", None) or "bad syntax")]
+                        ) from None
     except Exception as exc:  # noqa: BLE001 - every parser error becomes a located LoadProblem
-        line = getattr(exc, "lines", None) or getattr(exc, "line", None)
+        line = getattr(exc, "line", None)
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if type(exc).__name__ == "BadSyntax" and isinstance(line, int):  # rdflib: 0-based line, reason on line 2
-            line += 1
-            reason = [t for t in str(exc).splitlines() if t.startswith("Bad syntax")]
-            message = reason[0].split(" at ^")[0] if reason else message
         raise LoadError([LoadProblem(str(path), line if isinstance(line, int) else None, "syntax",
                                      f"{type(exc).__name__}: {message}")]) from None
     return dataset
