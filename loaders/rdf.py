@@ -58,11 +58,24 @@ def _parse(path: Path, fmt: str) -> Dataset:
         raise LoadError([LoadProblem(str(path), exc.lines + 1, "syntax", getattr(exc, "_why", None) or "bad syntax")]
                         ) from None
     except Exception as exc:  # noqa: BLE001 - every parser error becomes a located LoadProblem
-        line = getattr(exc, "line", None)
+        line = _failing_line(path, fmt) if fmt in ("nt", "nquads") else None
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise LoadError([LoadProblem(str(path), line if isinstance(line, int) else None, "syntax",
                                      f"{type(exc).__name__}: {message}")]) from None
     return dataset
+
+
+def _failing_line(path: Path, fmt: str) -> int | None:
+    """rdflib's line-based parsers do not say where they failed: find the first line that fails alone."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            try:
+                Dataset().parse(data=text, format=fmt)
+            except Exception:  # noqa: BLE001 - any failure locates the error
+                return number
+    return None
 
 
 class _Collector:

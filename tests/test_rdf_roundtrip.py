@@ -66,7 +66,9 @@ def test_loader_is_registered() -> None:
 @pytest.mark.parametrize("name,text,line,field", [
     ("bad.ttl", "@prefix s: <https://schema.org/> .\n<https://x.org/id/solution/a> s:name \"x\" ;\n s:name .\n",
      3, "syntax"),
-    ("bad.nt", "<https://x.org/id/solution/a> <https://schema.org/name> \"x\" .\n<broken\n", None, "syntax"),
+    ("bad.nt", "<https://x.org/id/solution/a> <https://schema.org/name> \"x\" .\n\n<broken\n", 3, "syntax"),
+    ("bad.nq", "# comment\n<https://x.org/id/solution/a> <https://schema.org/name> \"x\" <https://x.org/g> .\n"
+               "<https://x.org/id/solution/a> <https://schema.org/name> \"unterminated .\n", 3, "syntax"),
     ("bad.jsonld", '{"@context": {},\n "@graph": [\n}', 3, "syntax"),
 ])
 def test_syntax_errors_name_file_line_and_field(tmp_path: Path, name: str, text: str, line: int | None,

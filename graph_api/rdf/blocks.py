@@ -162,3 +162,15 @@ def read_node(store: Store, node_id: str) -> dict[str, Any] | None:
         return None
     rows = store.read(f"MATCH (n:{label} {{id: $id}}) RETURN {_node_columns(label)}", {"id": node_id})
     return rows[0] if rows else None
+
+
+def read_nodes_by_id(store: Store, ids: list[str]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """(label, rows) for the given ids, one query per label."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node_id in ids:
+        label = label_of(node_id)
+        if label is not None:
+            by_label[label].append(node_id)
+    for label, wanted in sorted(by_label.items()):
+        yield label, store.read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN {_node_columns(label)} "
+                                "ORDER BY n.id", {"ids": wanted})

@@ -12,6 +12,7 @@ from graph_api.rdf.blocks import (
     in_rel_types,
     node_blocks,
     read_node,
+    read_nodes_by_id,
     read_out_rels,
     scheme_block,
     statement_block,
@@ -53,15 +54,13 @@ def describe_blocks(store: Store, base: str, node_id: str) -> list[Block] | None
             if statement is not None:
                 blocks.append(statement)
             neighbours.add(from_id)
-    for other in sorted(neighbours - {node_id}):
-        other_props = read_node(store, other)
-        other_label = label_of(other)
-        if other_props and other_label:
+    for other_label, rows in read_nodes_by_id(store, sorted(neighbours - {node_id})):
+        for other_props in rows:
             shown = v.display_label(other_label, v.exported_values(other_label, other_props))
             pairs = [(v.RDF_TYPE, (v.CLASS[other_label], None))]
             if shown:
                 pairs.append((v.RDFS_LABEL, (shown, v.XSD_STRING)))
-            blocks.append(Block(v.node_iri(base, other), None, pairs))
+            blocks.append(Block(v.node_iri(base, other_props["id"]), None, pairs))
     return blocks
 
 
