@@ -67,7 +67,7 @@ class Sizes:
 def sizes_for(municipalities: int, *, solutions: int | None = None, adoptions: int | None = None,
               knows: int | None = None) -> Sizes:
     """Full-Germany sizes scaled by the share of municipalities generated (flags override)."""
-    share = municipalities / GERMAN_MUNICIPALITIES
+    share = municipalities / GERMAN_MUNICIPALITIES  # all municipalities, inhabited or not
     return Sizes(solutions if solutions is not None else max(50, round(FULL["solutions"] * share)),
                  adoptions if adoptions is not None else round(FULL["adoptions"] * share),
                  knows if knows is not None else round(FULL["knows"] * share))
@@ -198,7 +198,7 @@ class _Generator:
         members = []
         for i in range(people):
             role = "Verwaltungsleitung" if i == 0 else rng.choice(ROLES)
-            actor_id = f"Actor:synth-{key_of(org_id)}-{i:02d}"
+            actor_id = f"Actor:{key_of(org_id)}-{i:02d}"
             self.rows.add_node("Actor", {"id": actor_id, "name": f"{role} {i}, {display}", "role_label": role,
                                          "visibility": "public" if i == 0 or rng.random() < 0.2 else "restricted"})
             self.rows.add_rel("WORKS_FOR", actor_id, org_id, title=role, since=f"{rng.randint(1995, 2024)}-01-01")
@@ -376,6 +376,11 @@ class _Generator:
         per_solution = [0] * len(self.solutions)
         for _ in range(self.sizes.adoptions):
             per_solution[bisect_left(popularity, rng.random() * popularity[-1])] += 1
+        for s_index in range(len(per_solution)):  # more adoptions than adopters: the rest go to the next one
+            excess = per_solution[s_index] - len(munis)
+            if excess > 0 and s_index + 1 < len(per_solution):
+                per_solution[s_index] -= excess
+                per_solution[s_index + 1] += excess
         number = 0
         for s_index, count in enumerate(per_solution):
             count = min(count, len(munis))
