@@ -3,13 +3,16 @@
 Record `id`s are slugs (the type comes from the file); every reference is a full graph id
 (`Municipality:13076060`, `Solution:chatbot-buergerservice`), the same string GraphQL and RDF
 use. `copgraph validate` and `copgraph load curated` both check files against these models;
-`docs/curated-format.md` is the human description and `schema/curated.schema.json` is generated
-from here for editors.
+`docs/curated-format.md` is the human description and `docs/curated.schema.json` (JSON Schema,
+for editors' YAML completion) is generated from here: `python -m loaders.curated_schema --write`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -241,3 +244,23 @@ FILES: dict[str, tuple[str | None, type[Record]]] = {
 for _model in (ConceptRecord, AwardRecord, OrganizationRecord, SolutionRecord, AdoptionRecord, ActorRecord,
                ProjectRecord, TerritoryLinks):
     _model.REFERENCES = {**_model.REFERENCES, "sources": ("Source",)}
+
+
+def json_schema() -> dict[str, Any]:
+    """One JSON Schema per curated file (each file is a list of records)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "copgraph curated files",
+        "description": "Keys are file names; each file is a YAML list of records of that schema.",
+        "files": {name: {"type": "array", "items": model.model_json_schema()} for name, (_, model) in FILES.items()},
+    }
+
+
+JSON_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "curated.schema.json"
+
+if __name__ == "__main__":
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if "--write" in sys.argv:
+        JSON_SCHEMA_PATH.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")

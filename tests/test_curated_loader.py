@@ -118,3 +118,12 @@ def test_bad_input_leaves_the_store_unchanged(tmp_path: Path, empty_store: Store
 
 def test_curated_reload_is_idempotent(fresh_pilot_store: Store) -> None:
     assert not load(fresh_pilot_store, "curated", [CURATED]).changed
+
+
+def test_committed_json_schema_is_current() -> None:
+    import json
+
+    from loaders.curated_schema import JSON_SCHEMA_PATH, json_schema
+
+    assert json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8")) == json_schema(), (
+        "docs/curated.schema.json is stale: run `python -m loaders.curated_schema --write`")
