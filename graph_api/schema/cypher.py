@@ -4,6 +4,9 @@ Resolvers pick a text by name and pass values as parameters; labels are taken on
 fixed vocabulary (`graph_api.model`), never from a request. Relations are written for a batch
 of parent ids (`$ids`) so one DataLoader round trip answers a whole page (no N+1).
 Each relation returns `key` (the parent id), `n` (the related node) and optional `r_*` columns.
+Batches start with `MATCH (x:Label) WHERE x.id IN $ids`, not `UNWIND $ids AS i MATCH (...{id: i})`:
+LadybugDB plans the UNWIND join as a scan of the whole relationship table (measured 50-800 ms
+against 1-6 ms at Germany scale, see bench/RESULTS.md); Neo4j seeks the id index for both.
 """
 
 from __future__ import annotations
@@ -44,8 +47,7 @@ def relation_query(name: str, label: str) -> str:
     labels, pattern, extra = _RELATIONS[name]
     if label not in labels:
         raise KeyError(f"relation {name} does not apply to {label}")
-    pattern = pattern.replace("(x)", f"(x:{label} {{id: i}})", 1)
-    return f"UNWIND $ids AS i MATCH {pattern} RETURN i AS key, n AS n{extra} ORDER BY n.id"
+    return f"MATCH (x:{label}) WHERE x.id IN $ids MATCH {pattern} RETURN x.id AS key, n AS n{extra} ORDER BY n.id"
 
 
 RELATION_NAMES = frozenset(_RELATIONS)
@@ -54,30 +56,31 @@ NODES_BY_ID = {label: f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS
 
 # ---- nested connections: all children of a batch of parents, with their sort keys ---------------
 CHILDREN: dict[str, str] = {
-    "state.counties": "UNWIND $ids AS i MATCH (n:County)-[:PART_OF]->(:State {id: i}) RETURN i AS key, n AS n",
+    "state.counties": "MATCH (x:State) WHERE x.id IN $ids MATCH (n:County)-[:PART_OF]->(x) RETURN x.id AS key, n AS n",
     "county.associations":
-        "UNWIND $ids AS i MATCH (n:Association)-[:PART_OF]->(:County {id: i}) RETURN i AS key, n AS n",
+        "MATCH (x:County) WHERE x.id IN $ids MATCH (n:Association)-[:PART_OF]->(x) RETURN x.id AS key, n AS n",
     "county.municipalities":
-        "UNWIND $ids AS i MATCH (c:County {id: i}) MATCH (n:Municipality) WHERE n.county_ags = c.ags "
-        "RETURN i AS key, n AS n",
+        "MATCH (c:County) WHERE c.id IN $ids MATCH (n:Municipality) WHERE n.county_ags = c.ags "
+        "RETURN c.id AS key, n AS n",
     "association.municipalities":
-        "UNWIND $ids AS i MATCH (n:Municipality)-[:PART_OF]->(:Association {id: i}) RETURN i AS key, n AS n",
+        "MATCH (x:Association) WHERE x.id IN $ids MATCH (n:Municipality)-[:PART_OF]->(x) RETURN x.id AS key, n AS n",
     "organization.people":
-        "UNWIND $ids AS i MATCH (n:Actor)-[:WORKS_FOR]->(:Organization {id: i}) RETURN DISTINCT i AS key, n AS n",
+        "MATCH (x:Organization) WHERE x.id IN $ids MATCH (n:Actor)-[:WORKS_FOR]->(x) "
+        "RETURN DISTINCT x.id AS key, n AS n",
     "actor.knows":
-        "UNWIND $ids AS i MATCH (:Actor {id: i})-[:KNOWS]-(n:Actor) RETURN DISTINCT i AS key, n AS n",
+        "MATCH (x:Actor) WHERE x.id IN $ids MATCH (x)-[:KNOWS]-(n:Actor) RETURN DISTINCT x.id AS key, n AS n",
 }
 ADOPTIONS_BY = {
     # adoptions whose adopter is the parent (a territory or an organisation), or of a solution
-    label: f"UNWIND $ids AS i MATCH (n:Adoption)-[:BY]->(:{label} {{id: i}}) RETURN i AS key, n AS n"
+    label: f"MATCH (x:{label}) WHERE x.id IN $ids MATCH (n:Adoption)-[:BY]->(x) RETURN x.id AS key, n AS n"
     for label in (*TERRITORY_LABELS, "Organization")
-} | {"Solution": "UNWIND $ids AS i MATCH (n:Adoption)-[:OF]->(:Solution {id: i}) RETURN i AS key, n AS n"}
+} | {"Solution": "MATCH (x:Solution) WHERE x.id IN $ids MATCH (n:Adoption)-[:OF]->(x) RETURN x.id AS key, n AS n"}
 
 ADOPTER_COUNT = (
-    "UNWIND $ids AS i MATCH (s:Solution {id: i}) "
+    "MATCH (s:Solution) WHERE s.id IN $ids "
     "OPTIONAL MATCH (a:Adoption)-[:OF]->(s) WHERE a.status IN ['PILOT', 'ADOPTED', 'SCALED'] "
     "OPTIONAL MATCH (a)-[:BY]->(t) "
-    "RETURN i AS key, count(DISTINCT t.id) AS n"
+    "RETURN s.id AS key, count(DISTINCT t.id) AS n"
 )
 
 # ---- top-level lists: fixed WHERE fragments, chosen by which filter fields are set -----------------
