@@ -28,6 +28,7 @@ from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_snapshot import BulkSnapshot
 
 COPY_THRESHOLD = 2_000
+_NESTED = (dict, list)  # exact types LadybugDB returns for nodes, rels, paths, maps and lists
 _READ_ONLY_MARKER = "read-only database"
 
 
@@ -44,11 +45,17 @@ def schema_ddl() -> list[str]:
     return statements
 
 
+def _row(values: list[Any]) -> list[Any]:
+    """`_plain` over one result row, without a call per scalar (most values are; this runs per value read)."""
+    return [_plain(v) if type(v) in _NESTED else v for v in values]
+
+
 def _plain(value: Any) -> Any:
     """Turn LadybugDB node/rel dicts into plain property dicts, as the Neo4j adapter does."""
     if isinstance(value, dict):
         if "_LABEL" in value or "_ID" in value:
-            out = {k: _plain(v) for k, v in value.items() if not k.startswith("_") and v is not None}
+            out = {k: (_plain(v) if type(v) in _NESTED else v) for k, v in value.items()
+                   if v is not None and not k.startswith("_")}
             if "_LABEL" in value and "_SRC" not in value:
                 out["_label"] = value["_LABEL"]
             if "_SRC" in value:
@@ -110,7 +117,7 @@ class LadybugStore(Store):
              ) -> list[dict[str, Any]]:
         with self._lock:
             columns, result = self._execute(self._conn, query, params, timeout_ms)
-            rows = [dict(zip(columns, _plain(r), strict=True)) for r in result.get_all()]
+            rows = [dict(zip(columns, _row(r), strict=True)) for r in result.get_all()]
             result.close()
             return rows
 
@@ -122,7 +129,7 @@ class LadybugStore(Store):
             columns, result = self._execute(conn, query, params, timeout_ms)
             rows: list[dict[str, Any]] = []
             while result.has_next() and len(rows) < max_rows:
-                rows.append(dict(zip(columns, _plain(result.get_next()), strict=True)))
+                rows.append(dict(zip(columns, _row(result.get_next()), strict=True)))
             truncated = result.has_next()
             result.close()
             return ReadResult(columns, rows, truncated)
@@ -142,7 +149,7 @@ class LadybugStore(Store):
 
             def run(query: str, params: Params) -> list[dict[str, Any]]:
                 columns, result = self._execute(self._conn, query, params, None)
-                return [dict(zip(columns, _plain(r), strict=True)) for r in result.get_all()]
+                return [dict(zip(columns, _row(r), strict=True)) for r in result.get_all()]
 
             try:
                 yield run
