@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from bench.report import write
+from bench.report import read_baseline, write
 from bench.run import run_scale
 from loaders.synthetic import DEFAULT_GV100AD, SCALES
 
@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-rdf", action="store_true", help="skip the RDF export measurements")
     parser.add_argument("--no-chart", action="store_true")
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="where RESULTS.md and results/ go")
+    parser.add_argument("--baseline", type=Path, help="an earlier --out folder: adds a before -> after table")
+    parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md (repeatable)")
     parser.add_argument("--work-dir", type=Path, help="where the temporary databases go (default: system temp)")
     return parser
 
@@ -62,10 +64,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[bench] {scale}/{backend}: {load['all']['rows']:,} rows loaded at {load['all']['rows_per_s']:,}"
                   f" rows/s, run took {run['seconds']} s", file=sys.stderr, flush=True)
             gc.collect()
-    notes = []
+    notes = list(args.note)
     if "neo4j" not in backends:
         notes.append("Neo4j not measured (NEO4J_URI not set).")
-    paths = write(runs, args.out, chart=not args.no_chart, notes=notes)
+    baseline = read_baseline(args.baseline) if args.baseline else None
+    paths = write(runs, args.out, chart=not args.no_chart, notes=notes, baseline=baseline)
     for name, path in paths.items():
         print(f"{name}: {path}")
     return 0

@@ -93,8 +93,17 @@ def evaluate(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def write(runs: list[dict[str, Any]], out_dir: Path, *, chart: bool = True, notes: list[str] | None = None
-          ) -> dict[str, Path]:
+def read_baseline(folder: Path) -> dict[str, Any]:
+    """Results of an earlier run (its results/ folder or the folder holding it), to print before -> after."""
+    results = folder / "results" if (folder / "results").is_dir() else folder
+    runs = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(results.glob("*-*.json"))}
+    summary_path = results / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
+    return {"runs": runs, "machine": summary.get("machine", {})}
+
+
+def write(runs: list[dict[str, Any]], out_dir: Path, *, chart: bool = True, notes: list[str] | None = None,
+          baseline: dict[str, Any] | None = None) -> dict[str, Path]:
     """Write results/<scale>-<backend>.json, results/summary.json, RESULTS.md and the chart; return paths."""
     results = out_dir / "results"
     results.mkdir(parents=True, exist_ok=True)
@@ -112,7 +121,10 @@ def write(runs: list[dict[str, Any]], out_dir: Path, *, chart: bool = True, note
     if chart_note is None:
         paths["chart"] = chart_path
     paths["markdown"] = out_dir / "RESULTS.md"
-    paths["markdown"].write_text(markdown(runs, summary, chart_note), encoding="utf-8")
+    text = markdown(runs, summary, chart_note)
+    if baseline and baseline.get("runs"):
+        text += before_after(runs, baseline)
+    paths["markdown"].write_text(text, encoding="utf-8")
     return paths
 
 
@@ -243,3 +255,22 @@ def draw_chart(runs: list[dict[str, Any]], path: Path) -> str | None:
     fig.savefig(path)
     plt.close(fig)
     return None
+
+
+def before_after(runs: list[dict[str, Any]], baseline: dict[str, Any]) -> str:
+    """p50 latencies and load rates of this run beside the baseline run (same scales and backends)."""
+    m = baseline.get("machine", {})
+    lines = ["", f"## Before → after (baseline: commit {m.get('commit')}, {m.get('date')})", ""]
+    rows = []
+    for run in runs:
+        before = baseline["runs"].get(f"{run['scale']}-{run['backend']}")
+        if not before:
+            continue
+        for phase in ("territory", "entities", "edges"):
+            rows.append([run["scale"], f"load {phase} (rows/s)", before["load"][phase]["rows_per_s"],
+                         run["load"][phase]["rows_per_s"]])
+        for name, case in run["graphql"].items():
+            old = before["graphql"].get(name, {}).get("graphql", {}).get("p50_ms")
+            rows.append([run["scale"], f"GraphQL {name} (p50 ms)", old, case.get("graphql", {}).get("p50_ms")])
+    lines += _table(["scale", "measure", "before", "after"], rows)
+    return "\n".join(lines)
