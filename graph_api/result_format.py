@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from typing import Any
 
 from graph_api.store import ReadResult
@@ -59,3 +60,10 @@ def as_csv(result: ReadResult) -> str:
 
 def render(result: ReadResult, fmt: str) -> str:
     return {"table": as_table, "json": as_json, "csv": as_csv}[fmt](result)
+
+
+def emit(result: ReadResult, fmt: str, max_rows: int) -> None:
+    """Print a result for the CLI; say on stderr when the row limit cut it."""
+    print(render(result, fmt))
+    if result.truncated:
+        print(f"note: the result was cut at {max_rows} rows (raise --max-rows)", file=sys.stderr)

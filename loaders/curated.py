@@ -22,6 +22,7 @@ from graph_api.model import TERRITORY_LABELS, label_of
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 from loaders import yaml_lines
 from loaders.curated_schema import FILES, ActorRecord, ContactRecord, Record, TerritoryLinks
+from loaders.text_input import read_utf8
 
 ExistingIds = Callable[[set[str]], set[str]]
 
@@ -79,10 +80,9 @@ def _files(path: Path, ctx: _Context) -> list[Path]:
 
 def _parse_file(file: Path, ctx: _Context) -> None:
     name = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        ctx.add(name, None, "encoding", f"not UTF-8 (byte {exc.start})")
+    text, problem = read_utf8(file)
+    if problem is not None:
+        ctx.problems.append(problem)
         return
     try:
         document = yaml_lines.load(text)

@@ -39,6 +39,7 @@ from typing import Any
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 from loaders import oparl_validate
 from loaders.oparl_names import KNOWN_BODIES, BodyNames, body_names, classify, last_segment, org_slug
+from loaders.text_input import read_utf8
 
 ExistingIds = Callable[[set[str]], set[str]]
 
@@ -126,10 +127,9 @@ def _files(path: Path, ctx: _Context) -> list[Path]:
 
 def _parse_file(file: Path, ctx: _Context) -> None:
     name = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        ctx.add(name, None, "encoding", f"not UTF-8 (byte {exc.start})")
+    text, problem = read_utf8(file)
+    if problem is not None:
+        ctx.problems.append(problem)
         return
     try:
         document = json.loads(text)

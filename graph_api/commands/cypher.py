@@ -13,7 +13,7 @@ import sys
 from graph_api.commands import store_from
 from graph_api.commands.query import add_run_options, parse_params
 from graph_api.query_library import ParameterError
-from graph_api.result_format import render
+from graph_api.result_format import emit
 from graph_api.store import QueryRejected, QueryTimeout, StoreUnavailable
 
 
@@ -47,7 +47,5 @@ def run(args: argparse.Namespace) -> int:
         return 3
     finally:
         store.close()
-    print(render(result, args.format))
-    if result.truncated:
-        print(f"note: the result was cut at {args.max_rows} rows (raise --max-rows)", file=sys.stderr)
+    emit(result, args.format, args.max_rows)
     return 0

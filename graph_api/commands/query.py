@@ -19,7 +19,7 @@ from graph_api.query_library import (
     load_library,
     run_named,
 )
-from graph_api.result_format import FORMATS, render
+from graph_api.result_format import FORMATS, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +75,5 @@ def run(args: argparse.Namespace) -> int:
         result = run_named(store, query, params, timeout_ms=args.timeout_ms, max_rows=args.max_rows)
     finally:
         store.close()
-    print(render(result, args.format))
-    if result.truncated:
-        print(f"note: the result was cut at {args.max_rows} rows (raise --max-rows)", file=sys.stderr)
+    emit(result, args.format, args.max_rows)
     return 0
