@@ -148,3 +148,12 @@ def test_organization_and_actor_filters(api: GraphQLClient) -> None:
     for edge in data["actors"]["edges"]:
         assert LUP_ADMIN in {r["organization"]["id"] for r in edge["node"]["roles"]}
     assert "Actor:digitallotse-kreis-lup" in {e["node"]["id"] for e in data["actors"]["edges"]}
+
+
+def test_solutions_ordered_by_adopter_count(api: GraphQLClient) -> None:
+    edges = api.data("""{ solutions(first: 100, orderBy: {field: ADOPTER_COUNT, direction: DESC}) {
+        edges { node { id adopterCount } } } }""")["solutions"]["edges"]
+    counts = [e["node"]["adopterCount"] for e in edges]
+    assert counts == sorted(counts, reverse=True) and counts[0] >= 3
+    assert "cannot be ordered by POPULATION" in api.errors(
+        "{ solutions(orderBy: {field: POPULATION}) { totalCount } }")[0]
