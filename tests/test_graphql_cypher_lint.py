@@ -1,0 +1,53 @@
+"""Every Cypher text the GraphQL layer can send to Neo4j passes the Neo4j language-support lint.
+
+No Neo4j server runs here, so the Neo4j side of the GraphQL layer is at least checked statically:
+each text (relations, lists with every filter and order, mission queries) is written out as a
+`*.neo4j.cypher` file with its parameters declared and linted like the analysts' queries.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from graph_api.model import NODE_LABELS
+from graph_api.schema import cypher, mission
+from tests.test_query_library import _lint
+
+_FILTERS = {"Municipality": cypher.MUNICIPALITY_FILTERS, "Organization": cypher.ORGANIZATION_FILTERS,
+            "Actor": cypher.ACTOR_FILTERS, "Solution": cypher.SOLUTION_FILTERS, "Adoption": cypher.ADOPTION_FILTERS}
+
+
+def graphql_texts() -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for name in sorted(cypher.RELATION_NAMES):
+        for label in NODE_LABELS:
+            try:
+                texts[f"rel-{name}-{label}"] = cypher.relation_query(name, label)
+            except KeyError:
+                continue
+    texts |= {f"nodes-{k}": v for k, v in cypher.NODES_BY_ID.items()}
+    texts |= {f"children-{k}": v for k, v in cypher.CHILDREN.items()}
+    texts |= {f"adoptions-by-{k}": v for k, v in cypher.ADOPTIONS_BY.items()}
+    texts["adopter-count"] = cypher.ADOPTER_COUNT
+    for label, filters in _FILTERS.items():
+        where = [f"({f})" for f in filters.values()]
+        for order in ("NAME", "ID", "ADOPTER_COUNT" if label == "Solution" else "ID"):
+            page, count = cypher.list_query(label, where, order, descending=True, after=True)
+            texts[f"list-{label}-{order}"], texts[f"count-{label}"] = page, count
+    texts["contact-paths"] = mission.contact_path_query("neo4j", "Organization", "Municipality", 4)
+    texts["county-paths"] = mission.county_paths_query("neo4j")
+    texts |= {"recommend-need": mission.RECOMMEND_FOR_NEED, "recommend-any": mission.RECOMMEND_ANY,
+              "lineage": mission.LINEAGE, "coverage-gaps": mission.COVERAGE_GAPS}
+    return texts
+
+
+def test_graphql_layer_cypher_passes_the_neo4j_lint(tmp_path: Path) -> None:
+    texts = graphql_texts()
+    for name, text in texts.items():
+        params = sorted(set(re.findall(r"\$(\w+)", text)))
+        header = "".join(f"// param: {p}: string\n" for p in params)
+        (tmp_path / f"{name}.neo4j.cypher").write_text(f"// name: {name}\n{header}{text}\n", encoding="utf-8")
+    done = _lint(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(texts)} Neo4j queries checked, 0 finding(s)" in done.stdout
