@@ -51,3 +51,39 @@ def test_graphql_layer_cypher_passes_the_neo4j_lint(tmp_path: Path) -> None:
     done = _lint(tmp_path)
     assert done.returncode == 0, done.stderr
     assert f"{len(texts)} Neo4j queries checked, 0 finding(s)" in done.stdout
+
+
+def store_texts() -> dict[str, str]:
+    """The upsert, delete and schema texts the store sends to Neo4j, recorded from the real code paths."""
+    from graph_api.model import NODE_PROPERTIES, REL_TYPES
+    from graph_api.store import base
+    from graph_api.store.neo4j_store import schema_statements
+
+    recorded: list[str] = []
+
+    def run(text: str, _params: object) -> list:
+        recorded.append(text)
+        return []
+
+    for label, props in NODE_PROPERTIES.items():
+        row = {"id": f"{label}:x", **dict.fromkeys(props, "v")}
+        base.Store._create_nodes(None, run, label, [row])  # the generic path Neo4j uses
+        base._update_nodes(run, label, [row])
+    for rel in REL_TYPES.values():
+        key = (rel.name, *rel.pairs[0])
+        row = {"from": f"{key[1]}:x", "to": f"{key[2]}:y", **dict.fromkeys(rel.properties, "v")}
+        base.Store._create_rels(None, run, key, [row])
+        base._update_rels(run, key, [row])
+    texts = {f"store-{i}": t for i, t in enumerate(recorded)}
+    texts |= {f"schema-{i}": t for i, t in enumerate(schema_statements())}
+    return texts
+
+
+def test_store_cypher_passes_the_neo4j_lint(tmp_path: Path) -> None:
+    texts = store_texts()
+    for name, text in texts.items():
+        params = sorted(set(re.findall(r"\$(\w+)", text)))
+        header = "".join(f"// param: {p}: string\n" for p in params)
+        (tmp_path / f"{name}.neo4j.cypher").write_text(f"// name: {name}\n{header}{text}\n", encoding="utf-8")
+    done = _lint(tmp_path)
+    assert done.returncode == 0, done.stderr

@@ -120,7 +120,7 @@ class Store(ABC):
         rel_type, from_label, to_label = key
         props = _stated(list(REL_TYPES[rel_type].properties), rows)
         assignments = f" {{{', '.join(f'{p}: r.{p}' for p in props)}}}" if props else ""
-        query = (f"UNWIND $rows AS r MATCH (a:{from_label} {{id: r.f}}), (b:{to_label} {{id: r.t}}) "
+        query = (f"UNWIND $rows AS r MATCH (a:{from_label} {{id: r.f}}) MATCH (b:{to_label} {{id: r.t}}) "
                  f"CREATE (a)-[:{rel_type}{assignments}]->(b)")
         for chunk in _chunks(rows, 10_000):
             run(query, {"rows": [{"f": row["from"], "t": row["to"], **{p: row.get(p) for p in props}}
