@@ -101,8 +101,9 @@ class ActorFilter:
     name_contains: str | None = None
 
 
-@strawberry.enum(description="Sort keys. NAME (territories, organisations, solutions; actors sort by id so that "
-                             "restricted names do not leak), POPULATION (territories), STARTED_ON (adoptions, projects), "
+@strawberry.enum(description="Sort keys. NAME (territories, organisations, solutions; actors sort by id so "
+                             "that restricted names do not leak), POPULATION (territories), STARTED_ON (adoptions, "
+                             "projects), "
                              "ADOPTER_COUNT (solutions: active adoptions, i.e. PILOT/ADOPTED/SCALED).")
 class OrderField(Enum):
     NAME = "NAME"
