@@ -241,7 +241,7 @@ class Store(ABC):
         columns = ", ".join(f"n.{p} AS {p}" for p in props)
         found: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(ids, LOOKUP_CHUNK):
-            for row in self.read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN {columns}",
+            for row in self.read(f"MATCH (n:{label}) WHERE n.id IN $ids RETURN {columns}",
                                  {"ids": chunk}):
                 found[row["id"]] = row
         return found
@@ -253,13 +253,17 @@ class Store(ABC):
             return {}
         props = list(REL_TYPES[rel_type].properties)
         columns = ", ".join(f"r.{p} AS {p}" for p in props)
+        wanted = {(r["from"], r["to"]) for r in rows}
         found: dict[tuple[str, str], dict[str, Any]] = {}
-        pairs = [{"f": r["from"], "t": r["to"]} for r in rows]
-        for chunk in _chunks(pairs, LOOKUP_CHUNK):
-            query = (f"UNWIND $pairs AS p MATCH (a:{from_label} {{id: p.f}})-[r:{rel_type}]->"
-                     f"(b:{to_label} {{id: p.t}}) RETURN a.id AS f, b.id AS t, {columns}")
-            for row in self.read(query, {"pairs": chunk}):
-                found[(row.pop("f"), row.pop("t"))] = row
+        # All relationships of the batch's start nodes, filtered here: `WHERE a.id IN $ids` is an index
+        # lookup on LadybugDB, while an UNWIND of (from, to) pairs scanned the relationship table per batch.
+        query = (f"MATCH (a:{from_label})-[r:{rel_type}]->(b:{to_label}) WHERE a.id IN $ids "
+                 f"RETURN a.id AS f, b.id AS t, {columns}")
+        for chunk in _chunks(sorted({f for f, _ in wanted}), LOOKUP_CHUNK):
+            for row in self.read(query, {"ids": list(chunk)}):
+                pair = (row.pop("f"), row.pop("t"))
+                if pair in wanted:
+                    found[pair] = row
         return found
 
     def _check_endpoints(self, rels: dict[tuple[str, str, str], list[dict[str, Any]]],
@@ -284,7 +288,7 @@ class Store(ABC):
         found: set[str] = set()
         for chunk in _chunks(ids, LOOKUP_CHUNK):
             found.update(r["id"] for r in self.read(
-                f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id", {"ids": chunk}))
+                f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id", {"ids": chunk}))
         return found
 
 
