@@ -54,27 +54,39 @@ RELATION_NAMES = frozenset(_RELATIONS)
 
 NODES_BY_ID = {label: f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS n" for label in NODE_LABELS}
 
-# ---- nested connections: all children of a batch of parents, with their sort keys ---------------
+# ---- nested connections: ids and sort keys of all children of a batch of parents ------------------
+# Only (id, key) travel for the whole list; the page's nodes are then loaded by id, so a parent
+# with thousands of children costs two small reads, not thousands of converted nodes.
+_NAME_KEY = "lower(coalesce(n.name, ''))"
+_ROLE_KEY = "lower(coalesce(n.role_label, ''))"
+_START_KEY = "coalesce(n.started_on, '')"
 CHILDREN: dict[str, str] = {
-    "state.counties": "MATCH (x:State) WHERE x.id IN $ids MATCH (n:County)-[:PART_OF]->(x) RETURN x.id AS key, n AS n",
+    "state.counties":
+        f"MATCH (x:State) WHERE x.id IN $ids MATCH (n:County)-[:PART_OF]->(x) RETURN x.id AS key, n.id AS id, "
+        f"{_NAME_KEY} AS k",
     "county.associations":
-        "MATCH (x:County) WHERE x.id IN $ids MATCH (n:Association)-[:PART_OF]->(x) RETURN x.id AS key, n AS n",
+        f"MATCH (x:County) WHERE x.id IN $ids MATCH (n:Association)-[:PART_OF]->(x) RETURN x.id AS key, n.id AS id, "
+        f"{_NAME_KEY} AS k",
     "county.municipalities":
-        "MATCH (c:County) WHERE c.id IN $ids MATCH (n:Municipality) WHERE n.county_ags = c.ags "
-        "RETURN c.id AS key, n AS n",
+        f"MATCH (c:County) WHERE c.id IN $ids MATCH (n:Municipality) WHERE n.county_ags = c.ags "
+        f"RETURN c.id AS key, n.id AS id, {_NAME_KEY} AS k",
     "association.municipalities":
-        "MATCH (x:Association) WHERE x.id IN $ids MATCH (n:Municipality)-[:PART_OF]->(x) RETURN x.id AS key, n AS n",
+        f"MATCH (x:Association) WHERE x.id IN $ids MATCH (n:Municipality)-[:PART_OF]->(x) "
+        f"RETURN x.id AS key, n.id AS id, {_NAME_KEY} AS k",
     "organization.people":
-        "MATCH (x:Organization) WHERE x.id IN $ids MATCH (n:Actor)-[:WORKS_FOR]->(x) "
-        "RETURN DISTINCT x.id AS key, n AS n",
+        f"MATCH (x:Organization) WHERE x.id IN $ids MATCH (n:Actor)-[:WORKS_FOR]->(x) "
+        f"RETURN DISTINCT x.id AS key, n.id AS id, {_ROLE_KEY} AS k",
     "actor.knows":
-        "MATCH (x:Actor) WHERE x.id IN $ids MATCH (x)-[:KNOWS]-(n:Actor) RETURN DISTINCT x.id AS key, n AS n",
+        f"MATCH (x:Actor) WHERE x.id IN $ids MATCH (x)-[:KNOWS]-(n:Actor) "
+        f"RETURN DISTINCT x.id AS key, n.id AS id, {_ROLE_KEY} AS k",
 }
 ADOPTIONS_BY = {
     # adoptions whose adopter is the parent (a territory or an organisation), or of a solution
-    label: f"MATCH (x:{label}) WHERE x.id IN $ids MATCH (n:Adoption)-[:BY]->(x) RETURN x.id AS key, n AS n"
+    label: f"MATCH (x:{label}) WHERE x.id IN $ids MATCH (n:Adoption)-[:BY]->(x) "
+           f"RETURN x.id AS key, n.id AS id, {_START_KEY} AS k"
     for label in (*TERRITORY_LABELS, "Organization")
-} | {"Solution": "MATCH (x:Solution) WHERE x.id IN $ids MATCH (n:Adoption)-[:OF]->(x) RETURN x.id AS key, n AS n"}
+} | {"Solution": f"MATCH (x:Solution) WHERE x.id IN $ids MATCH (n:Adoption)-[:OF]->(x) "
+                 f"RETURN x.id AS key, n.id AS id, {_START_KEY} AS k"}
 
 ADOPTER_COUNT = (
     "MATCH (s:Solution) WHERE s.id IN $ids "

@@ -174,21 +174,18 @@ def _territory_fields(d: dict[str, Any], level: TerritoryLevel) -> dict[str, Any
             "population": d.get("population"), "_d": d}
 
 
-def _by_name(node: dict[str, Any]) -> Any:
-    return (node.get("name") or node.get("label") or "").lower()
-
-
-def _by_start(node: dict[str, Any]) -> Any:
-    return node.get("started_on") or ""
-
-
-async def _page(info: Info, name: str, parent: str, first: int, after: str | None,
-                key: Any = _by_name, keep: Any = None) -> Connection[Any]:
+async def _page(info: Info, name: str, parent: str, first: int, after: str | None, keep: Any = None
+                ) -> Connection[Any]:
+    """A page of a nested list: all (id, sort key) pairs, filtered, sliced, then the page's nodes by id."""
     first = check_first(first)
-    rows = [r["n"] for r in await ctx(info).kids(name, parent)]
+    rows = await ctx(info).kids(name, parent)
     if keep is not None:
         rows = await keep(rows)
-    return slice_nodes(rows, key, first, after, to_type)
+    page = slice_nodes(rows, lambda r: r["k"], first, after, lambda r: r)
+    nodes = await ctx(info).nodes.load_many([edge.node["id"] for edge in page.edges])
+    for edge, node in zip(page.edges, nodes, strict=True):
+        edge.node = to_type(node)
+    return page
 
 
 @strawberry.type
@@ -279,7 +276,7 @@ async def adoptions_page(info: Info, parent: str, first: int, after: str | None,
     from graph_api.schema.filters import adoption_where, restrict
 
     keep = restrict(info, "Adoption", await adoption_where(info, filter)) if filter else None
-    return await _page(info, "adoptions", parent, first, after, key=_by_start, keep=keep)
+    return await _page(info, "adoptions", parent, first, after, keep=keep)
 
 
 @strawberry.type
@@ -315,8 +312,7 @@ class Organization(Node):
 
     @strawberry.field
     async def people(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:
-        return await _page(info, "organization.people", self._d["id"], first, after,
-                           key=lambda n: (n.get("role_label") or "").lower())
+        return await _page(info, "organization.people", self._d["id"], first, after)
 
     @strawberry.field
     async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
@@ -361,8 +357,7 @@ class Actor(Node):
 
     @strawberry.field
     async def knows(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:
-        return await _page(info, "actor.knows", self._d["id"], first, after,
-                           key=lambda n: (n.get("role_label") or "").lower())
+        return await _page(info, "actor.knows", self._d["id"], first, after)
 
 
 @strawberry.type
