@@ -64,8 +64,8 @@ def read_out_rels(store: Store, label: str, ids: list[str]) -> dict[str, list[tu
     """Outgoing relationships of the given nodes: from id -> [(rel type, row with `t` and properties)]."""
     found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for rel_type in out_rel_types(label):
-        # `WHERE a.id IN $ids` lets LadybugDB look the ids up; `UNWIND … {id: i}` scanned the rel table
-        query = f"MATCH (a:{label})-[r:{rel_type}]->(b) WHERE a.id IN $ids RETURN {_rel_columns(rel_type)}"
+        query = (f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r:{rel_type}]->(b) "
+                 f"RETURN {_rel_columns(rel_type)}")
         for row in store.read(query, {"ids": ids}):
             found[row.pop("f")].append((rel_type, row))
     for rels in found.values():

@@ -257,7 +257,7 @@ class Store(ABC):
         found: dict[tuple[str, str], dict[str, Any]] = {}
         # All relationships of the batch's start nodes, filtered here: `WHERE a.id IN $ids` is an index
         # lookup on LadybugDB, while an UNWIND of (from, to) pairs scanned the relationship table per batch.
-        query = (f"MATCH (a:{from_label})-[r:{rel_type}]->(b:{to_label}) WHERE a.id IN $ids "
+        query = (f"MATCH (a:{from_label}) WHERE a.id IN $ids MATCH (a)-[r:{rel_type}]->(b:{to_label}) "
                  f"RETURN a.id AS f, b.id AS t, {columns}")
         for chunk in _chunks(sorted({f for f, _ in wanted}), LOOKUP_CHUNK):
             for row in self.read(query, {"ids": list(chunk)}):
