@@ -28,7 +28,7 @@ def existing_ids_in(store: Store):  # noqa: ANN201 - returns the loaders' Existi
         found: set[str] = set()
         for label, wanted in by_label.items():
             found.update(r["id"] for r in store.read(
-                f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id", {"ids": wanted}))
+                f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id", {"ids": wanted}))
         return found
 
     return existing
