@@ -42,15 +42,19 @@ def graphql_texts() -> dict[str, str]:
     return texts
 
 
-def test_graphql_layer_cypher_passes_the_neo4j_lint(tmp_path: Path) -> None:
-    texts = graphql_texts()
+def lint_texts(texts: dict[str, str], folder: Path) -> None:
+    """Write each text as a `*.neo4j.cypher` file with its parameters declared, lint them all."""
     for name, text in texts.items():
         params = sorted(set(re.findall(r"\$(\w+)", text)))
         header = "".join(f"// param: {p}: string\n" for p in params)
-        (tmp_path / f"{name}.neo4j.cypher").write_text(f"// name: {name}\n{header}{text}\n", encoding="utf-8")
-    done = _lint(tmp_path)
+        (folder / f"{name}.neo4j.cypher").write_text(f"// name: {name}\n{header}{text}\n", encoding="utf-8")
+    done = _lint(folder)
     assert done.returncode == 0, done.stderr
     assert f"{len(texts)} Neo4j queries checked, 0 finding(s)" in done.stdout
+
+
+def test_graphql_layer_cypher_passes_the_neo4j_lint(tmp_path: Path) -> None:
+    lint_texts(graphql_texts(), tmp_path)
 
 
 def store_texts() -> dict[str, str]:
@@ -80,10 +84,4 @@ def store_texts() -> dict[str, str]:
 
 
 def test_store_cypher_passes_the_neo4j_lint(tmp_path: Path) -> None:
-    texts = store_texts()
-    for name, text in texts.items():
-        params = sorted(set(re.findall(r"\$(\w+)", text)))
-        header = "".join(f"// param: {p}: string\n" for p in params)
-        (tmp_path / f"{name}.neo4j.cypher").write_text(f"// name: {name}\n{header}{text}\n", encoding="utf-8")
-    done = _lint(tmp_path)
-    assert done.returncode == 0, done.stderr
+    lint_texts(store_texts(), tmp_path)
