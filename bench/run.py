@@ -25,6 +25,7 @@ from bench.workload import Samples, cases, pick_samples, size_of
 from graph_api.app import create_app
 from graph_api.config import Settings
 from graph_api.model import NODE_LABELS
+from graph_api.rdf.bench import rdflib_dataset
 from graph_api.rows import GraphRows
 from graph_api.store import Store, open_store
 from loaders import read_source
@@ -193,8 +194,8 @@ def rdf_export(store: Store, compare_triples: int = RDF_COMPARE_TRIPLES) -> dict
             break
     out["vs_rdflib"]["triples"] = sample
     for name, run in (("own_nt", lambda: _drain(write_nt(blocks))), ("own_ttl", lambda: _drain(write_ttl(blocks))),
-                      ("rdflib_nt", lambda: _rdflib(blocks).serialize(format="nt")),
-                      ("rdflib_ttl", lambda: _rdflib(blocks).serialize(format="turtle"))):
+                      ("rdflib_nt", lambda: rdflib_dataset(blocks).serialize(format="nt")),
+                      ("rdflib_ttl", lambda: rdflib_dataset(blocks).serialize(format="turtle"))):
         with phase() as p:
             run()
         out["vs_rdflib"][name] = {"seconds": round(p.seconds, 3), "triples_per_s": round(sample / p.seconds),
@@ -205,20 +206,6 @@ def rdf_export(store: Store, compare_triples: int = RDF_COMPARE_TRIPLES) -> dict
 def _drain(chunks: Any) -> None:
     for _ in chunks:
         pass
-
-
-def _rdflib(blocks: list[Any]) -> Any:
-    """The same blocks as an rdflib Dataset (what serialising with rdflib needs)."""
-    from rdflib import Dataset, Literal, URIRef
-
-    dataset = Dataset()
-    for block in blocks:
-        graph = dataset.graph(URIRef(block.graph)) if block.graph else dataset.default_graph
-        subject = URIRef(block.subject)
-        for predicate, (value, datatype) in block.pairs:
-            obj = URIRef(value) if datatype is None else Literal(value, datatype=URIRef(datatype))
-            graph.add((subject, URIRef(predicate), obj))
-    return dataset
 
 
 def run_scale(scale: str, *, backend: str = "ladybug", gv100ad: Path, seed: int = 42, iterations: int = 30,

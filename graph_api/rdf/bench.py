@@ -54,7 +54,8 @@ def _drain(chunks: Iterable[str]) -> None:
         pass
 
 
-def _rdflib_graph(blocks: list[Block]):  # noqa: ANN202 - rdflib Graph
+def rdflib_dataset(blocks: list[Block]):  # noqa: ANN201 - rdflib Dataset
+    """The same blocks as an rdflib Dataset: what serialising with rdflib, for comparison, needs."""
     from rdflib import Dataset, Literal, URIRef
 
     dataset = Dataset()
@@ -98,9 +99,9 @@ def compare(store: Store) -> None:
         (q.triple for q in _oxigraph_quads(blocks)), _NullSink(), ox.RdfFormat.TURTLE))
     _measure("pyoxigraph N-Quads", triples, lambda: ox.serialize(
         _oxigraph_quads(blocks), _NullSink(), ox.RdfFormat.N_QUADS))
-    _measure("rdflib N-Triples", triples, lambda: _rdflib_graph(blocks).serialize(format="nt"))
-    _measure("rdflib Turtle", triples, lambda: _rdflib_graph(blocks).serialize(format="turtle"))
-    _measure("rdflib JSON-LD", triples, lambda: _rdflib_graph(blocks).serialize(format="json-ld"))
+    _measure("rdflib N-Triples", triples, lambda: rdflib_dataset(blocks).serialize(format="nt"))
+    _measure("rdflib Turtle", triples, lambda: rdflib_dataset(blocks).serialize(format="turtle"))
+    _measure("rdflib JSON-LD", triples, lambda: rdflib_dataset(blocks).serialize(format="json-ld"))
     for fmt in ("nt", "ttl"):
         _measure(f"store -> {fmt} (streamed)", triples, lambda fmt=fmt: _drain(export(store, BASE, fmt)))
 
