@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.report import read_baseline, write
 from bench.run import run_scale
-from loaders.synthetic import DEFAULT_GV100AD, SCALES
+from graph_api.loaders.synthetic import DEFAULT_GV100AD, SCALES
 
 BENCH_DIR = Path(__file__).resolve().parent
 

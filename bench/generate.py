@@ -16,7 +16,7 @@ from pathlib import Path
 
 from graph_api.config import Settings
 from graph_api.ingest import load
-from loaders.synthetic import DEFAULT_GV100AD, SCALES, read
+from graph_api.loaders.synthetic import DEFAULT_GV100AD, SCALES, read
 
 
 def main(argv: list[str] | None = None) -> int:

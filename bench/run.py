@@ -24,12 +24,12 @@ from bench.measure import latency, phase
 from bench.workload import Samples, cases, pick_samples, size_of
 from graph_api.app import create_app
 from graph_api.config import Settings
+from graph_api.loaders import read_source
+from graph_api.loaders.synthetic import SCALES, scoped_territory
 from graph_api.model import NODE_LABELS
 from graph_api.rdf.bench import rdflib_dataset
 from graph_api.rows import GraphRows
 from graph_api.store import Store, open_store
-from loaders import read_source
-from loaders.synthetic import SCALES, scoped_territory
 
 RDF_BASE = "https://copgraph.example.org/"
 RDF_COMPARE_TRIPLES = 200_000  # rdflib builds an in-memory graph: compare on a bounded sample

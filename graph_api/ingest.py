@@ -10,10 +10,10 @@ import inspect
 from pathlib import Path
 
 from graph_api.config import SAMPLE_DIR
+from graph_api.loaders import get_loader
 from graph_api.model import label_of
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.store import Store
-from loaders import get_loader
 
 
 def existing_ids_in(store: Store):  # noqa: ANN201 - returns the loaders' ExistingIds callable

@@ -15,11 +15,11 @@ from graph_api.rows import GraphRows
 
 # name -> "module:function"; imported lazily so one loader's dependencies never burden another
 LOADERS: dict[str, str] = {
-    "gv100ad": "loaders.gv100ad:read",
-    "curated": "loaders.curated:read",
-    "rdf": "loaders.rdf:read",
-    "oparl": "loaders.oparl:read",
-    "synthetic": "loaders.synthetic:read",
+    "gv100ad": "graph_api.loaders.gv100ad:read",
+    "curated": "graph_api.loaders.curated:read",
+    "rdf": "graph_api.loaders.rdf:read",
+    "oparl": "graph_api.loaders.oparl:read",
+    "synthetic": "graph_api.loaders.synthetic:read",
 }
 
 

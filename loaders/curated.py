@@ -18,11 +18,11 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import process
 
+from graph_api.loaders import yaml_lines
+from graph_api.loaders.curated_schema import FILES, ActorRecord, ContactRecord, Record, TerritoryLinks
+from graph_api.loaders.text_input import read_utf8
 from graph_api.model import TERRITORY_LABELS, label_of
 from graph_api.rows import GraphRows, LoadError, LoadProblem
-from loaders import yaml_lines
-from loaders.curated_schema import FILES, ActorRecord, ContactRecord, Record, TerritoryLinks
-from loaders.text_input import read_utf8
 
 ExistingIds = Callable[[set[str]], set[str]]
 

@@ -4,7 +4,7 @@ Record `id`s are slugs (the type comes from the file); every reference is a full
 (`Municipality:13076060`, `Solution:chatbot-buergerservice`), the same string GraphQL and RDF
 use. `copgraph validate` and `copgraph load curated` both check files against these models;
 `docs/curated-format.md` is the human description and `docs/curated.schema.json` (JSON Schema,
-for editors' YAML completion) is generated from here: `python -m loaders.curated_schema --write`.
+for editors' YAML completion) is generated from here: `python -m graph_api.loaders.curated_schema --write`.
 """
 
 from __future__ import annotations

@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph_api.loaders import oparl_validate
+from graph_api.loaders.oparl_names import KNOWN_BODIES, BodyNames, body_names, classify, last_segment, org_slug
+from graph_api.loaders.text_input import read_utf8
 from graph_api.rows import GraphRows, LoadError, LoadProblem
-from loaders import oparl_validate
-from loaders.oparl_names import KNOWN_BODIES, BodyNames, body_names, classify, last_segment, org_slug
-from loaders.text_input import read_utf8
 
 ExistingIds = Callable[[set[str]], set[str]]
 

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from graph_api.config import PROJECT_ROOT
+from graph_api.loaders import gv100ad
 from graph_api.model import TERRITORY_LABELS, key_of
 from graph_api.rows import GraphRows, LoadError, LoadProblem
-from loaders import gv100ad
 
 DEFAULT_GV100AD = PROJECT_ROOT.parent / "shared" / "data" / "gv100ad" / "GV100AD_301121.ASC"
 # scale -> AGS prefix of the territory generated (county Ludwigslust-Parchim, its Land, all)

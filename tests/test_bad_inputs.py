@@ -62,7 +62,7 @@ def test_bad_input_is_refused_precisely_and_writes_nothing(case: Path, store: St
 
 def test_a_multi_megabyte_field_is_refused_with_its_length(tmp_path: Path, store: Store, pilot_dump: str) -> None:
     """Generated here rather than stored: 5 MB in one `definition`, against the per-field limit."""
-    from loaders.curated_schema import MAX_TEXT_LENGTH
+    from graph_api.loaders.curated_schema import MAX_TEXT_LENGTH
 
     file = tmp_path / "concepts.yaml"
     file.write_text(f"- id: topic-a\n  label: A\n  scheme: topics\n  definition: {'x' * 5_000_000}\n", encoding="utf-8")

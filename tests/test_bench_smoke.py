@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import main
-from loaders import get_loader
-from loaders.synthetic import read, sizes_for
+from graph_api.loaders import get_loader
+from graph_api.loaders.synthetic import read, sizes_for
 from tests.conftest import FULL_GV100AD
 
 pytestmark = pytest.mark.skipif(not FULL_GV100AD.is_file(), reason="needs the shared GV100AD file")

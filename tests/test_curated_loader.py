@@ -9,9 +9,9 @@ import pytest
 
 from graph_api.config import SAMPLE_DIR
 from graph_api.ingest import existing_ids_in, load
+from graph_api.loaders import curated, gv100ad
 from graph_api.rows import LoadError
 from graph_api.store import Store
-from loaders import curated, gv100ad
 
 CURATED = SAMPLE_DIR / "curated"
 
@@ -123,7 +123,7 @@ def test_curated_reload_is_idempotent(fresh_pilot_store: Store) -> None:
 def test_committed_json_schema_is_current() -> None:
     import json
 
-    from loaders.curated_schema import JSON_SCHEMA_PATH, json_schema
+    from graph_api.loaders.curated_schema import JSON_SCHEMA_PATH, json_schema
 
     assert json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8")) == json_schema(), (
-        "docs/curated.schema.json is stale: run `python -m loaders.curated_schema --write`")
+        "docs/curated.schema.json is stale: run `python -m graph_api.loaders.curated_schema --write`")

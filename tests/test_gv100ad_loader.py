@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from graph_api.config import SAMPLE_DIR
+from graph_api.loaders import gv100ad
 from graph_api.rows import LoadError
 from graph_api.store import Store
-from loaders import gv100ad
 from tests.conftest import FULL_GV100AD
 
 EXTRACT = SAMPLE_DIR / "gv100ad_pilot.ASC"

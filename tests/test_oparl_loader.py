@@ -11,9 +11,9 @@ import pytest
 
 from graph_api.config import SAMPLE_DIR
 from graph_api.ingest import existing_ids_in, load
+from graph_api.loaders import oparl
 from graph_api.rows import GraphRows, LoadError
 from graph_api.store import Store
-from loaders import oparl
 from tests.conftest import SHARED_DATA
 
 KARLSRUHE = SHARED_DATA / "oparl" / "karlsruhe"

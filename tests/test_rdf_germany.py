@@ -11,13 +11,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from graph_api.config import Settings
+from graph_api.loaders.gv100ad import read
 from graph_api.model import TERRITORY_LABELS
 from graph_api.rdf import vocab
 from graph_api.rdf.blocks import graph_blocks
 from graph_api.rdf.generate import SHAPES_FILE
 from graph_api.rdf.writers import write_nt
 from graph_api.store import open_store
-from loaders.gv100ad import read
 from tests.conftest import FULL_GV100AD
 
 pytestmark = pytest.mark.skipif(not FULL_GV100AD.exists(), reason=f"{FULL_GV100AD.name} not available")

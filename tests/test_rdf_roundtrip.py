@@ -1,4 +1,4 @@
-"""RDF import: an export read back with `loaders.rdf.read` and applied to an empty store gives the
+"""RDF import: an export read back with `graph_api.loaders.rdf.read` and applied to an empty store gives the
 same graph (counts, node properties, relationship properties incl. sources), in every format;
 bad input fails with `file:line: field: message` and writes nothing."""
 
@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from graph_api.config import Settings
+from graph_api.loaders import get_loader
+from graph_api.loaders.rdf import read
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rdf.export import export
 from graph_api.rdf.writers import EXTENSIONS
 from graph_api.rows import LoadError
 from graph_api.store import Store, open_store
-from loaders import get_loader
-from loaders.rdf import read
 
 BASE = "https://copgraph.example.org/"
 

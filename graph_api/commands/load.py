@@ -9,7 +9,7 @@ import time
 
 from graph_api.commands import store_from
 from graph_api.ingest import load
-from loaders import LOADERS
+from graph_api.loaders import LOADERS
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from graph_api.commands import settings_from
 from graph_api.ingest import existing_ids_in
+from graph_api.loaders import curated
 from graph_api.store import StoreUnavailable, open_store
-from loaders import curated
 
 
 def register(sub: argparse._SubParsersAction) -> None:

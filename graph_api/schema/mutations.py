@@ -1,6 +1,6 @@
 """Mutations: upserts on `id` for the curated entities, validated exactly like the curated loader.
 
-Inputs are turned into the curated record models (`loaders.curated_schema`), so a mutation and
+Inputs are turned into the curated record models (`graph_api.loaders.curated_schema`), so a mutation and
 a YAML file obey the same rules and produce the same messages; the rows come from the same
 emitter. Each mutation is one `Store.apply` (one transaction) that records who changed the node
 and when. Relationship lists given in an update replace the node's previous ones of that type.
@@ -18,6 +18,15 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from graph_api.ingest import existing_ids_in
+from graph_api.loaders import curated
+from graph_api.loaders.curated_schema import (
+    ActorRecord,
+    AdoptionRecord,
+    ContactRecord,
+    OrganizationRecord,
+    Record,
+    SolutionRecord,
+)
 from graph_api.model import TERRITORY_LABELS, label_of
 from graph_api.rows import GraphRows
 from graph_api.schema.context import GraphContext
@@ -29,15 +38,6 @@ from graph_api.schema.types import (
     OrganizationKind,
     Solution,
     to_type,
-)
-from loaders import curated
-from loaders.curated_schema import (
-    ActorRecord,
-    AdoptionRecord,
-    ContactRecord,
-    OrganizationRecord,
-    Record,
-    SolutionRecord,
 )
 
 # GraphQL input field (snake_case) -> relationship type replaced when that list is given
