@@ -23,6 +23,9 @@ REQUEST_TIMEOUT_MS = 10_000
 
 
 async def context_getter(request: Request, response: Response) -> GraphContext:
+    # The response FastAPI made for this request: its status is this request's alone. Strawberry's
+    # router keeps only the last request's response on itself, shared by all requests in flight.
+    request.state.graphql_response = response
     authorised = is_authorised(request)
     return GraphContext(store=request.app.state.store, authorised=authorised,
                         timeout_ms=getattr(request.app.state, "graphql_timeout_ms", REQUEST_TIMEOUT_MS),
@@ -31,9 +34,12 @@ async def context_getter(request: Request, response: Response) -> GraphContext:
 
 
 class CopgraphGraphQLRouter(GraphQLRouter):
+    async def get_sub_response(self, request: Request) -> Response:
+        return request.state.graphql_response
+
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         if any(isinstance(getattr(e, "original_error", None), StoreUnavailable) for e in result.errors or ()):
-            self.temporal_response.status_code = 503
+            request.state.graphql_response.status_code = 503
         return await super().process_result(request, result)
 
     async def render_graphql_ide(self, request: Request) -> Any:  # noqa: ANN401 - framework type
