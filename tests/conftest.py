@@ -6,10 +6,15 @@ by tests; tests that write use `empty_store` or `fresh_pilot_store`.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
 import pytest
+
+if importlib.util.find_spec("graph_api.loaders") is None:  # an editable install made before setup.py mapped it
+    raise pytest.UsageError("graph_api.loaders is not importable: the folder loaders/ is installed under that name "
+                            "by setup.py; re-run `pip install -e \".[dev]\"` in this checkout")
 
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.ingest import load_sample
