@@ -6,8 +6,11 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from graph_api.resources import SAMPLE_DATA_DIR
+
+# the source checkout (tests and developer tools only: an installed copgraph has no such folder)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = Path(os.environ.get("COPGRAPH_SAMPLE_DIR", PROJECT_ROOT / "data" / "sample"))
+SAMPLE_DIR = Path(os.environ.get("COPGRAPH_SAMPLE_DIR", SAMPLE_DATA_DIR))
 DEFAULT_BASE_IRI = "https://copgraph.example.org/"
 
 # The environment variables the service reads; docker-compose.yml is checked against this list.

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph_api.config import PROJECT_ROOT
+from graph_api.resources import QUERIES_DIR
 from graph_api.store import ReadResult, Store
 
-QUERIES_DIR = PROJECT_ROOT / "queries"
 DIALECTS = ("ladybug", "neo4j")
 TYPES = ("string", "int", "float", "bool", "list<string>", "date")
 DEFAULT_TIMEOUT_MS = 10_000
@@ -210,8 +209,11 @@ def _strip_literals(text: str) -> str:
 
 def load_library(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
     """Every named query in `folder`, variants merged; headers of variants must agree."""
+    paths = sorted(folder.glob("*.cypher"))
+    if not paths:  # the library ships with copgraph: an empty one is a broken install, not an empty answer
+        raise LibraryError(f"no named queries in {folder}")
     library: dict[str, NamedQuery] = {}
-    for path in sorted(folder.glob("*.cypher")):
+    for path in paths:
         query, dialects = parse_file(path)
         known = library.get(query.name)
         if known is None:

@@ -137,6 +137,11 @@ def test_variants_merge_and_must_agree(tmp_path: Path) -> None:
         load_library(tmp_path)
 
 
+def test_an_empty_library_is_an_error_not_an_empty_list(tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="no named queries"):
+        load_library(tmp_path)
+
+
 def test_unknown_query_and_missing_dialect(tmp_path: Path) -> None:
     with pytest.raises(UnknownQuery):
         get_query("no_such_query")

@@ -8,13 +8,13 @@ behind an ordinary route, so they never shadow another router's paths; it is lis
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "explorer"
+from graph_api.resources import STATIC_DIR as _STATIC_ROOT
+
+STATIC_DIR = _STATIC_ROOT / "explorer"
 
 router = APIRouter(tags=["explorer"])
 _assets = StaticFiles(directory=STATIC_DIR)

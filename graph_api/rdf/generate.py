@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph_api.config import PROJECT_ROOT
 from graph_api.rdf.context import build_context
 from graph_api.rdf.shapes import build_shapes
+from graph_api.resources import ONTOLOGY_DIR
 
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "copgraph.ttl"
@@ -35,4 +34,4 @@ def write(directory: Path = ONTOLOGY_DIR) -> None:
 
 if __name__ == "__main__":
     write()
-    print(f"wrote {SHAPES_FILE.relative_to(PROJECT_ROOT)} and {CONTEXT_FILE.relative_to(PROJECT_ROOT)}")
+    print(f"wrote {SHAPES_FILE} and {CONTEXT_FILE}")
