@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-if importlib.util.find_spec("graph_api.loaders") is None:  # an editable install made before setup.py mapped it
-    raise pytest.UsageError("graph_api.loaders is not importable: the folder loaders/ is installed under that name "
-                            "by setup.py; re-run `pip install -e \".[dev]\"` in this checkout")
+# an editable install made before setup.py mapped these folders (loaders/, queries/, ...) cannot find them
+if unmapped := [name for name in ("graph_api.loaders", "graph_api.queries", "graph_api.ontology",
+                                  "graph_api.sample_data") if importlib.util.find_spec(name) is None]:
+    raise pytest.UsageError(f"{', '.join(unmapped)} not importable: setup.py installs the top-level folders under "
+                            "these names; re-run `pip install -e \".[dev]\"` in this checkout")
 
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.ingest import load_sample
