@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.report import read_baseline, write
 from bench.run import run_scale
-from graph_api.loaders.synthetic import DEFAULT_GV100AD, SCALES
+from bench.synthetic import GV100AD_VARIABLE, SCALES
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"comma-separated, from {', '.join(SCALES)} (default: all three)")
     parser.add_argument("--backends", help="comma-separated ladybug,neo4j (default: ladybug, plus neo4j when "
                                            "NEO4J_URI is set)")
-    parser.add_argument("--gv100ad", type=Path, default=DEFAULT_GV100AD, help="GV100AD file (default: shared data)")
+    parser.add_argument("--gv100ad", type=Path, default=os.environ.get(GV100AD_VARIABLE),
+                        help=f"the full GV100AD file the scales are cut from (default: ${GV100AD_VARIABLE})")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--solutions", type=int, help="override the scaled number of solutions")
     parser.add_argument("--adoptions", type=int, help="override the scaled number of adoptions")
@@ -43,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.gv100ad:
+        parser.error(f"name the GV100AD file: --gv100ad FILE or ${GV100AD_VARIABLE}")
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
     unknown = [s for s in scales if s not in SCALES]
     if unknown:

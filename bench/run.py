@@ -1,7 +1,7 @@
 """One benchmark run at one scale on one backend: load, GraphQL vs raw latency, named queries, RDF export.
 
-Loading goes through the registered loaders (`gv100ad` for the territorial backbone, `synthetic`
-for the rest) and `Store.apply`, in three measured phases: territory, generated entities (nodes)
+Loading goes through the `gv100ad` loader (the territorial backbone), the generator
+`bench/synthetic.py` (the rest) and `Store.apply`, in three measured phases: territory, generated entities (nodes)
 and edges (relationships). Parts that depend on modules colleagues may not have finished
 (named query library, RDF exporter) are skipped with a note instead of failing the run.
 """
@@ -20,14 +20,15 @@ from typing import Any
 
 import httpx
 
+from bench import synthetic
 from bench.measure import latency, phase
+from bench.rdf_serialisers import rdflib_dataset
+from bench.synthetic import SCALES, scoped_territory
 from bench.workload import Samples, cases, pick_samples, size_of
 from graph_api.app import create_app
 from graph_api.config import Settings
 from graph_api.loaders import read_source
-from graph_api.loaders.synthetic import SCALES, scoped_territory
 from graph_api.model import NODE_LABELS
-from graph_api.rdf.bench import rdflib_dataset
 from graph_api.rows import GraphRows
 from graph_api.store import Store, open_store
 
@@ -63,7 +64,7 @@ def load(store: Store, gv100ad: Path, scale: str, seed: int, sizes: dict[str, in
     out: dict[str, Any] = {}
     with phase() as generation:
         territory = scoped_territory(read_source("gv100ad", gv100ad), SCALES[scale])
-        generated = read_source("synthetic", gv100ad, scale=scale, seed=seed, territory=False,
+        generated = synthetic.read(gv100ad, scale=scale, seed=seed, territory=False,
                                 **{k: v for k, v in sizes.items() if v is not None})
     entities, edges = _split(generated)
     counts = territory.counts()

@@ -19,7 +19,6 @@ LOADERS: dict[str, str] = {
     "curated": "graph_api.loaders.curated:read",
     "rdf": "graph_api.loaders.rdf:read",
     "oparl": "graph_api.loaders.oparl:read",
-    "synthetic": "graph_api.loaders.synthetic:read",
 }
 
 

@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import main
-from graph_api.loaders import get_loader
-from graph_api.loaders.synthetic import read, sizes_for
+from bench.synthetic import read, sizes_for
 from tests.conftest import FULL_GV100AD
 
 pytestmark = pytest.mark.skipif(not FULL_GV100AD.is_file(), reason="needs the shared GV100AD file")
 
 
-def test_synthetic_loader_is_registered_deterministic_and_nameless() -> None:
-    assert get_loader("synthetic") is read
+def test_synthetic_generator_is_deterministic_and_nameless() -> None:
     a, b = read(FULL_GV100AD, scale="tiny", seed=3), read(FULL_GV100AD, scale="tiny", seed=3)
     assert a.counts() == b.counts()
     assert a.rels[("KNOWS", "Actor", "Actor")] == b.rels[("KNOWS", "Actor", "Actor")]
@@ -45,7 +43,8 @@ def test_synthetic_loader_is_registered_deterministic_and_nameless() -> None:
 
 def test_bench_tiny_writes_well_formed_results(tmp_path: Path) -> None:
     code = main(["--scales", "tiny", "--iterations", "3", "--budget", "0.1", "--rdf-sample", "2000",
-                 "--backends", "ladybug", "--out", str(tmp_path), "--work-dir", str(tmp_path)])
+                 "--backends", "ladybug", "--gv100ad", str(FULL_GV100AD), "--out", str(tmp_path),
+                 "--work-dir", str(tmp_path)])
     assert code == 0
     run = json.loads((tmp_path / "results" / "tiny-ladybug.json").read_text(encoding="utf-8"))
     summary = json.loads((tmp_path / "results" / "summary.json").read_text(encoding="utf-8"))

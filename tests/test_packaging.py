@@ -82,6 +82,16 @@ def test_wheel_ships_every_runtime_file(wheel: Path, folder: str) -> None:
     assert sorted(expected - names) == []
 
 
+def test_wheel_ships_no_benchmark_code(wheel: Path) -> None:
+    assert [n for n in wheel_names(wheel) if "synthetic" in n or n.endswith("rdf/bench.py")] == []
+
+
+def test_installed_runtime_never_points_at_the_source_tree(installed: Path) -> None:
+    offenders = [path.relative_to(installed).as_posix() for path in installed.rglob("*.py")
+                 if '"shared"' in path.read_text(encoding="utf-8") or "../shared" in path.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
 def test_installed_query_list_names_every_named_query(installed: Path, tmp_path: Path) -> None:
     done = run_installed(installed, tmp_path, "query", "--list")
     assert done.returncode == 0, done.stderr

@@ -4,7 +4,7 @@ Each writer takes an iterator of `Block`s and yields text chunks, one per block,
 starts at once and memory never holds more than one block. Terms are escaped as the N-Triples
 grammar requires (canonical form: ECHAR for the named control characters, `\\uXXXX` for the
 others); that syntax is also valid Turtle, so the Turtle writer only adds prefixes and
-groups a subject's pairs. Measured against rdflib and pyoxigraph in `graph_api.rdf.bench`
+groups a subject's pairs. Measured against rdflib and pyoxigraph in `bench/rdf_serialisers.py`
 (see docs/linked-data.md): these writers are the fastest of the three and stream.
 """
 

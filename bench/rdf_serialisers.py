@@ -1,6 +1,6 @@
 """Measure the RDF serialisers against rdflib and pyoxigraph on one graph: triples/s and peak memory.
 
-`python -m graph_api.rdf.bench [--gv100ad FILE] [--pilot]` loads a temporary store, reads its
+`python -m bench.rdf_serialisers [--gv100ad FILE] [--pilot]` loads a temporary store, reads its
 blocks once, then serialises the same blocks with each candidate to a null sink (tracemalloc
 peak per run; the blocks themselves are excluded, rdflib's in-memory graph is included because
 it needs one). Finally it streams the whole export from the store to show that memory stays

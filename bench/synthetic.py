@@ -1,7 +1,8 @@
 """Synthetic, seeded community-of-practice data on top of the real GV100AD territory (benchmarks).
 
-Why a loader: the benchmark must measure the path real data takes (loader -> `GraphRows` ->
-`Store.apply`), so the generator is one more source in the registry, not a side entrance.
+Why it returns `GraphRows`: the benchmark must measure the path real data takes (loader ->
+`GraphRows` -> `Store.apply`), so the generator produces what every loader produces. It lives in
+`bench/`, not in the installed package: it is a measuring instrument, not a data source.
 Why the real territory: query costs depend on the shape of Germany (10,997 municipalities, very
 uneven counties and associations), which a made-up tree would not reproduce.
 
@@ -23,6 +24,7 @@ Shape of the generated graph:
 from __future__ import annotations
 
 import math
+import os
 import random
 from bisect import bisect_left
 from collections import defaultdict
@@ -31,12 +33,12 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from graph_api.config import PROJECT_ROOT
 from graph_api.loaders import gv100ad
 from graph_api.model import TERRITORY_LABELS, key_of
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 
-DEFAULT_GV100AD = PROJECT_ROOT.parent / "shared" / "data" / "gv100ad" / "GV100AD_301121.ASC"
+# the full GV100AD edition is not bundled (only a two-county extract is): callers name it, or set this
+GV100AD_VARIABLE = "COPGRAPH_GV100AD"
 # scale -> AGS prefix of the territory generated (county Ludwigslust-Parchim, its Land, all)
 SCALES: dict[str, str] = {"tiny": "13076", "small": "13", "germany": ""}
 FULL = {"solutions": 2_000, "adoptions": 100_000, "knows": 1_000_000}
@@ -76,7 +78,7 @@ def sizes_for(municipalities: int, *, solutions: int | None = None, adoptions: i
 def parse_spec(path_or_spec: str | Path | None) -> tuple[Path, dict[str, str]]:
     """A GV100AD file, or a spec like `tiny`, `small,seed=7` or `scope=01,knows=50000`."""
     if path_or_spec is None:
-        return DEFAULT_GV100AD, {}
+        return default_gv100ad(), {}
     if Path(path_or_spec).is_file():
         return Path(path_or_spec), {}
     options: dict[str, str] = {}
@@ -85,7 +87,16 @@ def parse_spec(path_or_spec: str | Path | None) -> tuple[Path, dict[str, str]]:
         if not sep:
             key, value = "scale", key
         options[key.strip()] = value.strip()
-    return Path(options.pop("gv100ad", DEFAULT_GV100AD)), options
+    return Path(options.pop("gv100ad", None) or default_gv100ad()), options
+
+
+def default_gv100ad() -> Path:
+    """The GV100AD file named by $COPGRAPH_GV100AD (refused clearly when unset)."""
+    value = os.environ.get(GV100AD_VARIABLE)
+    if not value:
+        raise LoadError([LoadProblem("synthetic", None, "gv100ad",
+                                     f"no GV100AD file given: pass one or set ${GV100AD_VARIABLE}")])
+    return Path(value)
 
 
 def read(path_or_spec: str | Path | None = None, *, scale: str = "germany", scope: str | None = None,
