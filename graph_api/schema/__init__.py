@@ -1,24 +1,19 @@
 """The GraphQL schema: core types of the contract, mission queries, mutations and defences.
 
-Defences are Strawberry extensions and validation rules: query depth, alias count and token
-count limits, a cost limit that multiplies `first` down nested lists, and a per-request time
-budget enforced at every store call (see `GraphContext.remaining_ms`).
+Defences: one document budget measured before validation (tokens, bracket nesting, depth,
+aliases, and a cost that multiplies `first` down nested lists; see `cost.py`), and a per-request
+time budget for the whole request, which runs off the server's event loop (`deadline.py`) and
+is also enforced at every store call (see `GraphContext.remaining_ms`).
 """
 
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 
-from graph_api.schema.cost import CostLimiter
+from graph_api.schema.cost import Budget, DocumentBudget
+from graph_api.schema.deadline import OffLoopSchema
 from graph_api.schema.errors import MaskInternalErrors
 from graph_api.schema.mutations import Mutation
 from graph_api.schema.query import Query
@@ -28,27 +23,23 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5_000
 MAX_COST = 50_000
+MAX_NESTING = 64  # brackets; the recursive parser would otherwise meet Python's recursion limit
 CACHED_DOCUMENTS = 256  # parsed and validated documents kept (LRU); clients repeat the same few queries
 
-# The limiters' rule classes are built once: a class made per request would be a new cache key
-# every time, and the validation cache (the largest share of a small request's CPU) would never hit.
-_LIMIT_RULES = (*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-                *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
+BUDGET = Budget(max_tokens=MAX_TOKENS, max_nesting=MAX_NESTING, max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES,
+                max_cost=MAX_COST)
 
 
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return OffLoopSchema(
         query=Query,
         mutation=Mutation,
         types=list(ALL_TYPES),
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
-            lambda: AddValidationRules(list(_LIMIT_RULES)),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            # before ParserCache: the budget's token and nesting scan runs before the recursive parser
+            lambda: DocumentBudget(BUDGET, maxsize=CACHED_DOCUMENTS),
             lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
-            # before CostLimiter: it sets the (cached) validation errors, the cost check may then replace them
-            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-            lambda: CostLimiter(max_cost=MAX_COST),
             MaskInternalErrors,
         ],
     )

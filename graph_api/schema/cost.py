@@ -1,81 +1,223 @@
-"""A query cost limit: every field costs 1, and a list field multiplies its children by `first`.
+"""The size of a GraphQL request, measured before graphql-core validates or executes it.
 
-Depth and alias limits alone let `municipalities(first:100){adoptions(first:100){...}}` ask for
-10,000 nested objects in a shallow query; the cost estimate catches that before execution.
-Connection fields without `first` count with their default page size (20).
+A document is refused when it is too big to parse (tokens, bracket nesting), too deep, uses
+too many aliases, or would cost too much: every field costs 1, and a list field multiplies its
+children by `first` (connection fields without `first` count with the default page size).
+
+Why one memoised walk of our own: Strawberry's depth and alias limiters and the former cost
+walk expanded every fragment spread again, so 22 fragments that each spread the previous one
+twice (857 bytes) cost 2^21 visits and froze the server for 12.7 s. Here every fragment is
+measured once per operation and its spreads reuse that number, so the walk is linear in the
+document's size while the numbers it reports are those of the fully expanded query.
+
+`first` is read from the operation's variables after graphql-core's own coercion (defaults
+apply, `100.0` is the Int 100), so a variable counts exactly as it will execute. Refusals carry
+`extensions.code` (`TOKEN_LIMIT`, `NESTING_LIMIT`, `DEPTH_LIMIT`, `ALIAS_LIMIT`, `COST_LIMIT`,
+`BAD_USER_INPUT`) so clients can tell a limit from a bug.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Source,
+    TokenKind,
     VariableNode,
+    value_from_ast_untyped,
 )
-from strawberry.extensions import SchemaExtension
+from graphql.execution.values import get_variable_values
+from graphql.language.lexer import Lexer
+from strawberry.extensions import ValidationCache
+
+from graph_api.schema.pagination import MAX_FIRST
 
 DEFAULT_PAGE = 20
+_OPENING = frozenset({TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L})
+_CLOSING = frozenset({TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R})
+_REPORTED_MAX = 10**12  # costs above are reported as "more than", not as a 600-digit number
 
 
-def _first(field: FieldNode, variables: dict[str, Any]) -> int | None:
-    for argument in field.arguments or ():
-        if argument.name.value == "first":
-            value = argument.value
-            if isinstance(value, VariableNode):
-                raw = variables.get(value.name.value)
-                return int(raw) if isinstance(raw, int) else None
-            try:
-                return int(value.value)  # type: ignore[attr-defined]
-            except (AttributeError, TypeError, ValueError):
-                return None
+@dataclass(frozen=True)
+class Budget:
+    """The limits one document must stay within."""
+
+    max_tokens: int
+    max_nesting: int
+    max_depth: int
+    max_aliases: int
+    max_cost: int
+
+
+def limit_error(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+# ---- before parsing -------------------------------------------------------------------
+@lru_cache(maxsize=256)
+def scan_text(query: str, max_tokens: int, max_nesting: int) -> GraphQLError | None:
+    """Count tokens and bracket nesting with the (non-recursive) lexer, before the recursive parser.
+
+    graphql-core's parser recurses once per nested bracket: a few thousand `[` would end in a
+    RecursionError; here they are refused at `max_nesting`. Syntax errors are left to the parser,
+    which reports them with their location."""
+    lexer = Lexer(Source(query))
+    tokens = nesting = 0
+    try:
+        token = lexer.advance()
+        while token.kind is not TokenKind.EOF:
+            tokens += 1
+            if tokens > max_tokens:
+                return limit_error(f"the document has more than {max_tokens} tokens; send a smaller query",
+                                   "TOKEN_LIMIT")
+            if token.kind in _OPENING:
+                nesting += 1
+                if nesting > max_nesting:
+                    return limit_error(f"the document nests brackets more than {max_nesting} deep", "NESTING_LIMIT")
+            elif token.kind in _CLOSING:
+                nesting -= 1
+            token = lexer.advance()
+    except GraphQLError:
+        return None
     return None
 
 
-def selection_cost(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode],
-                   variables: dict[str, Any], seen: frozenset[str] = frozenset()) -> int:
-    if selection_set is None:
-        return 0
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            children = selection_cost(selection.selection_set, fragments, variables, seen)
-            first = _first(selection, variables)
-            has_edges = selection.selection_set is not None and any(
-                isinstance(s, FieldNode) and s.name.value == "edges" for s in selection.selection_set.selections)
-            multiplier = first if first is not None else (DEFAULT_PAGE if has_edges else 1)
-            total += 1 + max(multiplier, 1) * children
-        elif isinstance(selection, InlineFragmentNode):
-            total += selection_cost(selection.selection_set, fragments, variables, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:
-                total += selection_cost(fragments[name].selection_set, fragments, variables, seen | {name})
-    return total
+# ---- after parsing --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Shape:
+    """What a selection set amounts to once every fragment is expanded."""
+
+    cost: int = 0
+    depth: int = 0  # field levels, a leaf counting 1
+    aliases: int = 0
+
+    def __add__(self, other: Shape) -> Shape:
+        return Shape(self.cost + other.cost, max(self.depth, other.depth), self.aliases + other.aliases)
 
 
-class CostLimiter(SchemaExtension):
-    def __init__(self, max_cost: int):
-        self.max_cost = max_cost
+@dataclass
+class _Walk:
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: Mapping[str, Any]
+    memo: dict[str, Shape] = field(default_factory=dict)
+    active: set[str] = field(default_factory=set)
 
-    def on_validate(self):  # noqa: ANN201 - generator hook
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None:
-            fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-            variables = context.variables or {}
-            for definition in document.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    cost = selection_cost(definition.selection_set, fragments, variables)
-                    if cost > self.max_cost:
-                        context.pre_execution_errors = [GraphQLError(
-                            f"query cost {cost} exceeds the limit of {self.max_cost}: ask for smaller pages "
-                            "(first) or fewer nested lists")]
-                        break
+    def selection_set(self, selection_set: SelectionSetNode | None) -> Shape:
+        total = Shape()
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                total += self.field(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self.selection_set(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value)
+        return total
+
+    def fragment(self, name: str) -> Shape:
+        if name in self.memo:
+            return self.memo[name]
+        if name not in self.fragments or name in self.active:
+            return Shape()  # unknown fragments and cycles are refused by graphql-core's validation
+        self.active.add(name)
+        self.memo[name] = self.selection_set(self.fragments[name].selection_set)
+        self.active.discard(name)
+        return self.memo[name]
+
+    def field(self, node: FieldNode) -> Shape:
+        children = self.selection_set(node.selection_set)
+        multiplier = self.first(node)
+        if multiplier is None:
+            has_edges = node.selection_set is not None and any(
+                isinstance(s, FieldNode) and s.name.value == "edges" for s in node.selection_set.selections)
+            multiplier = DEFAULT_PAGE if has_edges else 1
+        # introspection fields do not count towards depth (as in Strawberry's QueryDepthLimiter)
+        depth = 1 if node.name.value.startswith("__") else 1 + children.depth
+        return Shape(1 + max(multiplier, 1) * children.cost, depth, children.aliases + (1 if node.alias else 0))
+
+    def first(self, node: FieldNode) -> int | None:
+        """`first` as it will execute; a value that cannot count (wrong type) counts as the page cap."""
+        for argument in node.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            raw = self.variables.get(value.name.value) if isinstance(value, VariableNode) else \
+                value_from_ast_untyped(value)
+            if raw is None:
+                return None
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                return MAX_FIRST
+            return int(raw) if float(raw).is_integer() else MAX_FIRST
+        return None
+
+
+def _operations(document: DocumentNode, operation_name: str | None) -> Iterator[OperationDefinitionNode]:
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+                operation_name is None or (definition.name and definition.name.value == operation_name)):
+            yield definition
+
+
+def measure(schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None,
+            operation_name: str | None, budget: Budget) -> list[GraphQLError]:
+    """The limit errors of `document` (empty when it fits the budget); never expands a fragment twice."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    for operation in _operations(document, operation_name):
+        coerced = get_variable_values(schema, operation.variable_definitions or (), dict(variables or {}),
+                                      max_errors=10)
+        if isinstance(coerced, list):  # wrong type, missing required variable, unknown input type
+            return [GraphQLError(e.message, e.nodes, extensions={"code": "BAD_USER_INPUT"}) for e in coerced]
+        shape = _Walk(fragments, coerced.coerced).selection_set(operation.selection_set)
+        name = operation.name.value if operation.name else "anonymous"
+        if shape.depth - 1 > budget.max_depth:
+            return [limit_error(f"'{name}' exceeds maximum operation depth of {budget.max_depth}", "DEPTH_LIMIT")]
+        if shape.aliases > budget.max_aliases:
+            return [limit_error(f"{shape.aliases} aliases found. Allowed: {budget.max_aliases}", "ALIAS_LIMIT")]
+        if shape.cost > budget.max_cost:
+            told = f"more than {_REPORTED_MAX}" if shape.cost > _REPORTED_MAX else str(shape.cost)
+            return [limit_error(f"query cost {told} exceeds the limit of {budget.max_cost}: ask for smaller pages "
+                                "(first) or fewer nested lists", "COST_LIMIT")]
+    return []
+
+
+class DocumentBudget(ValidationCache):
+    """Measures the request first and runs graphql-core's (cached) validation only on a document that fits.
+
+    Replaces Strawberry's MaxTokensLimiter, QueryDepthLimiter and MaxAliasesLimiter (which expand
+    fragments) and the former cost extension: one place for every size rule."""
+
+    def __init__(self, budget: Budget, maxsize: int):
+        super().__init__(maxsize=maxsize)
+        self.budget = budget
+
+    def on_parse(self) -> Iterator[None]:
+        query = self.execution_context.query
+        if query and self.execution_context.graphql_document is None:
+            error = scan_text(query, self.budget.max_tokens, self.budget.max_nesting)
+            if error is not None:
+                raise error
         yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        errors = measure(context.schema._schema, context.graphql_document, context.variables,
+                         context.operation_name, self.budget)
+        if errors:
+            context.pre_execution_errors = errors
+            yield
+            return
+        yield from super().on_validate()
+
+
+__all__ = ["Budget", "DocumentBudget", "measure", "scan_text"]
