@@ -11,6 +11,7 @@ from importlib import import_module
 
 from fastapi import FastAPI
 
+from graph_api import __version__
 from graph_api.config import Settings
 from graph_api.http import limits
 from graph_api.store import Store, open_store
@@ -21,7 +22,7 @@ ROUTERS: tuple[str, ...] = ("health", "graphql", "queries", "rdf", "explorer")  
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    app = FastAPI(title="copgraph", version="0.1.0",
+    app = FastAPI(title="copgraph", version=__version__,
                   description="Knowledge graph of the community of practice of municipal innovation")
     app.state.settings = settings
     app.state.store = store if store is not None else StoreHandle(

@@ -21,6 +21,16 @@ LOADERS: dict[str, str] = {
     "oparl": "graph_api.loaders.oparl:read",
 }
 
+# name -> the path `copgraph load NAME PATH` expects (shown by `copgraph load --help`)
+EXPECTED_INPUT: dict[str, str] = {
+    "gv100ad": "a GV100AD fixed-width file from Destatis, e.g. GV100AD_301121.ASC (the full edition or an "
+               "extract such as the bundled data/sample/gv100ad_pilot.ASC)",
+    "curated": "a folder of curated YAML files (territories.yaml, organizations.yaml, actors.yaml, ...; see "
+               "docs/curated-format.md) or one such file",
+    "rdf": "an RDF file as written by `copgraph export` (.ttl, .nt, .jsonld, .nq or .trig)",
+    "oparl": "an OParl 1.1 JSON file or a dump folder searched recursively for *.json (see docs/oparl.md)",
+}
+
 
 def get_loader(name: str) -> Callable[..., GraphRows]:
     if name not in LOADERS:

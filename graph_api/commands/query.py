@@ -33,9 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                         help="a query parameter (repeatable)")
-    parser.add_argument("--format", choices=FORMATS, default="table")
-    parser.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS)
-    parser.add_argument("--timeout-ms", type=int, default=DEFAULT_TIMEOUT_MS)
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    parser.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS,
+                        help=f"stop after this many rows (default {DEFAULT_MAX_ROWS})")
+    parser.add_argument("--timeout-ms", type=int, default=DEFAULT_TIMEOUT_MS,
+                        help=f"cancel the query after this many milliseconds (default {DEFAULT_TIMEOUT_MS})")
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:

@@ -9,11 +9,21 @@ from graph_api.commands import settings_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("serve", help="serve GraphQL (GraphiQL at /graphql) and the HTTP API")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--demo", action="store_true", help="load the bundled sample data first")
+    parser = sub.add_parser("serve", help="serve the Explorer, GraphQL (GraphiQL at /graphql) and the HTTP API")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    parser.add_argument("--demo", action="store_true",
+                        help="load the bundled sample data (two counties, curated pilot data, OParl) first")
     parser.set_defaults(func=run)
+
+
+def start_up_line(host: str, port: int) -> str:
+    """Where to point a browser; a wildcard listen address is not one, so localhost is named instead."""
+    browsable = "localhost" if host in ("0.0.0.0", "::", "") else (f"[{host}]" if ":" in host else host)
+    base = f"http://{browsable}:{port}"
+    listening = f" (listening on {host})" if browsable != host else ""
+    return f"copgraph: Explorer at {base}/ · GraphiQL at {base}/graphql{listening}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,6 +40,6 @@ def run(args: argparse.Namespace) -> int:
         summary = load_sample(store)
         print(summary.table(), file=sys.stderr)
     app = create_app(settings, store=store)
-    print(f"copgraph: GraphiQL at http://{args.host}:{args.port}/graphql", file=sys.stderr)
+    print(start_up_line(args.host, args.port), file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

@@ -14,7 +14,7 @@ from graph_api.store import StoreUnavailable, open_store
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("validate", help="check curated files; writes nothing")
-    parser.add_argument("path")
+    parser.add_argument("path", help="a curated folder (territories.yaml, organizations.yaml, ...) or one such file")
     parser.add_argument("--offline", action="store_true",
                         help="do not check territory references against the store")
     parser.set_defaults(func=run)
