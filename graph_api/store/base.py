@@ -9,11 +9,12 @@ only changed properties, all in one transaction. Row-by-row MERGE would be simpl
 from __future__ import annotations
 
 import contextlib
+import threading
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rows import ApplySummary, GraphRows, LoadError, LoadProblem
@@ -22,6 +23,7 @@ Params = Mapping[str, Any]
 Run = Callable[[str, Params], list[dict[str, Any]]]
 
 LOOKUP_CHUNK = 20_000
+T = TypeVar("T")
 
 
 class StoreUnavailable(RuntimeError):
@@ -64,6 +66,9 @@ class Store(ABC):
 
     dialect: ClassVar[str]
 
+    def __init__(self) -> None:
+        self._write_lock = threading.RLock()
+
     # ---- what a backend provides -------------------------------------------------------
     @abstractmethod
     def ensure_schema(self) -> None:
@@ -83,6 +88,17 @@ class Store(ABC):
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Run]:
         """Yield a `run(query, params)` bound to one transaction, committed on normal exit."""
+
+    def write(self, work: Callable[[Run], T]) -> T:
+        """Run `work(run)` in one write transaction and return its result. A backend may run `work`
+        again after a transient failure (Neo4j's managed transactions), so `work` only writes
+        through `run` and keeps no state of its own between attempts."""
+        with self.transaction() as run:
+            return work(run)
+
+    def _writes(self) -> contextlib.AbstractContextManager[Any]:
+        """Held around a whole write, lookups included: one writer at a time in this process."""
+        return self._write_lock
 
     def health(self) -> bool:
         """True when the database answers a trivial query."""
@@ -129,6 +145,13 @@ class Store(ABC):
     # ---- the shared, idempotent upsert ---------------------------------------------------
     def apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
               replace: set[tuple[str, str]] | None = None) -> ApplySummary:
+        """Write `rows` idempotently in one transaction; see `_apply`. One writer at a time: the
+        lookups that decide what is new must not be overtaken by another write."""
+        with self._writes():
+            return self._apply(rows, audit=audit, replace=replace)
+
+    def _apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
+               replace: set[tuple[str, str]] | None = None) -> ApplySummary:
         """Write `rows` idempotently in one transaction; return created/updated/unchanged counts.
 
         Properties a row leaves as None are not touched, so a source never erases what another
@@ -188,7 +211,8 @@ class Store(ABC):
 
         if not summary.changed and not replace:
             return summary
-        with self.transaction() as run:
+
+        def write_batch(run: Run) -> None:
             for rel_type, node_id in sorted(replace):
                 run(f"MATCH (a:{label_of(node_id)} {{id: $id}})-[r:{rel_type}]->() DELETE r", {"id": node_id})
             for label, new in new_nodes.items():
@@ -201,6 +225,8 @@ class Store(ABC):
                     self._create_rels(run, key, new)
             for key, changed in changed_rels.items():
                 _update_rels(run, key, changed)
+
+        self.write(write_batch)
         self._index_for_search({k: v for k, v in new_nodes.items() if v}, complete=True)
         self._index_for_search({k: v for k, v in changed_nodes.items() if v})
         return summary
@@ -208,22 +234,27 @@ class Store(ABC):
     def delete_node(self, node_id: str) -> bool:
         """Remove a node and all its relationships; False when it did not exist."""
         label = label_of(node_id)
-        if label is None or not self._existing_ids(label, [node_id]):
+        if label is None:
             return False
-        with self.transaction() as run:
-            run(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id})
+        with self._writes():
+            if not self._existing_ids(label, [node_id]):
+                return False
+            self.write(lambda run: run(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id}))
         self.delete_from_search([node_id])
         return True
 
     def delete_contact(self, a: str, b: str) -> bool:
         """Remove KNOWS between two actors in either direction; False when there was none."""
         params = {"a": a, "b": b}
-        if not self.read("MATCH (:Actor {id: $a})-[r:KNOWS]-(:Actor {id: $b}) RETURN count(r) AS c", params)[0]["c"]:
-            return False
-        with self.transaction() as run:  # LadybugDB deletes directed matches only: both directions, one transaction
+
+        def delete_both(run: Run) -> bool:  # LadybugDB deletes directed matches only: both directions, one transaction
+            if not run("MATCH (:Actor {id: $a})-[r:KNOWS]-(:Actor {id: $b}) RETURN count(r) AS c", params)[0]["c"]:
+                return False
             run("MATCH (:Actor {id: $a})-[r:KNOWS]->(:Actor {id: $b}) DELETE r", params)
             run("MATCH (:Actor {id: $b})-[r:KNOWS]->(:Actor {id: $a}) DELETE r", params)
-        return True
+            return True
+
+        return self.write(delete_both)
 
     def node_label_counts(self) -> dict[str, int]:
         return {label: self.read(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"]

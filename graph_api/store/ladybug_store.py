@@ -3,8 +3,9 @@
 LadybugDB needs declared node/rel tables, so the schema is generated from `graph_api.model`.
 Large inserts go through `COPY FROM` a temporary CSV (measured ~270k nodes/s against ~50k/s
 for UNWIND CREATE), inside the same transaction as the rest of the batch, so a failed batch
-leaves nothing behind. Analysts' queries run on a second, read-only database handle: the
-engine itself refuses every write there, which is a stronger guarantee than parsing the text.
+leaves nothing behind. Queries run on a pool of connections to the one database
+(`ladybug_pool`); analysts' queries run in read-only transactions: the engine itself refuses
+every write there, which is a stronger guarantee than parsing the text.
 """
 
 from __future__ import annotations
@@ -13,23 +14,22 @@ import contextlib
 import csv
 import io
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import ladybug
 
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.search_index import SearchIndex
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
+from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
 from graph_api.store.ladybug_snapshot import BulkSnapshot
 
 COPY_THRESHOLD = 2_000
 _NESTED = (dict, list)  # exact types LadybugDB returns for nodes, rels, paths, maps and lists
-_READ_ONLY_MARKER = "read-only database"
+# the engine's words for a write refused in a read-only transaction (or on a read-only database)
+_READ_ONLY_MARKERS = ("read-only transaction", "read-only database")
 
 
 def schema_ddl() -> list[str]:
@@ -72,29 +72,17 @@ def _plain(value: Any) -> Any:
 class LadybugStore(Store):
     dialect = "ladybug"
 
-    def __init__(self, path: str | Path, *, search_path: str | Path | None = None):
+    def __init__(self, path: str | Path, *, search_path: str | Path | None = None, pool: PoolSize | None = None):
+        super().__init__()
         self.path = str(path)
         self._snapshot = BulkSnapshot(self.path)
-        self._db, self._conn = self._open()
-        if self._snapshot.interrupted():  # a bulk write was killed: back to the state before it
-            self._conn.close()
-            self._db.close()
+        if self._snapshot.interrupted():  # a bulk write was killed: back to the state before it (file closed)
             self._snapshot.restore()
-            self._db, self._conn = self._open()
-        self._lock = threading.RLock()
-        self._generation = 0
-        self._ro: tuple[int, Any, Any] | None = None
+        self._pool = ConnectionPool(self.path, pool)
         self._search = SearchIndex(search_path or f"{self.path}.search.sqlite")
         # Present from before a graph write until the search index has caught up with it: a process
         # killed in between leaves it behind, and the next open rebuilds the index from the graph.
         self._search_pending = Path(f"{search_path or self.path + '.search.sqlite'}.pending")
-
-    def _open(self) -> tuple[Any, Any]:
-        try:
-            db = ladybug.Database(self.path)
-            return db, ladybug.Connection(db)
-        except RuntimeError as exc:
-            raise StoreUnavailable(f"cannot open LadybugDB at {self.path}: {exc}") from exc
 
     # ---- queries --------------------------------------------------------------------
     def _execute(self, conn: Any, query: str, params: Params | None, timeout_ms: int | None
@@ -106,99 +94,99 @@ class LadybugStore(Store):
             message = str(exc)
             if "interrupted" in message.lower() or "timeout" in message.lower():
                 raise QueryTimeout(f"query exceeded its time limit of {timeout_ms} ms") from exc
-            if _READ_ONLY_MARKER in message:
+            if any(marker in message for marker in _READ_ONLY_MARKERS):
                 raise QueryRejected("the query tries to write; this endpoint is read-only") from exc
             raise
         finally:
             conn.set_query_timeout(0)
         return result.get_column_names(), result
 
+    def _rows(self, conn: Any, query: str, params: Params | None, timeout_ms: int | None) -> list[dict[str, Any]]:
+        columns, result = self._execute(conn, query, params, timeout_ms)
+        try:
+            return [dict(zip(columns, _row(r), strict=True)) for r in result.get_all()]
+        finally:
+            result.close()
+
     def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
              ) -> list[dict[str, Any]]:
-        with self._lock:
-            columns, result = self._execute(self._conn, query, params, timeout_ms)
-            rows = [dict(zip(columns, _row(r), strict=True)) for r in result.get_all()]
-            result.close()
-            return rows
+        with self._pool.reader() as conn:
+            return self._rows(conn, query, params, timeout_ms)
+
+    def health(self) -> bool:
+        try:
+            with self._pool.probe() as conn:
+                return self._rows(conn, "RETURN 1 AS ok", None, 5_000)[0]["ok"] == 1
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
 
     def read_only(self, query: str, params: Params | None = None, *, timeout_ms: int, max_rows: int
                   ) -> ReadResult:
+        """On an analyst's connection (one worker), inside a read-only transaction the engine enforces."""
         check_read_query(query)
-        with self._lock:
-            conn = self._read_only_connection()
-            columns, result = self._execute(conn, query, params, timeout_ms)
-            rows: list[dict[str, Any]] = []
-            while result.has_next() and len(rows) < max_rows:
-                rows.append(dict(zip(columns, _row(result.get_next()), strict=True)))
-            truncated = result.has_next()
-            result.close()
-            return ReadResult(columns, rows, truncated)
-
-    def _read_only_connection(self) -> Any:
-        """A read-only handle; reopened after writes because it reads a snapshot taken at open."""
-        if self._ro is None or self._ro[0] != self._generation:
-            self._ro = None
-            db = ladybug.Database(self.path, read_only=True)
-            self._ro = (self._generation, db, ladybug.Connection(db))
-        return self._ro[2]
+        with self._pool.analyst() as conn:
+            conn.execute("BEGIN TRANSACTION READ ONLY")
+            try:
+                columns, result = self._execute(conn, query, params, timeout_ms)
+                rows: list[dict[str, Any]] = []
+                while result.has_next() and len(rows) < max_rows:
+                    rows.append(dict(zip(columns, _row(result.get_next()), strict=True)))
+                truncated = result.has_next()
+                result.close()
+                return ReadResult(columns, rows, truncated)
+            finally:
+                with contextlib.suppress(RuntimeError):  # an interrupted query already ended the transaction
+                    conn.execute("ROLLBACK")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Run]:
-        with self._lock:
-            self._conn.execute("BEGIN TRANSACTION")
+        with self._pool.writing() as conn:
+            conn.execute("BEGIN TRANSACTION")
 
             def run(query: str, params: Params) -> list[dict[str, Any]]:
-                columns, result = self._execute(self._conn, query, params, None)
-                return [dict(zip(columns, _row(r), strict=True)) for r in result.get_all()]
+                return self._rows(conn, query, params, None)
 
             try:
                 yield run
             except BaseException:
                 with contextlib.suppress(RuntimeError):  # a failed statement already rolled back
-                    self._conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
-            self._generation += 1
+            conn.execute("COMMIT")
+
+    def _writes(self) -> contextlib.AbstractContextManager[Any]:
+        return self._pool.writing()
 
     def ensure_schema(self) -> None:
-        with self._lock:
+        with self._pool.writing() as conn:
             for statement in schema_ddl():
-                self._conn.execute(statement)
-            self._generation += 1
-            if self._search_pending.exists():
-                self.rebuild_search()
+                conn.execute(statement)
+        if self._search_pending.exists():
+            self.rebuild_search()
 
     def apply(self, rows: GraphRows, **options: Any) -> ApplySummary:
         bulk = any(len(r) >= COPY_THRESHOLD for r in [*rows.nodes.values(), *rows.rels.values()])
         self._search_pending.touch()
-        if bulk:  # COPY rows are not WAL-logged: keep a copy until they are checkpointed (ladybug_snapshot)
-            with self._lock:
-                self._snapshot.take(lambda: self._conn.execute("CHECKPOINT"))
-        try:
-            summary = super().apply(rows, **options)
-        except RuntimeError as exc:
-            if "IO exception" not in str(exc):
-                raise
-            if bulk:  # the commit may have half-reached the file: back to the copy now, not at the next open
-                self._reopen_from_snapshot()
-            raise StoreUnavailable(f"cannot write to the database at {self.path} (disk full or read-only?); "
-                                   f"the batch was not kept: {str(exc)[str(exc).find('IO exception'):]}") from exc
-        finally:
-            if bulk and self._snapshot.interrupted():
-                with self._lock, contextlib.suppress(RuntimeError):  # if this fails, the copy is restored at open
-                    self._conn.execute("CHECKPOINT")
-                    self._snapshot.release()
+        with self._pool.writing() as conn:  # the snapshot, the batch and the checkpoint after it: one writer
+            if bulk:  # COPY rows are not WAL-logged: keep a copy until they are checkpointed (ladybug_snapshot)
+                self._snapshot.take(lambda: conn.execute("CHECKPOINT"))
+            try:
+                summary = super().apply(rows, **options)
+            except RuntimeError as exc:
+                if "IO exception" not in str(exc):
+                    raise
+                if bulk:  # the commit may have half-reached the file: back to the copy now, not at the next open
+                    self._pool.reopen(between=self._snapshot.restore)
+                raise StoreUnavailable(f"cannot write to the database at {self.path} (disk full or read-only?); "
+                                       f"the batch was not kept: {str(exc)[str(exc).find('IO exception'):]}"
+                                       ) from exc
+            finally:
+                if bulk and self._snapshot.interrupted():
+                    with contextlib.suppress(RuntimeError):  # if this fails, the copy is restored at open
+                        self._pool.writer.execute("CHECKPOINT")
+                        self._snapshot.release()
         self._search_pending.unlink(missing_ok=True)
         return summary
-
-    def _reopen_from_snapshot(self) -> None:
-        with self._lock:
-            self._ro = None
-            self._conn.close()
-            self._db.close()
-            self._snapshot.restore()
-            self._db, self._conn = self._open()
-            self._generation += 1
 
     def delete_node(self, node_id: str) -> bool:
         self._search_pending.touch()
@@ -208,18 +196,16 @@ class LadybugStore(Store):
 
     def rebuild_search(self) -> None:
         """Re-index every node (after an interrupted write left the index behind the graph)."""
-        with self._lock:
+        with self._pool.writing():
             self._search.clear()
             self._index_for_search({label: self.read(f"MATCH (n:{label}) RETURN n.id AS id")
                                     for label in NODE_PROPERTIES})
             self._search_pending.unlink(missing_ok=True)
 
     def close(self) -> None:
-        with self._lock:
-            self._ro = None
-            self._conn.close()
-            self._db.close()
-            self._search.close()
+        """Interrupts queries still running (their callers get an error), then closes the file."""
+        self._pool.close()
+        self._search.close()
 
     # ---- search ---------------------------------------------------------------------
     def search(self, text: str, first: int) -> list[tuple[str, float]]:

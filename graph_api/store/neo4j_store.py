@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from graph_api.model import NODE_PROPERTIES
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
@@ -23,6 +23,7 @@ ACTOR_SEARCH_INDEX = "copgraph_actor_search"
 _SEARCH_FIELDS = ("name", "label", "title", "short_name", "summary", "description", "definition")
 # Actors are found by their role label only: a restricted actor's name must not be searchable.
 _ACTOR_SEARCH_FIELDS = ("role_label", "description")
+T = TypeVar("T")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 
 
@@ -64,6 +65,7 @@ class Neo4jStore(Store):
     def __init__(self, uri: str, user: str, password: str, database: str | None = None):
         import neo4j
 
+        super().__init__()
         self._neo4j = neo4j
         self._database = database
         self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
@@ -87,14 +89,23 @@ class Neo4jStore(Store):
                 raise QueryRejected("the query tries to write; this endpoint is read-only") from exc
             raise
 
-    def _query(self, text: str, timeout_ms: int | None) -> Any:
+    def _query(self, text: str, timeout_ms: int | None) -> Any:  # noqa: ANN401 - the driver's Query
         return self._neo4j.Query(text, timeout=(timeout_ms / 1000) if timeout_ms else None)
+
+    def _work(self, text: str, params: Params | None, timeout_ms: int | None
+              ) -> Callable[[Any], list[dict[str, Any]]]:
+        """A transaction function for the driver's managed transactions (retried on transient errors)."""
+        @self._neo4j.unit_of_work(timeout=(timeout_ms / 1000) if timeout_ms else None)
+        def work(tx: Any) -> list[dict[str, Any]]:  # noqa: ANN401 - the driver's ManagedTransaction
+            return [{k: _plain(v) for k, v in record.items()} for record in tx.run(text, dict(params or {}))]
+
+        return work
 
     def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
              ) -> list[dict[str, Any]]:
+        """A managed read transaction: the driver routes it to a reader and retries transient failures."""
         with self._errors(timeout_ms), self._session(read=True) as session:
-            result = session.run(self._query(query, timeout_ms), dict(params or {}))
-            return [{k: _plain(v) for k, v in record.items()} for record in result]
+            return session.execute_read(self._work(query, params, timeout_ms))
 
     def read_only(self, query: str, params: Params | None = None, *, timeout_ms: int, max_rows: int
                   ) -> ReadResult:
@@ -130,6 +141,17 @@ class Neo4jStore(Store):
                 tx.rollback()
                 raise
             tx.commit()
+
+    def write(self, work: Callable[[Run], T]) -> T:
+        """A managed write transaction: `work` is run again (in a new transaction) after a transient error."""
+        def managed(tx: Any) -> T:  # noqa: ANN401 - the driver's ManagedTransaction
+            def run(query: str, params: Params) -> list[dict[str, Any]]:
+                return [{k: _plain(v) for k, v in r.items()} for r in tx.run(query, dict(params))]
+
+            return work(run)
+
+        with self._errors(), self._session() as session:
+            return session.execute_write(managed)
 
     def ensure_schema(self) -> None:
         with self._errors(), self._session() as session:
