@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.db or args.store:
         from graph_api.store import open_store
 
-        store = open_store(Settings.from_env().with_overrides(store=args.store, db_path=args.db))
+        store = open_store(Settings().with_overrides(store=args.store, db_path=args.db))
         try:
             started = time.perf_counter()
             summary = store.apply(rows)

@@ -21,7 +21,7 @@ ROUTERS: tuple[str, ...] = ("health", "graphql", "queries", "rdf", "explorer")  
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+    settings = settings or Settings()
     app = FastAPI(title="copgraph", version=__version__,
                   description="Knowledge graph of the community of practice of municipal innovation")
     app.state.settings = settings

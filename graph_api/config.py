@@ -1,49 +1,93 @@
-"""Settings read once from the environment (and overridden by CLI flags), never at import time."""
+"""The one settings object: store, limits, time limits, pool sizes and tokens, read once at start-up.
+
+`Settings()` reads the environment when it is made (the CLI and `create_app` make it once, then
+override fields from flags); nothing reads the environment at import time, and handlers get the
+same object through `graph_api.http.deps.SettingsDep`. pydantic-settings does the reading and
+the type checks, so a bad value (`COPGRAPH_RATE_LIMIT=fast`) stops the start with the variable's
+name instead of failing later in a request.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph_api.resources import SAMPLE_DATA_DIR
 
 # the source checkout (tests and developer tools only: an installed copgraph has no such folder)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = Path(os.environ.get("COPGRAPH_SAMPLE_DIR", SAMPLE_DATA_DIR))
+SAMPLE_DIR = SAMPLE_DATA_DIR
 DEFAULT_BASE_IRI = "https://copgraph.example.org/"
+MiB = 1 << 20
 
-# The environment variables the service reads; docker-compose.yml is checked against this list.
-ENVIRONMENT_VARIABLES = ("COPGRAPH_STORE", "COPGRAPH_DB", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD",
-                         "COPGRAPH_API_TOKEN", "COPGRAPH_BASE_IRI", "COPGRAPH_CORS_ORIGINS")
+# The name a caller presenting COPGRAPH_API_TOKEN is known by (in logs and change records).
+API_TOKEN_NAME = "api-token"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """Every field can be set by the environment variable `COPGRAPH_<FIELD>` unless it names another."""
+
+    model_config = SettingsConfigDict(env_prefix="COPGRAPH_", frozen=True, populate_by_name=True,
+                                      extra="ignore")
+
+    # ---- the store
     store: str = "ladybug"
-    db_path: str = "./copgraph.lbdb"
-    neo4j_uri: str | None = None
-    neo4j_user: str = "neo4j"
-    neo4j_password: str = ""
-    api_token: str | None = None
-    base_iri: str = DEFAULT_BASE_IRI
-    cors_origins: tuple[str, ...] = ()
+    db_path: str = Field("./copgraph.lbdb", validation_alias="COPGRAPH_DB")
+    neo4j_uri: str | None = Field(None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: str = Field("", validation_alias="NEO4J_PASSWORD")
+    sample_dir: Path = SAMPLE_DATA_DIR
+    # LadybugDB's workers and connections (see graph_api/store/ladybug_pool.py for the measurements)
+    pool_max_threads: int = Field(6, ge=1)
+    pool_readers: int = Field(8, ge=1)
+    pool_analysts: int = Field(2, ge=1)
 
+    # ---- the HTTP service
+    base_iri: str = DEFAULT_BASE_IRI
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    max_body_bytes: int = Field(MiB, ge=1)
+    rate_limit: float = Field(100.0, ge=0, description="requests per second per client; 0 switches it off")
+    rate_burst: int = Field(200, ge=1)
+
+    # ---- time and size limits of reads
+    graphql_timeout_ms: int = Field(10_000, ge=0)
+    query_timeout_ms: int = Field(10_000, ge=1, description="analysts' queries (/cypher, named queries)")
+    query_max_rows: int = Field(1_000, ge=1)
+
+    # ---- who may write and see restricted data: every token the service accepts, in one place
+    api_token: SecretStr | None = None
+
+    @field_validator("cors_origins", mode="before")
     @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
-        origins = tuple(o.strip() for o in env.get("COPGRAPH_CORS_ORIGINS", "").split(",") if o.strip())
-        base = env.get("COPGRAPH_BASE_IRI", DEFAULT_BASE_IRI)
-        return cls(
-            store=env.get("COPGRAPH_STORE", "ladybug"),
-            db_path=env.get("COPGRAPH_DB", "./copgraph.lbdb"),
-            neo4j_uri=env.get("NEO4J_URI") or None,
-            neo4j_user=env.get("NEO4J_USER", "neo4j"),
-            neo4j_password=env.get("NEO4J_PASSWORD", ""),
-            api_token=env.get("COPGRAPH_API_TOKEN") or None,
-            base_iri=base if base.endswith("/") else base + "/",
-            cors_origins=origins,
-        )
+    def _comma_separated(cls, value: Any) -> Any:  # noqa: ANN401 - whatever the source gave
+        if isinstance(value, str):
+            return tuple(o.strip() for o in value.split(",") if o.strip())
+        return value
+
+    @field_validator("base_iri")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:  # noqa: ANN401
+        return value or None
+
+    def tokens(self) -> dict[str, str]:
+        """Token name -> secret, for every token that opens the protected doors."""
+        return {API_TOKEN_NAME: self.api_token.get_secret_value()} if self.api_token else {}
 
     def with_overrides(self, **changes: object) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """A copy with the given fields changed (None leaves a field as it is: an unset CLI flag)."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return type(self).model_validate({**self.model_dump(), **given}) if given else self
+
+
+# The environment variables the service reads; docker-compose.yml is checked against this list.
+ENVIRONMENT_VARIABLES = tuple(
+    (field.validation_alias if isinstance(field.validation_alias, str) else f"COPGRAPH_{name.upper()}")
+    for name, field in Settings.model_fields.items())

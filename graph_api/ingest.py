@@ -49,11 +49,11 @@ def load(store: Store, loader: str, paths: list[str | Path], **options: object) 
     return store.apply(rows)
 
 
-def load_sample(store: Store) -> ApplySummary:
+def load_sample(store: Store, sample_dir: Path = SAMPLE_DIR) -> ApplySummary:
     """The bundled demo data: the two-county GV100AD extract, then the curated pilot data."""
-    summary = load(store, "gv100ad", [SAMPLE_DIR / "gv100ad_pilot.ASC"])
+    summary = load(store, "gv100ad", [sample_dir / "gv100ad_pilot.ASC"])
     for name in SAMPLE_LOADERS:
-        folder = SAMPLE_DIR / name
+        folder = sample_dir / name
         if folder.exists():
             summary.merge(load(store, name, [folder]))
     return summary

@@ -40,7 +40,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def _open(backend: str, tmp: Path) -> Store:
     if backend == "neo4j":
-        settings = Settings.from_env().with_overrides(store="neo4j")
+        settings = Settings(store="neo4j")
         store = open_store(settings)
         with store.transaction() as run:  # Neo4j tests own the database they point at
             run("MATCH (n) DETACH DELETE n", {})

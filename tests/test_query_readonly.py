@@ -119,8 +119,8 @@ def test_named_query_errors_name_the_problem(client: TestClient) -> None:
     assert not_a_list.status_code == 422 and not_a_list.json()["detail"]["parameter"] == "statuses"
 
 
-def test_row_limit_cuts_and_flags(client: TestClient) -> None:
-    client.app.state.query_max_rows = 5
+def test_row_limit_cuts_and_flags(pilot_store: Store) -> None:
+    client = TestClient(create_app(Settings(api_token=TOKEN, query_max_rows=5), store=pilot_store))
     body = client.post("/queries/coverage_gaps", json={}).json()
     assert len(body["rows"]) == 5 and body["truncated"] is True
     short = client.post("/queries/contact_paths", json={}).json()
@@ -146,11 +146,10 @@ def test_cypher_refuses_writes_over_http(fresh_client: TestClient, fresh_pilot_s
     assert _snapshot(fresh_pilot_store) == before
 
 
-def test_cypher_time_limit_and_bad_query(client: TestClient) -> None:
-    client.app.state.query_timeout_ms = 1
-    slow = client.post("/cypher", json={"query": EXPENSIVE}, headers=AUTH)
+def test_cypher_time_limit_and_bad_query(client: TestClient, pilot_store: Store) -> None:
+    impatient = TestClient(create_app(Settings(api_token=TOKEN, query_timeout_ms=1), store=pilot_store))
+    slow = impatient.post("/cypher", json={"query": EXPENSIVE}, headers=AUTH)
     assert slow.status_code == 504 and "time limit" in slow.json()["detail"]
-    client.app.state.query_timeout_ms = 10_000
     broken = client.post("/cypher", json={"query": "MATCH (n:Award RETURN n"}, headers=AUTH)
     assert broken.status_code == 400 and broken.json()["detail"].startswith("the query failed: ")
     cut = client.post("/cypher", json={"query": "MATCH (m:Municipality) RETURN m.id AS id", "max_rows": 3},

@@ -14,14 +14,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from graph_api.app import create_app
 from graph_api.config import PROJECT_ROOT, Settings
-from graph_api.http.limits import Limits
 from graph_api.store import Store
 
 TOKEN = "limits-token-7c1e0d9b"
@@ -33,8 +34,12 @@ def app(pilot_store: Store):  # noqa: ANN201 - FastAPI app
     return create_app(Settings(api_token=TOKEN), store=pilot_store)
 
 
-def test_declared_body_over_the_limit_is_413(app) -> None:  # noqa: ANN001
-    app.state.limits = Limits(max_body_bytes=1000)
+def _app(store: Store, **settings: Any) -> FastAPI:
+    return create_app(Settings(api_token=TOKEN, **settings), store=store)
+
+
+def test_declared_body_over_the_limit_is_413(pilot_store: Store) -> None:
+    app = _app(pilot_store, max_body_bytes=1000)
     http = TestClient(app)
     assert http.post("/graphql", json=QUERY).status_code == 200
     response = http.post("/graphql", json={**QUERY, "variables": {"pad": "x" * 2000}})
@@ -42,16 +47,16 @@ def test_declared_body_over_the_limit_is_413(app) -> None:  # noqa: ANN001
     assert response.json()["errors"][0]["message"] == "request body too large: the limit is 1000 bytes"
 
 
-def test_chunked_body_over_the_limit_is_413(app) -> None:  # noqa: ANN001
+def test_chunked_body_over_the_limit_is_413(pilot_store: Store) -> None:
     """Without Content-Length the body is counted while it arrives."""
-    app.state.limits = Limits(max_body_bytes=1000)
+    app = _app(pilot_store, max_body_bytes=1000)
     chunks = [b'{"query": "{ __typename }", "variables": {"pad": "', *([b"x" * 100] * 30), b'"}}']
     response = TestClient(app).post("/graphql", content=iter(chunks), headers={"content-type": "application/json"})
     assert response.status_code == 413
 
 
-def test_rate_limit_answers_429_with_retry_after(app) -> None:  # noqa: ANN001
-    app.state.limits = Limits(rate=0.01, burst=3)  # one token per 100 s
+def test_rate_limit_answers_429_with_retry_after(pilot_store: Store) -> None:
+    app = _app(pilot_store, rate_limit=0.01, rate_burst=3)  # one token per 100 s
     http = TestClient(app)
     statuses = [http.post("/graphql", json=QUERY).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
@@ -64,8 +69,8 @@ def test_rate_limit_answers_429_with_retry_after(app) -> None:  # noqa: ANN001
     assert other.post("/graphql", json=QUERY).status_code == 200
 
 
-def test_rate_limit_can_be_switched_off(app) -> None:  # noqa: ANN001
-    app.state.limits = Limits(rate=0, burst=1)
+def test_rate_limit_can_be_switched_off(pilot_store: Store) -> None:
+    app = _app(pilot_store, rate_limit=0, rate_burst=1)
     http = TestClient(app)
     assert {http.post("/graphql", json=QUERY).status_code for _ in range(10)} == {200}
 
@@ -74,11 +79,12 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("COPGRAPH_MAX_BODY_BYTES", "2048")
     monkeypatch.setenv("COPGRAPH_RATE_LIMIT", "5")
     monkeypatch.setenv("COPGRAPH_RATE_BURST", "7")
-    assert Limits.from_env() == Limits(max_body_bytes=2048, rate=5.0, burst=7)
+    settings = Settings()
+    assert (settings.max_body_bytes, settings.rate_limit, settings.rate_burst) == (2048, 5.0, 7)
 
 
-def test_request_time_budget_is_enforced(app) -> None:  # noqa: ANN001
-    app.state.graphql_timeout_ms = 0  # every store call finds the budget used up
+def test_request_time_budget_is_enforced(pilot_store: Store) -> None:
+    app = _app(pilot_store, graphql_timeout_ms=0)  # every store call finds the budget used up
     body = TestClient(app).post("/graphql", json=QUERY).json()
     assert body["errors"][0]["message"] == "the request exceeded its time limit of 0 ms"
     assert body["errors"][0]["path"] == ["territory"]
@@ -124,8 +130,7 @@ def test_token_never_reaches_the_log(app, caplog: pytest.LogCaptureFixture, caps
     http.post("/graphql", json={"query": 'mutation { deleteNode(id: "x") }'}, headers={"Authorization": "Bearer no"})
     http.post("/cypher", json={"query": "MATCH (n) DELETE n"}, headers=auth)
     http.post("/cypher", json={"query": "THIS IS NOT CYPHER"}, headers=auth)
-    app.state.graphql_timeout_ms = 0
-    http.post("/graphql", json=QUERY, headers=auth)
+    TestClient(_app(app.state.store, graphql_timeout_ms=0)).post("/graphql", json=QUERY, headers=auth)
     captured = capsys.readouterr()
     assert caplog.records, "the requests above log their errors; the test must see the log"
     assert TOKEN not in caplog.text and TOKEN not in captured.out and TOKEN not in captured.err
@@ -189,7 +194,7 @@ def test_cors_allows_only_the_configured_origins(pilot_store: Store) -> None:
 
 def test_cors_origins_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPGRAPH_CORS_ORIGINS", "https://a.example, https://b.example")
-    assert Settings.from_env().cors_origins == ("https://a.example", "https://b.example")
+    assert Settings().cors_origins == ("https://a.example", "https://b.example")
 
 
 def test_restricted_names_reach_no_anonymous_door(app, pilot_store: Store) -> None:  # noqa: ANN001

@@ -10,7 +10,7 @@ from graph_api.store import Store, open_store
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Environment first, then the global `--store`/`--db` flags."""
-    return Settings.from_env().with_overrides(store=args.store, db_path=args.db)
+    return Settings().with_overrides(store=args.store, db_path=args.db)
 
 
 def store_from(args: argparse.Namespace) -> Store:

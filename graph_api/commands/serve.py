@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     store = None  # without --demo the app opens the store itself, and keeps retrying while it is unavailable
     if args.demo:
         store = open_store(settings)
-        summary = load_sample(store)
+        summary = load_sample(store, settings.sample_dir)
         print(summary.table(), file=sys.stderr)
     app = create_app(settings, store=store)
     print(start_up_line(args.host, args.port), file=sys.stderr)

@@ -19,14 +19,24 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def caller_of(request: Request) -> str | None:
+    """The name of the token in `Authorization: Bearer <token>` (settings.tokens()), None without a valid one.
+
+    Every configured token is compared in constant time, so the answer takes as long for any token."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        return None
+    presented = given.strip().encode()
+    found = None
+    for name, secret in get_settings(request).tokens().items():
+        if hmac.compare_digest(presented, secret.encode()):
+            found = name
+    return found
+
+
 def is_authorised(request: Request) -> bool:
-    """True when the request carries `Authorization: Bearer <COPGRAPH_API_TOKEN>` (constant-time compare)."""
-    token = request.app.state.settings.api_token
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if not token or scheme.lower() != "bearer" or not given:
-        return False
-    return hmac.compare_digest(given.strip().encode(), token.encode())
+    """True when the request carries a token the service accepts."""
+    return caller_of(request) is not None
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

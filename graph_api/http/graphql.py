@@ -14,23 +14,20 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from graph_api.http.deps import is_authorised
+from graph_api.http.deps import caller_of, get_settings, get_store
 from graph_api.schema import schema
 from graph_api.schema.context import GraphContext
 from graph_api.store import StoreUnavailable
-
-REQUEST_TIMEOUT_MS = 10_000
 
 
 async def context_getter(request: Request, response: Response) -> GraphContext:
     # The response FastAPI made for this request: its status is this request's alone. Strawberry's
     # router keeps only the last request's response on itself, shared by all requests in flight.
     request.state.graphql_response = response
-    authorised = is_authorised(request)
-    return GraphContext(store=request.app.state.store, authorised=authorised,
-                        timeout_ms=getattr(request.app.state, "graphql_timeout_ms", REQUEST_TIMEOUT_MS),
-                        base_iri=request.app.state.settings.base_iri,
-                        caller="api-token" if authorised else "anonymous")
+    settings, caller = get_settings(request), caller_of(request)
+    return GraphContext(store=get_store(request), authorised=caller is not None,
+                        timeout_ms=settings.graphql_timeout_ms, base_iri=settings.base_iri,
+                        caller=caller or "anonymous")
 
 
 class CopgraphGraphQLRouter(GraphQLRouter):

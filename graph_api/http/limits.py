@@ -2,8 +2,8 @@
 
 GraphQL has its own limits (depth, aliases, tokens, cost, `first` caps, a time budget; see
 `graph_api.schema`); these ones apply before a request reaches any handler, so an oversized
-or flooding client costs little. Both are plain ASGI middleware reading `app.state.limits`
-on every request, so a test (or an operator's code) can change them on a running app.
+or flooding client costs little. Both are plain ASGI middleware reading the app's settings
+(`max_body_bytes`, `rate_limit`, `rate_burst`).
 
 - Body size: `Content-Length` above the limit is refused at once with 413; a chunked body is
   counted while it arrives and refused as soon as it passes the limit.
@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -28,23 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_api.config import Settings
 
-MiB = 1 << 20
 EXEMPT_PATHS = ("/healthz", "/readyz")
 MAX_TRACKED_CLIENTS = 10_000
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_body_bytes: int = MiB
-    rate: float = 100.0  # requests per second per client; 0 switches the rate limit off
-    burst: int = 200
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        env = os.environ
-        return cls(max_body_bytes=int(env.get("COPGRAPH_MAX_BODY_BYTES", MiB)),
-                   rate=float(env.get("COPGRAPH_RATE_LIMIT", cls.rate)),
-                   burst=int(env.get("COPGRAPH_RATE_BURST", cls.burst)))
 
 
 async def _reply(send: Send, status: int, message: str, headers: dict[str, str] | None = None) -> None:
@@ -67,7 +50,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = scope["app"].state.limits.max_body_bytes
+        limit = scope["app"].state.settings.max_body_bytes
         message = f"request body too large: the limit is {limit} bytes"
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -127,22 +110,22 @@ class RateLimit:
         self.buckets = _Buckets()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limits: Limits = scope["app"].state.limits if scope["type"] == "http" else Limits(rate=0)
-        if limits.rate <= 0 or scope["path"] in EXEMPT_PATHS:
+        settings: Settings | None = scope["app"].state.settings if scope["type"] == "http" else None
+        if settings is None or settings.rate_limit <= 0 or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        wait = self.buckets.take(client[0] if client else "unknown", limits.rate, limits.burst)
+        rate, burst = settings.rate_limit, settings.rate_burst
+        wait = self.buckets.take(client[0] if client else "unknown", rate, burst)
         if wait:
-            await _reply(send, 429, f"rate limit exceeded: at most {limits.rate:g} requests per second "
-                         f"(bursts of {limits.burst}) per client", {"retry-after": str(math.ceil(wait))})
+            await _reply(send, 429, f"rate limit exceeded: at most {rate:g} requests per second "
+                         f"(bursts of {burst}) per client", {"retry-after": str(math.ceil(wait))})
             return
         await self.app(scope, receive, send)
 
 
-def install(app: FastAPI, settings: Settings, limits: Limits | None = None) -> None:
+def install(app: FastAPI, settings: Settings) -> None:
     """Wire the limits (and CORS, only when origins are configured) into `app`."""
-    app.state.limits = limits or Limits.from_env()
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RateLimit)  # added last = runs first: a flood is refused before its body is read
     if settings.cors_origins:

@@ -13,10 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from graph_api.http.deps import AuthorisedDep, StoreDep
+from graph_api.http.deps import AuthorisedDep, StoreDep, get_settings
 from graph_api.query_library import (
-    DEFAULT_MAX_ROWS,
-    DEFAULT_TIMEOUT_MS,
     ParameterError,
     UnknownQuery,
     get_query,
@@ -41,8 +39,8 @@ class QueryResult(BaseModel):
 
 
 def _limits(request: Request) -> tuple[int, int]:
-    state = request.app.state
-    return (getattr(state, "query_timeout_ms", DEFAULT_TIMEOUT_MS), getattr(state, "query_max_rows", DEFAULT_MAX_ROWS))
+    settings = get_settings(request)
+    return settings.query_timeout_ms, settings.query_max_rows
 
 
 def _answer(result: ReadResult) -> QueryResult:

@@ -17,9 +17,12 @@ def open_store(settings: Settings, *, ensure_schema: bool = True) -> Store:
 
         store: Store = Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password)
     elif settings.store == "ladybug":
+        from graph_api.store.ladybug_pool import PoolSize
         from graph_api.store.ladybug_store import LadybugStore
 
-        store = LadybugStore(settings.db_path)
+        store = LadybugStore(settings.db_path, pool=PoolSize(max_threads=settings.pool_max_threads,
+                                                             readers=settings.pool_readers,
+                                                             analysts=settings.pool_analysts))
     else:
         raise ValueError(f"unknown store '{settings.store}' (expected 'ladybug' or 'neo4j')")
     if ensure_schema:

@@ -139,8 +139,7 @@ def test_a_request_past_its_budget_is_answered_even_while_its_thread_is_busy(pil
                                                                              monkeypatch) -> None:
     started, release, seen = threading.Event(), threading.Event(), {}
     monkeypatch.setattr(cost_module, "measure", _blocking_measure(started, release, seen))
-    app = create_app(Settings(), store=pilot_store)
-    app.state.graphql_timeout_ms = 50
+    app = create_app(Settings(graphql_timeout_ms=50), store=pilot_store)
     with TestClient(app) as http:
         response = http.post("/graphql", json={"query": "{ __typename }"})
         still_blocked = not release.is_set() and "released" not in seen
