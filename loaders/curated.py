@@ -1,9 +1,11 @@
 """Curated YAML folder -> graph rows, with every problem of every file reported at once.
 
 Checks, in order: YAML syntax and duplicate keys, the record models (`curated_schema`),
-duplicate ids, references (type and existence; the nearest existing id is suggested), and
-cycles in hierarchies that must be trees (BROADER, SUB_ORGANIZATION_OF, LEARNED_FROM).
-References to official territories are checked against the store when one is given.
+duplicate ids, references (type and existence; the nearest existing id is suggested), and the
+whole-graph rules every write obeys (`graph_api.integrity`: no cycles or self-loops in
+hierarchies, date order, learners not before teachers, ownership shares). References to
+official territories, and to ids not in the folder, are checked against the store when one is
+given.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import process
 
+from graph_api import integrity
 from graph_api.loaders import yaml_lines
 from graph_api.loaders.curated_schema import FILES, ActorRecord, ContactRecord, Record, TerritoryLinks
 from graph_api.loaders.text_input import read_utf8
@@ -54,7 +57,8 @@ def read(path: str | Path, *, existing_ids: ExistingIds | None = None) -> GraphR
         _parse_file(file, ctx)
     if not ctx.problems:
         _check_references(ctx, existing_ids)
-        _check_cycles(ctx)
+    if not ctx.problems:
+        _check_graph_rules(ctx)
     if ctx.problems:
         raise LoadError(sorted(ctx.problems, key=lambda p: (p.file, p.line or 0)))
     return _rows(ctx)
@@ -152,6 +156,7 @@ def _references(record: Record, path: tuple[Any, ...] = ()) -> Iterable[tuple[tu
 
 
 def _check_references(ctx: _Context, existing_ids: ExistingIds | None) -> None:
+    """Every reference must name a record of the folder or, when a store is given, a stored node."""
     external: dict[str, list[tuple[_Parsed, tuple[Any, ...]]]] = defaultdict(list)
     by_label: dict[str, list[str]] = defaultdict(list)
     for node_id in ctx.ids:
@@ -163,16 +168,20 @@ def _check_references(ctx: _Context, existing_ids: ExistingIds | None) -> None:
             where = ".".join(str(p) for p in path)
             if label not in allowed:
                 ctx.add(parsed.file, line, where, f"'{ref}' is a {label}; expected {' or '.join(allowed)}")
-            elif label in TERRITORY_LABELS:
+            elif label in TERRITORY_LABELS or (ref not in ctx.ids and existing_ids is not None):
                 external[ref].append((parsed, path))
             elif ref not in ctx.ids:
                 ctx.add(parsed.file, line, where, f"unknown {label} '{ref}'{_suggest(ref, by_label[label])}")
     if existing_ids is not None and external:
         present = existing_ids(set(external))
         for ref in sorted(set(external) - present):
+            label = label_of(ref) or ""
             for parsed, path in external[ref]:
-                ctx.add(parsed.file, yaml_lines.line_of(parsed.raw, path), ".".join(str(p) for p in path),
-                        f"unknown territory '{ref}' (not in the store: load the GV100AD directory first)")
+                message = (f"unknown territory '{ref}' (not in the store: load the GV100AD directory first)"
+                           if label in TERRITORY_LABELS else
+                           f"unknown {label} '{ref}'{_suggest(ref, by_label[label])} (not in these files "
+                           "nor in the store)")
+                ctx.add(parsed.file, yaml_lines.line_of(parsed.raw, path), ".".join(str(p) for p in path), message)
 
 
 def _suggest(ref: str, candidates: list[str]) -> str:
@@ -182,48 +191,18 @@ def _suggest(ref: str, candidates: list[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match and match[1] >= 60 else ""
 
 
-def _check_cycles(ctx: _Context) -> None:
-    edges: dict[str, dict[str, list[str]]] = {"broader": {}, "parent": {}, "learned_from": {}}
+def _check_graph_rules(ctx: _Context) -> None:
+    """The whole-graph rules every write obeys (`graph_api.integrity`), on the folder's own rows.
+
+    The store checks them again, on the folder together with what is stored, inside the load's
+    transaction; here they are reported with file and line, and without a store (`validate`)."""
     lines: dict[str, tuple[str, int | None]] = {}
     for parsed in ctx.parsed:
-        if parsed.label is None:
-            continue
-        node_id = f"{parsed.label}:{parsed.record.id}"  # type: ignore[attr-defined]
-        lines[node_id] = (parsed.file, parsed.raw.line)
-        for name in edges:
-            value = getattr(parsed.record, name, None)
-            if value:
-                edges[name][node_id] = value if isinstance(value, list) else [value]
-    for name, graph in edges.items():
-        for cycle in _cycles(graph):
-            file, line = lines[cycle[0]]
-            ctx.add(file, line, name, "forms a cycle: " + " -> ".join([*cycle, cycle[0]]))
-
-
-def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """One representative per cycle, found by depth-first search with colouring."""
-    state: dict[str, int] = {}
-    found: list[list[str]] = []
-    for start in sorted(graph):
-        if state.get(start):
-            continue
-        stack: list[tuple[str, Iterable[str]]] = [(start, iter(graph.get(start, ())))]
-        path = [start]
-        state[start] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(iter(children), None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-                path.pop()
-            elif state.get(child) == 1:
-                found.append(path[path.index(child):])
-            elif not state.get(child):
-                state[child] = 1
-                path.append(child)
-                stack.append((child, iter(graph.get(child, ()))))
-    return found
+        if parsed.label is not None:
+            lines[f"{parsed.label}:{parsed.record.id}"] = (parsed.file, parsed.raw.line)  # type: ignore[attr-defined]
+    for violation in integrity.check(integrity.Facts.from_rows(_rows(ctx))):
+        file, line = lines.get(violation.node, ("<graph>", None))
+        ctx.add(file, line, violation.field, violation.message)
 
 
 def _rows(ctx: _Context) -> GraphRows:

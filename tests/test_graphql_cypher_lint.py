@@ -73,12 +73,16 @@ def store_texts() -> dict[str, str]:
         row = {"id": f"{label}:x", **dict.fromkeys(props, "v")}
         base.Store._create_nodes(None, run, label, [row])  # the generic path Neo4j uses
         base._update_nodes(run, label, [row])
+        base._clear_property(run, row["id"], next(iter(props)))
     for rel in REL_TYPES.values():
         key = (rel.name, *rel.pairs[0])
         row = {"from": f"{key[1]}:x", "to": f"{key[2]}:y", **dict.fromkeys(rel.properties, "v")}
         base.Store._create_rels(None, run, key, [row])
         base._update_rels(run, key, [row])
+    from graph_api.store import facts
+
     texts = {f"store-{i}": t for i, t in enumerate(recorded)}
+    texts |= facts.texts()
     texts |= {f"schema-{i}": t for i, t in enumerate(schema_statements())}
     return texts
 

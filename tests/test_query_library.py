@@ -791,7 +791,7 @@ CASES: list[tuple[str, dict[str, Any], int, list[dict[str, Any]]]] = [
        'adoption_id': 'Adoption:schwarzenbek-klimawerkstatt',
        'adopter_id': 'Municipality:01053116',
        'adopter_name': 'Schwarzenbek, Stadt',
-       'started_on': '2023-03-01',
+       'started_on': '2023-06-01',
        'status': 'ABANDONED',
        'learned_from': ['Adoption:geesthacht-klimawerkstatt']}]),
 ]

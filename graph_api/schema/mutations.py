@@ -3,21 +3,29 @@
 Inputs are turned into the curated record models (`graph_api.loaders.curated_schema`), so a mutation and
 a YAML file obey the same rules and produce the same messages; the rows come from the same
 emitter. Each mutation is one `Store.apply` (one transaction) that records who changed the node
-and when. Relationship lists given in an update replace the node's previous ones of that type.
+and when, and that checks the whole-graph rules (`graph_api.integrity`) before it commits.
+Relationship lists given in an update replace the node's previous ones of that type; an omitted
+field keeps its stored value and an explicit `null` clears it. Messages name fields as the API
+spells them (`input.startedOn`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from strawberry import UNSET
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
 
 from graph_api.ingest import existing_ids_in
+from graph_api.integrity import GraphRuleError, Violation
 from graph_api.loaders import curated
 from graph_api.loaders.curated_schema import (
     ActorRecord,
@@ -27,7 +35,7 @@ from graph_api.loaders.curated_schema import (
     Record,
     SolutionRecord,
 )
-from graph_api.model import TERRITORY_LABELS, label_of
+from graph_api.model import NODE_PROPERTIES, TERRITORY_LABELS, label_of
 from graph_api.rows import GraphRows
 from graph_api.schema.context import GraphContext
 from graph_api.schema.types import (
@@ -56,49 +64,78 @@ def _require_token(info: Info) -> GraphContext:
 
 
 def _plain(value: Any) -> Any:
+    """Input objects as dicts: an omitted field is left out, an explicit `null` stays as None."""
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, AdoptionStatus | OrganizationKind):
         return value.value
     if hasattr(value, "__strawberry_definition__"):
-        return {k: _plain(v) for k, v in vars(value).items() if v is not None}
+        return {k: _plain(v) for k, v in vars(value).items() if v is not UNSET}
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _stated(value: Any) -> Any:
+    """What a record model validates: explicit nulls dropped (they clear, they state nothing)."""
+    if isinstance(value, list):
+        return [_stated(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _stated(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def api_path(path: Iterable[Any]) -> str:
+    """`input.started_on` as the caller wrote it: `input.startedOn` (list indexes stay numbers)."""
+    return ".".join(["input", *(to_camel_case(p) if isinstance(p, str) else str(p) for p in path)])
 
 
 def _validate(model: type[Record], data: dict[str, Any]) -> Record:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        messages = [f"input.{'.'.join(str(p) for p in e['loc'])}: {curated._message(e)}" for e in exc.errors()]
+        messages = [f"{api_path(e['loc'])}: {curated._message(e)}" for e in exc.errors()]
         raise GraphQLError("; ".join(messages)) from None
+
+
+def _rule_message(violation: Violation, node_id: str | None) -> str:
+    """A broken whole-graph rule, on the input's own node as `input.<field>`, else with its node id."""
+    if violation.node == node_id:
+        return f"input.{violation.field}: {violation.message}"
+    return str(violation)
 
 
 async def _upsert(info: Info, label: str | None, model: type[Record], data: dict[str, Any]) -> dict[str, Any] | None:
     context = _require_token(info)
-    record = _validate(model, data)
+    record = _validate(model, _stated(data))
     problems = []
     refs = list(curated._references(record))
     present = await run_in_threadpool(existing_ids_in(context.store), {ref for _, ref, _ in refs})
     for path, ref, allowed in refs:
         if label_of(ref) not in allowed:
-            problems.append(f"input.{'.'.join(map(str, path))}: '{ref}' is a {label_of(ref)}; "
-                            f"expected {' or '.join(allowed)}")
+            problems.append(f"{api_path(path)}: '{ref}' is a {label_of(ref)}; expected {' or '.join(allowed)}")
         elif ref not in present:
             kind = "territory" if label_of(ref) in TERRITORY_LABELS else label_of(ref)
-            problems.append(f"input.{'.'.join(map(str, path))}: unknown {kind} '{ref}'")
+            problems.append(f"{api_path(path)}: unknown {kind} '{ref}'")
     if problems:
         raise GraphQLError("; ".join(problems))
     rows = GraphRows()
     curated._emit(rows, label, record)
     node_id = f"{label}:{record.id}" if label else None  # type: ignore[attr-defined]
     replace = {(rel, node_id) for field, rel in _REPLACED.items() if field in data} if node_id else set()
+    stated = rows.nodes[label][0] if node_id else {}
+    clear = {(node_id, name) for name, value in data.items() if value is None and stated.get(name) is None
+             and name not in _REPLACED and name in NODE_PROPERTIES[label]} if node_id else set()
     audit = {"updated_by": context.caller, "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    await run_in_threadpool(context.store.apply, rows, audit=audit if label else None, replace=replace)
+    try:
+        await run_in_threadpool(partial(context.store.apply, rows, audit=audit if label else None,
+                                        replace=replace, clear=clear))
+    except GraphRuleError as exc:
+        raise GraphQLError("; ".join(_rule_message(v, node_id) for v in exc.violations)) from None
     if node_id is None:
         return None
     context.nodes.clear_all()  # the node was (re)written: forget any cached version
+    context.related.clear_all()
     return await context.node(node_id)
 
 
@@ -106,36 +143,36 @@ async def _upsert(info: Info, label: str | None, model: type[Record], data: dict
 class RoleInput:
     organization: strawberry.ID
     title: str
-    since: str | None = None
-    until: str | None = None
+    since: str | None = UNSET
+    until: str | None = UNSET
 
 
 @strawberry.input
 class OwnershipInput:
     owner: strawberry.ID
-    share: float | None = None
+    share: float | None = UNSET
 
 
 @strawberry.input
 class AwardGrantInput:
     award: strawberry.ID
-    year: int | None = None
-    round: int | None = None
+    year: int | None = UNSET
+    round: int | None = UNSET
 
 
 @strawberry.input(description="Create or update a solution (upsert on id, a slug).")
 class SolutionInput:
     id: str
     name: str
-    summary: str | None = None
-    maturity: str | None = None
-    url: str | None = None
-    licence: str | None = None
-    categories: list[strawberry.ID] | None = None
-    needs: list[strawberry.ID] | None = None
-    originator: strawberry.ID | None = None
-    awards: list[AwardGrantInput] | None = None
-    sources: list[strawberry.ID] | None = None
+    summary: str | None = UNSET
+    maturity: str | None = UNSET
+    url: str | None = UNSET
+    licence: str | None = UNSET
+    categories: list[strawberry.ID] | None = UNSET
+    needs: list[strawberry.ID] | None = UNSET
+    originator: strawberry.ID | None = UNSET
+    awards: list[AwardGrantInput] | None = UNSET
+    sources: list[strawberry.ID] | None = UNSET
 
 
 @strawberry.input(description="Create or update an organisation (upsert on id, a slug).")
@@ -143,15 +180,15 @@ class OrganizationInput:
     id: str
     name: str
     kind: OrganizationKind
-    short_name: str | None = None
-    legal_form: str | None = None
-    description: str | None = None
-    url: str | None = None
-    administers: list[strawberry.ID] | None = None
-    serves: list[strawberry.ID] | None = None
-    parent: strawberry.ID | None = None
-    owners: list[OwnershipInput] | None = None
-    sources: list[strawberry.ID] | None = None
+    short_name: str | None = UNSET
+    legal_form: str | None = UNSET
+    description: str | None = UNSET
+    url: str | None = UNSET
+    administers: list[strawberry.ID] | None = UNSET
+    serves: list[strawberry.ID] | None = UNSET
+    parent: strawberry.ID | None = UNSET
+    owners: list[OwnershipInput] | None = UNSET
+    sources: list[strawberry.ID] | None = UNSET
 
 
 @strawberry.input(description="Create or update an actor (upsert on id, a slug). Visibility defaults to restricted.")
@@ -159,12 +196,12 @@ class ActorInput:
     id: str
     name: str
     role_label: str
-    visibility: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    description: str | None = None
-    roles: list[RoleInput] | None = None
-    sources: list[strawberry.ID] | None = None
+    visibility: str | None = UNSET
+    email: str | None = UNSET
+    phone: str | None = UNSET
+    description: str | None = UNSET
+    roles: list[RoleInput] | None = UNSET
+    sources: list[strawberry.ID] | None = UNSET
 
 
 @strawberry.input(description="Create or update an adoption (upsert on id, a slug).")
@@ -173,22 +210,22 @@ class AdoptionInput:
     solution: strawberry.ID
     adopter: strawberry.ID
     status: AdoptionStatus
-    started_on: str | None = None
-    ended_on: str | None = None
-    learned_from: list[strawberry.ID] | None = None
-    contacts: list[strawberry.ID] | None = None
-    project: strawberry.ID | None = None
-    outcome: str | None = None
-    sources: list[strawberry.ID] | None = None
+    started_on: str | None = UNSET
+    ended_on: str | None = UNSET
+    learned_from: list[strawberry.ID] | None = UNSET
+    contacts: list[strawberry.ID] | None = UNSET
+    project: strawberry.ID | None = UNSET
+    outcome: str | None = UNSET
+    sources: list[strawberry.ID] | None = UNSET
 
 
 @strawberry.input(description="An acquaintance between two actors (KNOWS, undirected).")
 class ContactInput:
     a: strawberry.ID
     b: strawberry.ID
-    context: str | None = None
-    since: str | None = None
-    source: strawberry.ID | None = None
+    context: str | None = UNSET
+    since: str | None = UNSET
+    source: strawberry.ID | None = UNSET
 
 
 _DELETABLE = ("Solution", "Organization", "Actor", "Adoption", "Project", "Concept", "Award")

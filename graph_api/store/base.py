@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from graph_api.integrity import GraphRuleError
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rows import ApplySummary, GraphRows, LoadError, LoadProblem
+from graph_api.store.facts import violations as rule_violations
 
 Params = Mapping[str, Any]
 Run = Callable[[str, Params], list[dict[str, Any]]]
@@ -144,22 +146,29 @@ class Store(ABC):
 
     # ---- the shared, idempotent upsert ---------------------------------------------------
     def apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
-              replace: set[tuple[str, str]] | None = None) -> ApplySummary:
+              replace: set[tuple[str, str]] | None = None,
+              clear: set[tuple[str, str]] | None = None) -> ApplySummary:
         """Write `rows` idempotently in one transaction; see `_apply`. One writer at a time: the
         lookups that decide what is new must not be overtaken by another write."""
         with self._writes():
-            return self._apply(rows, audit=audit, replace=replace)
+            return self._apply(rows, audit=audit, replace=replace, clear=clear)
 
     def _apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
-               replace: set[tuple[str, str]] | None = None) -> ApplySummary:
+               replace: set[tuple[str, str]] | None = None,
+               clear: set[tuple[str, str]] | None = None) -> ApplySummary:
         """Write `rows` idempotently in one transaction; return created/updated/unchanged counts.
 
         Properties a row leaves as None are not touched, so a source never erases what another
         source stated. Relationship endpoints must exist in the store or in `rows`. `replace`
         names (relationship type, source node id) pairs whose existing relationships are removed
-        first in the same transaction (an update that restates a list, e.g. via a mutation).
+        first in the same transaction (an update that restates a list, e.g. via a mutation);
+        `clear` names (node id, property) pairs set to null (a mutation's explicit `null`).
+        The whole-graph rules (`graph_api.integrity`) are checked on the result before the
+        commit; a write that breaks one raises `GraphRuleError` and is rolled back.
         """
         replace = replace or set()
+        clear = {(node_id, prop) for node_id, prop in (clear or set())
+                 if prop in NODE_PROPERTIES.get(label_of(node_id) or "", {})}
         rows.check_properties()
         summary = ApplySummary()
         nodes = {label: _dedupe_nodes(rs) for label, rs in rows.nodes.items() if rs}
@@ -209,12 +218,14 @@ class Store(ABC):
             summary.created[key[0]] += len(new)
             summary.updated[key[0]] += len(changed)
 
-        if not summary.changed and not replace:
+        if not summary.changed and not replace and not clear:
             return summary
 
         def write_batch(run: Run) -> None:
             for rel_type, node_id in sorted(replace):
                 run(f"MATCH (a:{label_of(node_id)} {{id: $id}})-[r:{rel_type}]->() DELETE r", {"id": node_id})
+            for node_id, prop in sorted(clear):
+                _clear_property(run, node_id, prop)
             for label, new in new_nodes.items():
                 if new:
                     self._create_nodes(run, label, new)
@@ -225,9 +236,16 @@ class Store(ABC):
                     self._create_rels(run, key, new)
             for key, changed in changed_rels.items():
                 _update_rels(run, key, changed)
+            broken = rule_violations(run, rows, replace)  # on the graph as this write leaves it
+            if broken:
+                raise GraphRuleError(broken)  # rolls the whole write back
 
         self.write(write_batch)
         self._index_for_search({k: v for k, v in new_nodes.items() if v}, complete=True)
+        for node_id in sorted({node_id for node_id, _ in clear}):
+            listed = changed_nodes.setdefault(label_of(node_id) or "", [])
+            if all(row["id"] != node_id for row in listed):
+                listed.append({"id": node_id})
         self._index_for_search({k: v for k, v in changed_nodes.items() if v})
         return summary
 
@@ -335,6 +353,10 @@ def _update_nodes(run: Run, label: str, rows: list[dict[str, Any]]) -> None:
         sets = ", ".join(f"n.{k} = r.{k}" for k in keys)
         for chunk in _chunks(group, 10_000):
             run(f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET {sets}", {"rows": chunk})
+
+
+def _clear_property(run: Run, node_id: str, prop: str) -> None:
+    run(f"MATCH (n:{label_of(node_id)} {{id: $id}}) SET n.{prop} = NULL", {"id": node_id})
 
 
 def _update_rels(run: Run, key: tuple[str, str, str], rows: list[dict[str, Any]]) -> None:
