@@ -132,6 +132,8 @@ SWEEP: dict[str, str] = {
     "coverageGaps.county": 'query($s: ID!) { coverageGaps(county: $s, category: "Concept:topic-beteiligung") '
                            "{ totalCount } }",
     "coverageGaps.category": 'query($s: ID!) { coverageGaps(county: "County:13076", category: $s) { totalCount } }',
+    "coverage.county": 'query($s: ID!) { coverage(county: $s, category: "Concept:topic-beteiligung") { covered } }',
+    "coverage.category": 'query($s: ID!) { coverage(county: "County:13076", category: $s) { covered } }',
     "coverageGaps.after": 'query($s: String) { coverageGaps(county: "County:13076", category: "Concept:x", after: $s) '
                           "{ totalCount } }",
 }

@@ -1,7 +1,7 @@
 """Every Cypher text the GraphQL layer can send to Neo4j passes the Neo4j language-support lint.
 
 No Neo4j server runs here, so the Neo4j side of the GraphQL layer is at least checked statically:
-each text (relations, lists with every filter and order, mission queries) is written out as a
+each text (relations, lists with every filter and order, the mission reads) is written out as a
 `*.neo4j.cypher` file with its parameters declared and linted like the analysts' queries.
 """
 
@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 from graph_api.model import NODE_LABELS
-from graph_api.schema import cypher, mission
+from graph_api.schema import cypher
+from graph_api.store import mission_reads
 from tests.test_query_library import _lint
 
 _FILTERS = {"Municipality": cypher.MUNICIPALITY_FILTERS, "Organization": cypher.ORGANIZATION_FILTERS,
@@ -35,10 +36,7 @@ def graphql_texts() -> dict[str, str]:
         for order in ("NAME", "ID", "ADOPTER_COUNT" if label == "Solution" else "ID"):
             page, count = cypher.list_query(label, where, order, descending=True, after=True)
             texts[f"list-{label}-{order}"], texts[f"count-{label}"] = page, count
-    texts["contact-paths"] = mission.contact_path_query("neo4j", "Organization", "Municipality", 4)
-    texts["county-paths"] = mission.county_paths_query("neo4j")
-    texts |= {"recommend-need": mission.RECOMMEND_FOR_NEED, "recommend-any": mission.RECOMMEND_ANY,
-              "lineage": mission.LINEAGE, "coverage-gaps": mission.COVERAGE_GAPS}
+    texts |= {f"mission-{k}": v for k, v in mission_reads.all_texts("neo4j").items()}
     return texts
 
 

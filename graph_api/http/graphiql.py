@@ -33,7 +33,8 @@ query CountyToHagenow {
 
 query BridgesInLudwigslustParchim {
   countyMunicipalBridges(county: "County:13076", first: 10) {
-    score node { id ... on Actor { name } ... on Organization { name } } municipalities { name }
+    reachedCount municipalityCount unreached { reason explanation municipality { name } }
+    bridges { score node { id ... on Actor { name } ... on Organization { name } } municipalities { name } }
   }
 }
 
@@ -46,7 +47,7 @@ query RecommendForRatzeburg {
 
 # Where does knowledge depend on a single person?
 query KeyPersonRisks {
-  keyPersonRisks(county: "County:13076") { hops municipality { name } person { name } }
+  keyPersonRisks(county: "County:13076") { risks { hops municipality { name } person { name } } }
 }
 
 # A county's municipalities, page by page (pass pageInfo.endCursor as `after`)

@@ -1,244 +1,220 @@
-"""The mission queries: contact paths, county–municipality bridges, key-person risks,
-recommendations, transfer lineage and coverage gaps — each one Cypher query per request.
+"""GraphQL types and resolvers of the mission questions; every answer comes from `graph_api.mission.answers`.
 
-Shortest paths are the one place the dialects differ (LadybugDB `* ALL SHORTEST`, Neo4j
-`allShortestPaths`), so both texts stand side by side here; the variable-length bound is
-chosen from a fixed set of texts (1..MAX_HOPS), never spliced in from a request.
-The analysis on top of the rows (path shares, topological order, scores) is plain Python.
+Resolvers only translate: arguments in, `answers.*` in a worker thread within the request's
+time budget, nodes loaded through the request's DataLoader, and `MissionInputError` out as a
+GraphQL error with `extensions.code` (`NOT_FOUND`, `BAD_USER_INPUT`).
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any, TypeVar
 
-# Edges through which knowledge travels between people, organisations and projects.
-CONTACT_EDGES = ("KNOWS", "WORKS_FOR", "SUB_ORGANIZATION_OF", "MEMBER_OF", "ADMINISTERS", "OWNED_BY",
-                 "PARTICIPATES_IN")
-# Bridges and key persons look at people and organisations only: a shared project is a link,
-# but not one a person carries (so it would hide exactly the dependence on individuals).
-PEOPLE_EDGES = tuple(e for e in CONTACT_EDGES if e != "PARTICIPATES_IN")
-MAX_HOPS = 8
-PATH_ROW_LIMIT = 5_000
-ACTIVE = ("PILOT", "ADOPTED", "SCALED")
+import strawberry
+from graphql import GraphQLError
+from starlette.concurrency import run_in_threadpool
+from strawberry.types import Info
 
+from graph_api.mission import answers
+from graph_api.mission.errors import MissionInputError
+from graph_api.schema.context import GraphContext, RequestTimedOut
+from graph_api.schema.types import Actor, Adopter, Adoption, Association, County, Municipality, Node, Solution, to_type
+from graph_api.store import QueryTimeout
 
-def _path_texts(dialect: str, source: str, target: str, target_where: str,
-                edges: tuple[str, ...] = CONTACT_EDGES) -> dict[int, str]:
-    _EDGES = "|".join(edges)  # noqa: N806 - a constant of the text being built
-    texts = {}
-    for hops in range(1, MAX_HOPS + 1):
-        if dialect == "neo4j":
-            texts[hops] = (f"MATCH {source} MATCH {target} {target_where} "
-                           f"MATCH p = allShortestPaths((a)-[:{_EDGES}*1..{hops}]-(b)) "
-                           "RETURN nodes(p) AS ns, [r IN relationships(p) | type(r)] AS via LIMIT $limit")
-        else:
-            texts[hops] = (f"MATCH {source} MATCH {target} {target_where} "
-                           f"MATCH p = (a)-[:{_EDGES}* ALL SHORTEST 1..{hops}]-(b) "
-                           "RETURN nodes(p) AS ns, list_transform(rels(p), x -> label(x)) AS via LIMIT $limit")
-    return texts
+T = TypeVar("T")
 
 
-def contact_path_query(dialect: str, from_label: str, to_label: str, hops: int) -> str:
-    return _path_texts(dialect, f"(a:{from_label} {{id: $start}})", f"(b:{to_label} {{id: $target}})", "")[hops]
+def _reader(context: GraphContext) -> Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]:
+    def read(text: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        context.queries += 1
+        return context.store.read(text, dict(params), timeout_ms=context.remaining_ms())
+    return read
 
 
-def county_paths_query(dialect: str, hops: int = 5) -> str:
-    """All shortest people-and-organisation paths from a county's administrations to its municipalities."""
-    return _path_texts(dialect, "(:County {id: $county})<-[:ADMINISTERS]-(a:Organization)",
-                       "(b:Municipality)", "WHERE b.county_ags = $county_ags", PEOPLE_EDGES)[hops]
+async def answer(info: Info, question: Callable[..., T], *args: Any) -> T:
+    """Run one question of `answers` for this request; its input errors become coded GraphQL errors."""
+    context: GraphContext = info.context
+    try:
+        return await run_in_threadpool(question, _reader(context), *args)
+    except MissionInputError as exc:
+        raise GraphQLError(str(exc), extensions={"code": exc.code, "argument": exc.argument}) from None
+    except QueryTimeout as exc:
+        raise RequestTimedOut(f"the request exceeded its time limit of {context.timeout_ms} ms") from exc
 
 
-@dataclass
-class PathRow:
-    nodes: list[dict[str, Any]]
-    via: list[str]
-
-    @property
-    def ids(self) -> list[str]:
-        return [n["id"] for n in self.nodes]
+async def load(info: Info, ids: list[str]) -> list[Any]:
+    nodes = await info.context.nodes.load_many(ids)
+    return [to_type(n) for n in nodes if n]
 
 
-def rank_paths(rows: list[dict[str, Any]], first: int) -> list[PathRow]:
-    """Deterministic order: fewest hops, then by the ids along the way."""
-    paths = [PathRow(r["ns"], r["via"]) for r in rows]
-    unique = {tuple(p.ids): p for p in paths}
-    return sorted(unique.values(), key=lambda p: (len(p.via), p.ids))[:first]
+# ---- contact paths ---------------------------------------------------------------------------
 
 
-@dataclass
-class BridgeScore:
-    node: dict[str, Any]
-    score: float = 0.0
-    municipalities: dict[str, dict[str, Any]] = field(default_factory=dict)
+@strawberry.type
+class PathStep:
+    node: Node
+    via: str | None = strawberry.field(
+        description="Relationship type that leads to this node from the previous step (null on the first step).")
 
 
-BRIDGE_LABELS = ("Actor", "Organization", "Project")
+@strawberry.type(description="One chain of contacts; steps[0] is the start, the last step the target.")
+class ContactPath:
+    hops: int
+    steps: list[PathStep]
 
 
-def _intermediaries(path: PathRow) -> list[dict[str, Any]]:
-    """Actors, organisations and projects strictly between the county administration and the
-    municipality, excluding the municipality's own administration (the destination's door)."""
-    inner = path.nodes[1:-1]
-    if inner and path.via and path.via[-1] == "ADMINISTERS":
-        inner = inner[:-1]
-    return [n for n in inner if n.get("_label") in BRIDGE_LABELS]
-
-
-def bridges(rows: list[dict[str, Any]]) -> tuple[list[BridgeScore], dict[str, list[PathRow]]]:
-    """Score = sum over municipalities of the share of their shortest paths running through the node
-    (Brandes' pair dependency restricted to county -> municipality pairs)."""
-    by_target: dict[str, list[PathRow]] = defaultdict(list)
-    for row in rows:
-        path = PathRow(row["ns"], row["via"])
-        by_target[path.ids[-1]].append(path)
-    scores: dict[str, BridgeScore] = {}
-    for paths in by_target.values():
-        share = 1.0 / len(paths)
-        for path in paths:
-            municipality = path.nodes[-1]
-            for node in {n["id"]: n for n in _intermediaries(path)}.values():
-                entry = scores.setdefault(node["id"], BridgeScore(node))
-                entry.score += share
-                entry.municipalities[municipality["id"]] = municipality
-    ranked = sorted(scores.values(), key=lambda b: (-round(b.score, 9), b.node["id"]))
-    return ranked, by_target
-
-
-def key_person_risks(by_target: dict[str, list[PathRow]]) -> list[tuple[dict[str, Any], dict[str, Any], int]]:
-    """(municipality, person, hops) where one actor lies on every shortest path from the county."""
-    risks = []
-    for paths in by_target.values():
-        common: set[str] | None = None
-        actors: dict[str, dict[str, Any]] = {}
-        for path in paths:
-            inner = {n["id"]: n for n in path.nodes[1:-1] if n.get("_label") == "Actor"}
-            actors.update(inner)
-            common = set(inner) if common is None else common & set(inner)
-        for actor_id in sorted(common or ()):
-            risks.append((paths[0].nodes[-1], actors[actor_id], len(paths[0].via)))
-    return sorted(risks, key=lambda r: (r[0].get("name", ""), r[1]["id"]))
-
-
-# ---- recommendations -------------------------------------------------------------------------
-
-RECOMMEND = (
-    "MATCH (m:Municipality {id: $municipality}) "
-    "MATCH (s:Solution) "
-    "WHERE NOT EXISTS { MATCH (s)<-[:OF]-(x:Adoption)-[:BY]->(m) WHERE x.status <> 'ABANDONED' } "
-    "AND NOT EXISTS { MATCH (s)<-[:OF]-(x:Adoption)-[:BY]->(:Organization)-[:ADMINISTERS]->(m) "
-    "WHERE x.status <> 'ABANDONED' } "
-    "{need} "
-    "OPTIONAL MATCH (s)<-[:OF]-(a:Adoption)-[:BY]->(t) WHERE a.status IN ['PILOT', 'ADOPTED', 'SCALED'] "
-    "OPTIONAL MATCH (t)-[:ADMINISTERS|SERVES]->(tt) "
-    "RETURN s AS s, m AS m, "
-    "collect(DISTINCT {id: t.id, ars: coalesce(t.ars, tt.ars), population: t.population}) AS adopters, "
-    "COUNT { MATCH (s)-[:RECEIVED]->(:Award) } AS awards, "
-    "COUNT { MATCH (s)-[:ADDRESSES]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $need}) } AS fits"
-)
-RECOMMEND_FOR_NEED = RECOMMEND.replace(
-    "{need}", "AND EXISTS { MATCH (s)-[:ADDRESSES]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $need}) }")
-RECOMMEND_ANY = RECOMMEND.replace("{need}", "")
-
-
-def _proximity(home_ars: str, other_ars: str | None) -> int:
-    """3 = same Amt/association, 2 = same county, 1 = same state, 0 = elsewhere."""
-    if not other_ars:
-        return 0
-    for level, length in ((3, 9), (2, 5), (1, 2)):
-        if home_ars[:length] == other_ars[:length] and not (length == 9 and other_ars[5:9] == "0000"):
-            return level
-    return 0
-
-
-def _similar_size(a: int | None, b: int | None) -> bool:
-    return bool(a and b) and abs(math.log(a / b)) <= math.log(2)
-
-
-@dataclass
-class Scored:
-    solution: dict[str, Any]
-    score: float
-    reasons: list[str]
-    nearest: list[str]
-
-
-def score_recommendations(rows: list[dict[str, Any]], need: str | None) -> list[Scored]:
+async def contact_paths(info: Info, start: str, target: str, max_hops: int, first: int) -> list[ContactPath]:
+    found = await answer(info, answers.contact_paths, info.context.store.dialect, start, target, max_hops, first)
     out = []
-    for row in rows:
-        home = row["m"]
-        adopters = [a for a in row["adopters"] if a.get("id")]
-        levels = [_proximity(home["ars"], a.get("ars")) for a in adopters]
-        same_amt, same_county, same_state = (sum(1 for v in levels if v >= k) for k in (3, 2, 1))
-        similar = sum(1 for a in adopters if _similar_size(home.get("population"), a.get("population")))
-        score, reasons = 0.0, []
-        if same_amt:
-            score += 3 * same_amt
-            reasons.append(f"adopted by {same_amt} adopter(s) in the same Amt")
-        if same_county:
-            score += 2 * same_county
-            reasons.append(f"adopted by {same_county} adopter(s) in the same county")
-        if same_state - same_county > 0:
-            score += 1 * (same_state - same_county)
-            reasons.append(f"adopted by {same_state - same_county} adopter(s) elsewhere in the same state")
-        if len(adopters) - same_state > 0:
-            score += 0.5 * (len(adopters) - same_state)
-            reasons.append(f"adopted by {len(adopters) - same_state} adopter(s) in other states")
-        if similar:
-            score += similar
-            reasons.append(f"adopted by {similar} municipalit{'y' if similar == 1 else 'ies'} of similar size")
-        if row["awards"]:
-            score += 2
-            reasons.append("awarded the seal 'Bewährt vor Ort'" if row["awards"] == 1
-                           else f"received {row['awards']} awards")
-        if need and row["fits"]:
-            score += 3
-            reasons.append(f"addresses the stated need {need}")
-        if row["s"].get("maturity") in ("proven", "scaled"):
-            score += 1
-            reasons.append(f"maturity: {row['s']['maturity']}")
-        ranked_adopters = sorted(
-            adopters, key=lambda a: (-_proximity(home["ars"], a.get("ars")),
-                                     abs(math.log((a.get("population") or 1) / (home.get("population") or 1))),
-                                     a["id"]))
-        out.append(Scored(row["s"], round(score, 3), reasons or ["not adopted here yet"],
-                          [a["id"] for a in ranked_adopters[:3]]))
-    return sorted(out, key=lambda s: (-s.score, s.solution["id"]))
+    for path in found:
+        nodes = await load(info, path.ids)
+        steps = [PathStep(node=n, via=None if i == 0 else path.via[i - 1]) for i, n in enumerate(nodes)]
+        out.append(ContactPath(hops=len(path.via), steps=steps))
+    return out
 
 
-# ---- transfer lineage and coverage -------------------------------------------------------------
-
-LINEAGE = (
-    "MATCH (a:Adoption)-[:OF]->(:Solution {id: $solution}) "
-    "OPTIONAL MATCH (a)-[:LEARNED_FROM]->(b:Adoption) "
-    "RETURN a AS n, collect(b.id) AS parents"
-)
+# ---- county ↔ municipality contacts -------------------------------------------------------------
 
 
-def lineage_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Topological order along LEARNED_FROM (teachers first), ties by start date then id."""
-    nodes = {r["n"]["id"]: r["n"] for r in rows}
-    parents = {r["n"]["id"]: {p for p in r["parents"] if p in nodes} for r in rows}
-    done: list[dict[str, Any]] = []
-    placed: set[str] = set()
-    while len(done) < len(nodes):
-        ready = [i for i in nodes if i not in placed and parents[i] <= placed]
-        if not ready:  # a cycle (the loaders refuse them, but stay total): fall back to dates
-            ready = [i for i in nodes if i not in placed]
-        nxt = min(ready, key=lambda i: (nodes[i].get("started_on") or "9999", i))
-        done.append(nodes[nxt])
-        placed.add(nxt)
-    return done
+@strawberry.enum(description="Why a municipality has no contact path from its county administration.")
+class UnreachedReason(Enum):
+    BEYOND_MAX_HOPS = "BEYOND_MAX_HOPS"
+    NO_OWN_ADMINISTRATION = "NO_OWN_ADMINISTRATION"
+    NOT_CONNECTED = "NOT_CONNECTED"
+    NO_COUNTY_ADMINISTRATION = "NO_COUNTY_ADMINISTRATION"
 
 
-COVERAGE_GAPS = (
-    "MATCH (c:County {id: $county}) "
-    "MATCH (m:Municipality) WHERE m.county_ags = c.ags AND m.population > 0 "
-    "AND NOT EXISTS { MATCH (m)<-[:BY]-(a:Adoption)-[:OF]->(:Solution)-[:IN_CATEGORY]->(:Concept)"
-    "-[:BROADER*0..5]->(:Concept {id: $category}) WHERE a.status <> 'ABANDONED' } "
-    "AND NOT EXISTS { MATCH (m)<-[:ADMINISTERS]-(:Organization)<-[:BY]-(a:Adoption)-[:OF]->(:Solution)"
-    "-[:IN_CATEGORY]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $category}) WHERE a.status <> 'ABANDONED' } "
-    "RETURN m AS n"
-)
+@strawberry.type(description="A municipality of the county without a contact path within the hop limit.")
+class UnreachedMunicipality:
+    municipality: Municipality
+    reason: UnreachedReason
+    explanation: str
+
+
+@strawberry.type(description="An actor, organisation or project between a county's administration and its "
+                             "municipalities (never a municipality's own administration or staff).")
+class Bridge:
+    node: Node
+    municipalities: list[Municipality]
+    score: float = strawberry.field(
+        description="Sum over the county's municipalities of the share of their shortest contact paths from the "
+                    "county administration that run through this node.")
+
+
+@strawberry.type(description="A municipality whose every shortest contact path from the county administration runs "
+                             "through one person who is not its own staff.")
+class KeyPersonRisk:
+    municipality: Municipality
+    person: Actor
+    hops: int
+    paths: int = strawberry.field(description="Number of shortest paths (all run through the person).")
+
+
+@strawberry.type(description="Bridges over every municipality of a county; those not reached are listed.")
+class CountyBridges:
+    county: County
+    max_hops: int
+    municipality_count: int
+    reached_count: int
+    bridges: list[Bridge]
+    unreached: list[UnreachedMunicipality]
+
+
+@strawberry.type(description="Key-person risks over every municipality of a county; those not reached are listed.")
+class KeyPersonRisks:
+    county: County
+    max_hops: int
+    municipality_count: int
+    reached_count: int
+    risks: list[KeyPersonRisk]
+    unreached: list[UnreachedMunicipality]
+
+
+async def _unreached(info: Info, found: answers.CountyAnswer) -> list[UnreachedMunicipality]:
+    return [UnreachedMunicipality(municipality=to_type(r.municipality), reason=UnreachedReason(r.reason),
+                                  explanation=r.explanation or "") for r in found.unreached]
+
+
+async def county_bridges(info: Info, county: str, max_hops: int, first: int) -> CountyBridges:
+    found = await answer(info, answers.county_contacts, info.context.store.dialect, county, max_hops)
+    top = found.bridges[:first]
+    nodes = await load(info, [b.id for b in top])
+    by_id = {m["id"]: m for m in (r.municipality for r in found.reach)}
+    bridges = [Bridge(node=n, score=round(b.score, 4),
+                      municipalities=[to_type(by_id[m]) for m in sorted(b.municipalities)])
+               for n, b in zip(nodes, top, strict=True)]
+    return CountyBridges(county=to_type(found.county), max_hops=max_hops, municipality_count=len(found.reach),
+                         reached_count=len(found.reach) - len(found.unreached), bridges=bridges,
+                         unreached=await _unreached(info, found))
+
+
+async def key_person_risks(info: Info, county: str, max_hops: int) -> KeyPersonRisks:
+    found = await answer(info, answers.county_contacts, info.context.store.dialect, county, max_hops)
+    people = await load(info, [k.person for k in found.key_persons])
+    risks = [KeyPersonRisk(municipality=to_type(k.municipality), person=p, hops=k.hops, paths=k.paths)
+             for k, p in zip(found.key_persons, people, strict=True)]
+    return KeyPersonRisks(county=to_type(found.county), max_hops=max_hops, municipality_count=len(found.reach),
+                          reached_count=len(found.reach) - len(found.unreached), risks=risks,
+                          unreached=await _unreached(info, found))
+
+
+# ---- recommendations, lineage, coverage ---------------------------------------------------------
+
+
+@strawberry.type
+class Recommendation:
+    solution: Solution
+    score: float
+    reasons: list[str] = strawberry.field(
+        description="Each reason names its evidence, e.g. 'in use by 2 adopters elsewhere in the same county: "
+                    "Boizenburg/ Elbe, Stadt, Wittenburg, Stadt' or 'awarded the seal 'Bewährt vor Ort' (2024)'.")
+    nearest_adopters: list[Adopter]
+
+
+async def recommend(info: Info, municipality: str, need: str | None, first: int) -> list[Recommendation]:
+    scored = await answer(info, answers.recommendations, municipality, need, first)
+    out = []
+    for s in scored:
+        out.append(Recommendation(solution=to_type(s.solution), score=s.score, reasons=s.reasons,
+                                  nearest_adopters=await load(info, s.nearest)))
+    return out
+
+
+async def lineage(info: Info, solution: str) -> list[Adoption]:
+    ordered = await answer(info, answers.lineage, solution)
+    return [to_type(node) for node, _, _ in ordered]
+
+
+@strawberry.type(description="An active adoption that covers a municipality: its own, or via its association or "
+                             "county.")
+class Cover:
+    adoption: Adoption
+    via: Association | None = strawberry.field(description="Null when the adoption is the municipality's own.")
+    via_county: County | None = strawberry.field(description="Set when the county's adoption covers it.")
+
+
+@strawberry.type(description="Whether a municipality practises a category, and through which adoptions.")
+class MunicipalityCoverage:
+    municipality: Municipality
+    covered: bool
+    covered_by: list[Cover]
+
+
+async def coverage(info: Info, county: str, category: str) -> list[Any]:
+    return await answer(info, answers.coverage, county, category)
+
+
+async def coverage_entries(info: Info, county: str, category: str) -> list[MunicipalityCoverage]:
+    entries = await coverage(info, county, category)
+    out = []
+    for e in entries:
+        adoptions = await load(info, [c.adoption for c in e.covers])
+        vias = await info.context.nodes.load_many([c.via or "" for c in e.covers])
+        covers = []
+        for adoption, via in zip(adoptions, vias, strict=True):
+            label = (via or {}).get("_label") or ((via or {}).get("id") or "").partition(":")[0]
+            covers.append(Cover(adoption=adoption, via=to_type(via) if via and label == "Association" else None,
+                                via_county=to_type(via) if via and label == "County" else None))
+        out.append(MunicipalityCoverage(municipality=to_type(e.municipality), covered=e.covered, covered_by=covers))
+    return out

@@ -10,7 +10,8 @@ from graphql import GraphQLError
 from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
-from graph_api.model import label_of
+from graph_api.mission.coverage import gaps
+from graph_api.mission.definitions import CONTACT_EDGE_TYPES, DEFAULT_CONTACT_PATH_HOPS, DEFAULT_COUNTY_HOPS
 from graph_api.schema import cypher, mission
 from graph_api.schema.filters import (
     Where,
@@ -19,13 +20,11 @@ from graph_api.schema.filters import (
     municipality_where,
     organization_where,
     solution_where,
-    territory,
 )
 from graph_api.schema.pagination import Connection, build, check_first, decode_cursor, slice_nodes
 from graph_api.schema.types import (
     Actor,
     ActorFilter,
-    Adopter,
     Adoption,
     AdoptionFilter,
     Municipality,
@@ -63,76 +62,10 @@ async def _top_level(info: Info, label: str, where: Where, order: OrderBy | None
     return build([(r["k"], r["n"]) for r in rows], first, total, after, to_type)
 
 
-def _path_to_type(path: mission.PathRow) -> ContactPath:
-    steps = [PathStep(node=to_type(n), via=None if i == 0 else path.via[i - 1]) for i, n in enumerate(path.nodes)]
-    return ContactPath(hops=len(path.via), steps=steps)
-
-
-@strawberry.type(description="One chain of contacts; steps[0] is the start, the last step the target.")
-class ContactPath:
-    hops: int
-    steps: list[PathStep]
-
-
-@strawberry.type
-class PathStep:
-    node: Node
-    via: str | None = strawberry.field(
-        description="Relationship type that leads to this node from the previous step (null on the first step).")
-
-
-@strawberry.type(description="An actor, organisation or project that links a county's administration with "
-                             "municipalities.")
-class Bridge:
-    node: Node
-    municipalities: list[Municipality]
-    score: float = strawberry.field(
-        description="Sum over the county's municipalities of the share of their shortest contact paths from the "
-                    "county administration that run through this node.")
-
-
-@strawberry.type(description="A municipality whose every shortest contact path to its county runs through one person.")
-class KeyPersonRisk:
-    municipality: Municipality
-    person: Actor
-    hops: int
-
-
-@strawberry.type
-class Recommendation:
-    solution: Solution
-    score: float
-    reasons: list[str] = strawberry.field(
-        description="Human-readable reasons, e.g. 'adopted by 3 adopter(s) in the same county'.")
-    nearest_adopters: list[Adopter]
-
-
 @strawberry.type
 class SearchHit:
     node: Node
     score: float
-
-
-def _check_hops(max_hops: int | None) -> int:
-    if max_hops is None:
-        return 4
-    if not 1 <= max_hops <= mission.MAX_HOPS:
-        raise GraphQLError(f"maxHops must be between 1 and {mission.MAX_HOPS}")
-    return max_hops
-
-
-def _check_id(node_id: str, *labels: str) -> str:
-    label = label_of(node_id)
-    if label is None or (labels and label not in labels):
-        expected = " or ".join(labels) if labels else "any type"
-        raise GraphQLError(f"'{node_id}' is not a valid id ({expected}); ids look like 'Municipality:13076060'")
-    return label
-
-
-async def _county_paths(info: Info, county: str) -> list[dict[str, Any]]:
-    node = await territory(info, county, ("County",))
-    text = mission.county_paths_query(ctx(info).store.dialect)
-    return await ctx(info).query(text, {"county": county, "county_ags": node["ags"], "limit": mission.PATH_ROW_LIMIT})
 
 
 @strawberry.type
@@ -197,64 +130,56 @@ class Query:
         nodes = [await context.node(node_id) for node_id, _ in hits]
         return [SearchHit(node=to_type(n), score=score) for n, (_, score) in zip(nodes, hits, strict=True) if n]
 
-    @strawberry.field(description="Shortest chains of people and organisations between two nodes (actors, "
-                                  "organisations, projects or territories). Edges: " + ", ".join(mission.CONTACT_EDGES))
+    @strawberry.field(description="Shortest contact paths between two actors, organisations, projects or "
+                                  "territories (fewest hops, then by the ids along the way). Edges and limits: "
+                                  "docs/mission.md. Edges: " + ", ".join(CONTACT_EDGE_TYPES))
     async def contact_paths(self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
-                            to: strawberry.ID, max_hops: int | None = 4, first: int | None = 3) -> list[ContactPath]:
-        first = check_first(first)
-        from_label, to_label = _check_id(str(from_)), _check_id(str(to))
-        if str(from_) == str(to):
-            raise GraphQLError("from and to are the same node")
-        text = mission.contact_path_query(ctx(info).store.dialect, from_label, to_label, _check_hops(max_hops))
-        rows = await ctx(info).query(text, {"start": str(from_), "target": str(to), "limit": mission.PATH_ROW_LIMIT})
-        return [_path_to_type(p) for p in mission.rank_paths(rows, first)]
+                            to: strawberry.ID, max_hops: int | None = DEFAULT_CONTACT_PATH_HOPS,
+                            first: int | None = 3) -> list[mission.ContactPath]:
+        hops = DEFAULT_CONTACT_PATH_HOPS if max_hops is None else max_hops
+        return await mission.contact_paths(info, str(from_), str(to), hops, check_first(first))
 
-    @strawberry.field(description="Who connects a county administration with its municipalities, strongest first.")
-    async def county_municipal_bridges(self, info: Info, county: strawberry.ID, first: int | None = 20) -> list[Bridge]:
-        first = check_first(first)
-        ranked, _ = mission.bridges(await _county_paths(info, str(county)))
-        return [Bridge(node=to_type(b.node), score=round(b.score, 4),
-                       municipalities=[to_type(m) for _, m in sorted(b.municipalities.items())])
-                for b in ranked[:first]]
+    @strawberry.field(description="Who connects a county administration with its municipalities, strongest first; "
+                                  "every municipality not reached within maxHops is listed with the reason.")
+    async def county_municipal_bridges(self, info: Info, county: strawberry.ID,
+                                       max_hops: int | None = DEFAULT_COUNTY_HOPS,
+                                       first: int | None = 20) -> mission.CountyBridges:
+        hops = DEFAULT_COUNTY_HOPS if max_hops is None else max_hops
+        return await mission.county_bridges(info, str(county), hops, check_first(first))
 
     @strawberry.field(description="Municipalities of a county whose every shortest contact path from the county "
-                                  "administration runs through a single person (knowledge depends on them).")
-    async def key_person_risks(self, info: Info, county: strawberry.ID) -> list[KeyPersonRisk]:
-        _, by_target = mission.bridges(await _county_paths(info, str(county)))
-        return [KeyPersonRisk(municipality=to_type(m), person=to_type(a), hops=h)
-                for m, a, h in mission.key_person_risks(by_target)]
+                                  "administration runs through one person who is not their own staff; every "
+                                  "municipality not reached within maxHops is listed with the reason.")
+    async def key_person_risks(self, info: Info, county: strawberry.ID,
+                               max_hops: int | None = DEFAULT_COUNTY_HOPS) -> mission.KeyPersonRisks:
+        hops = DEFAULT_COUNTY_HOPS if max_hops is None else max_hops
+        return await mission.key_person_risks(info, str(county), hops)
 
-    @strawberry.field(description="Proven solutions a municipality has not adopted yet, ranked, with reasons.")
+    @strawberry.field(description="Solutions a municipality has not taken up and that do not already cover it via "
+                                  "its association or county, ranked; every reason names its evidence.")
     async def recommend_solutions(self, info: Info, municipality: strawberry.ID, need: strawberry.ID | None = None,
-                                  first: int | None = 5) -> list[Recommendation]:
-        first = check_first(first)
-        await territory(info, str(municipality), ("Municipality",))
-        if need is not None:
-            _check_id(str(need), "Concept")
-        text = mission.RECOMMEND_FOR_NEED if need else mission.RECOMMEND_ANY
-        rows = await ctx(info).query(text, {"municipality": str(municipality), "need": str(need or "")})
-        scored = mission.score_recommendations(rows, str(need) if need else None)[:first]
-        out = []
-        for s in scored:
-            adopters = [await ctx(info).node(i) for i in s.nearest]
-            out.append(Recommendation(solution=to_type(s.solution), score=s.score, reasons=s.reasons,
-                                      nearest_adopters=[to_type(a) for a in adopters if a]))
-        return out
+                                  first: int | None = 5) -> list[mission.Recommendation]:
+        return await mission.recommend(info, str(municipality), str(need) if need is not None else None,
+                                       check_first(first))
 
-    @strawberry.field(description="Adoptions of one solution in the order knowledge travelled (who learned from whom).")
+    @strawberry.field(description="Adoptions of one solution in the order knowledge travelled: by generation "
+                                  "(longest chain of teachers), then start date, then id.")
     async def transfer_lineage(self, info: Info, solution: strawberry.ID) -> list[Adoption]:
-        _check_id(str(solution), "Solution")
-        rows = await ctx(info).query(mission.LINEAGE, {"solution": str(solution)})
-        return [to_type(n) for n in mission.lineage_order(rows)]
+        return await mission.lineage(info, str(solution))
 
-    @strawberry.field(description="Municipalities of a county (inhabited) with no adoption of any solution in a "
-                                  "category or its narrower categories.")
+    @strawberry.field(description="Inhabited municipalities of a county with no active adoption (PILOT, ADOPTED, "
+                                  "SCALED) in a category or a narrower one — neither their own nor via their "
+                                  "association or county.")
     async def coverage_gaps(self, info: Info, county: strawberry.ID, category: strawberry.ID, first: int | None = 20,
                             after: str | None = None) -> Connection[Municipality]:
-        await territory(info, str(county), ("County",))
-        _check_id(str(category), "Concept")
-        rows = await ctx(info).query(mission.COVERAGE_GAPS, {"county": str(county), "category": str(category)})
-        return slice_nodes([r["n"] for r in rows], lambda n: (n.get("name") or "").lower(), first, after, to_type)
+        entries = await mission.coverage(info, str(county), str(category))
+        return slice_nodes(gaps(entries), lambda n: (n.get("name") or "").lower(), first, after, to_type)
+
+    @strawberry.field(description="Every municipality of a county and the active adoptions in a category that cover "
+                                  "it: its own, or via its association or county (never silently merged).")
+    async def coverage(self, info: Info, county: strawberry.ID, category: strawberry.ID
+                       ) -> list[mission.MunicipalityCoverage]:
+        return await mission.coverage_entries(info, str(county), str(category))
 
 
 async def _territory_by_ars(info: Info, ars: str) -> dict[str, Any] | None:

@@ -112,14 +112,20 @@ ${NODE_REF}`;
 export const COUNTY_NETWORK = `
 query CountyNetwork($county: ID!, $first: Int!) {
   countyMunicipalBridges(county: $county, first: $first) {
-    score
-    node { ...NodeRef }
-    municipalities { id name }
+    maxHops municipalityCount reachedCount
+    bridges {
+      score
+      node { ...NodeRef }
+      municipalities { id name }
+    }
+    unreached { reason explanation municipality { id name } }
   }
   keyPersonRisks(county: $county) {
-    hops
-    municipality { id name }
-    person { id name roleLabel visibility }
+    risks {
+      hops
+      municipality { id name }
+      person { id name roleLabel visibility }
+    }
   }
 }
 ${NODE_REF}`;

@@ -148,8 +148,8 @@ async function countySection(holder, params) {
   const data = await withStatus('Netzwerk wird berechnet …', () => gql(COUNTY_NETWORK, { county: countyId, first: 30 }),
     'Das Kreisnetzwerk konnte nicht geladen werden');
   if (!data) return;
-  const bridges = data.countyMunicipalBridges;
-  const risks = data.keyPersonRisks;
+  const { bridges, unreached, reachedCount, municipalityCount, maxHops } = data.countyMunicipalBridges;
+  const risks = data.keyPersonRisks.risks;
   if (bridges.length) {
     drawGraph(figure, bridgeElements(bridges, risks), { title: 'Brücken (größer = stärker) und ihre Gemeinden',
       layout: 'cose' });
@@ -171,7 +171,13 @@ async function countySection(holder, params) {
       h('tbody', {}, risks.map((r) => h('tr', {},
         h('th', { scope: 'row' }, link(hrefFor(r.municipality.id), r.municipality.name)),
         h('td', {}, link(hrefFor(r.person.id), r.person.name)), h('td', {}, String(r.hops)))))))
-      : empty('Keine Schlüsselpersonen-Risiken.'));
+      : empty('Keine Schlüsselpersonen-Risiken.'),
+    h('h3', {}, 'Nicht erreichte Gemeinden'),
+    h('p', { class: 'meta' }, `${reachedCount} von ${municipalityCount} Gemeinden sind über höchstens ${maxHops} `
+      + 'Schritte erreichbar.'),
+    unreached.length ? h('ul', { id: 'nicht-erreicht' }, unreached.map((u) => h('li', {},
+      link(hrefFor(u.municipality.id), u.municipality.name), `: ${u.explanation}`)))
+      : empty('Alle Gemeinden des Kreises sind erreichbar.'));
 }
 
 export async function renderNetwork(page, { params }) {

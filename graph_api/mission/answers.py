@@ -1,0 +1,121 @@
+"""Each mission question answered from the store's rows: the one entry GraphQL and the named queries call.
+
+Functions are synchronous and take the store's `read(text, params)` and dialect, so a GraphQL
+resolver runs them in a worker thread within its request budget and a named query runs them
+as they are. Ids are checked first: an unknown id is `NotFound`, an id of the wrong kind `BadInput`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graph_api.mission import county as county_analytics
+from graph_api.mission import coverage as coverage_analytics
+from graph_api.mission import lineage as lineage_analytics
+from graph_api.mission import recommend as recommend_analytics
+from graph_api.mission.contacts import layer, paths
+from graph_api.mission.definitions import CONTACT_LABELS, MAX_HOPS
+from graph_api.mission.errors import BadInput, NotFound
+from graph_api.model import label_of
+from graph_api.store import mission_reads as reads
+from graph_api.store.mission_reads import Read
+
+
+def require(read: Read, node_id: str, labels: tuple[str, ...], argument: str) -> dict[str, Any]:
+    """The node `node_id` if it exists and has one of `labels`."""
+    label = label_of(node_id)
+    if label is None:
+        raise BadInput(argument, f"{argument}: '{node_id}' is not an id; ids look like 'Municipality:13076060'")
+    if label not in labels:
+        raise BadInput(argument, f"{argument}: '{node_id}' is a {label}; expected {' or '.join(labels)}")
+    found = reads.node(read, node_id)
+    if found is None:
+        raise NotFound(argument, f"{argument}: no {label} '{node_id}' in the graph")
+    return found
+
+
+def check_hops(max_hops: int, argument: str = "maxHops") -> int:
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise BadInput(argument, f"{argument} must be between 1 and {MAX_HOPS}")
+    return max_hops
+
+
+@dataclass
+class PathAnswer:
+    ids: list[str]
+    via: list[str]
+
+
+def contact_paths(read: Read, dialect: str, start: str, target: str, max_hops: int, first: int
+                  ) -> list[PathAnswer]:
+    """The first `first` shortest contact paths from `start` to `target` within `max_hops`."""
+    check_hops(max_hops)
+    require(read, start, CONTACT_LABELS, "from")
+    require(read, target, CONTACT_LABELS, "to")
+    if start == target:
+        raise BadInput("to", "from and to are the same node")
+    layers = layer([start], lambda ids: reads.contact_neighbours(read, dialect, ids), max_hops, [target])
+    return [PathAnswer(ids, via) for ids, via in paths(layers, target, first)]
+
+
+@dataclass
+class CountyAnswer:
+    county: dict[str, Any]
+    max_hops: int
+    reach: list[county_analytics.Reach]
+    bridges: list[county_analytics.Bridge]
+    key_persons: list[county_analytics.KeyPerson]
+
+    @property
+    def unreached(self) -> list[county_analytics.Reach]:
+        return [r for r in self.reach if r.reason]
+
+
+def county_contacts(read: Read, dialect: str, county_id: str, max_hops: int) -> CountyAnswer:
+    """Reach, bridges and key persons between a county's administration and all its municipalities."""
+    check_hops(max_hops)
+    county = require(read, county_id, ("County",), "county")
+    frame = reads.county_frame(read, county)
+    targets = [m["id"] for m in frame["municipalities"]]
+    def expand(ids: list[str]) -> list[tuple[str, str, str]]:
+        return reads.contact_neighbours(read, dialect, ids)
+
+    layers = layer(frame["sources"], expand, max_hops, targets)
+    bridges, keys = county_analytics.analyse(frame, layers)
+    return CountyAnswer(county, max_hops, county_analytics.reach(frame, layers, max_hops, expand), bridges, keys)
+
+
+def coverage(read: Read, county_id: str, category_id: str) -> list[coverage_analytics.Coverage]:
+    """Every municipality of the county with the active adoptions in the category that cover it."""
+    county = require(read, county_id, ("County",), "county")
+    require(read, category_id, ("Concept",), "category")
+    solutions = [r["id"] for r in read(reads.SOLUTIONS_IN_CATEGORY, {"category": category_id})]
+    rows = reads.adoptions_of(read, solutions)
+    return coverage_analytics.coverage(reads.county_municipalities(read, county), county, rows)
+
+
+def recommendations(read: Read, municipality_id: str, need_id: str | None, first: int
+                    ) -> list[recommend_analytics.Scored]:
+    """Ranked recommendations for a municipality (optionally only solutions addressing `need_id`)."""
+    home = require(read, municipality_id, ("Municipality",), "municipality")
+    need = require(read, need_id, ("Concept",), "need") if need_id is not None else None
+    county = reads.node(read, f"County:{home['county_ags']}") or {"id": f"County:{home['county_ags']}"}
+    home = reads.municipality(read, municipality_id) or home
+    candidates = [r["s"] for r in (read(reads.SOLUTIONS_FOR_NEED, {"need": need_id}) if need
+                                   else read(reads.SOLUTIONS, {}))]
+    ids = sorted(s["id"] for s in candidates)
+    rows = reads.adoptions_of(read, ids)
+    skip = recommend_analytics.excluded(home, county, rows)
+    awards: dict[str, list[dict[str, Any]]] = {}
+    for row in reads.awards_of(read, ids):
+        awards.setdefault(row["solution"], []).append(row)
+    scored = recommend_analytics.score(home, [s for s in candidates if s["id"] not in skip],
+                                       recommend_analytics.adopters_by_solution(home, rows), awards, need)
+    return scored[:first]
+
+
+def lineage(read: Read, solution_id: str) -> list[tuple[dict[str, Any], int, list[str]]]:
+    """Adoptions of a solution in lineage order, with their generation and teachers."""
+    require(read, solution_id, ("Solution",), "solution")
+    return lineage_analytics.order(read(reads.LINEAGE, {"solution": solution_id}))

@@ -1,0 +1,134 @@
+"""Ranked recommendations for one municipality, each reason naming its evidence.
+
+Candidates: solutions the municipality has not taken up (no own adoption in TAKEN_UP) and that
+do not already cover it via its association or county. Evidence: the active adopters by
+distance (same association, same county, same state, elsewhere — each adopter counted once at
+its nearest level), the adopting municipalities of similar size (municipalities only, never
+Ämter or counties), the awards by name (only `SEAL_AWARD_ID` is "the seal 'Bewährt vor Ort'"),
+the stated need and the maturity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from graph_api.mission.coverage import coverage, places_of
+from graph_api.mission.definitions import (
+    ACTIVE,
+    MATURE,
+    RECOMMENDATION_WEIGHTS,
+    SEAL_AWARD_ID,
+    SIMILAR_SIZE_FACTOR,
+    TAKEN_UP,
+)
+from graph_api.model import label_of
+
+LEVELS = ("same_association", "same_county", "same_state", "elsewhere")
+
+
+def proximity(home_ars: str, other_ars: str | None) -> int:
+    """3 = same association, 2 = same county, 1 = same state, 0 = elsewhere or unknown."""
+    if not other_ars:
+        return 0
+    if home_ars[:9] == other_ars[:9] and home_ars[5:9] != "0000":
+        return 3
+    if home_ars[:5] == other_ars[:5]:
+        return 2
+    if home_ars[:2] == other_ars[:2]:
+        return 1
+    return 0
+
+
+def similar_size(a: int | None, b: int | None) -> bool:
+    return bool(a and b) and abs(math.log(a / b)) <= math.log(SIMILAR_SIZE_FACTOR)
+
+
+@dataclass
+class Adopter:
+    id: str
+    name: str
+    level: int
+    population: int | None
+    is_municipality: bool
+
+
+@dataclass
+class Scored:
+    solution: dict[str, Any]
+    score: float
+    reasons: list[str]
+    nearest: list[str]
+
+
+def _names(adopters: list[Adopter]) -> str:
+    return ", ".join(a.name for a in adopters)
+
+
+def adopters_by_solution(home: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, list[Adopter]]:
+    """Distinct active adopters per solution, each at its nearest level to `home`."""
+    best: dict[str, dict[str, Adopter]] = defaultdict(dict)
+    for row in rows:
+        if row["status"] not in ACTIVE or row["adopter"] == home["id"]:
+            continue
+        is_org = label_of(row["adopter"]) == "Organization"
+        ars = row.get("place_ars") if is_org else row.get("adopter_ars")
+        level = proximity(home["ars"], ars)
+        known = best[row["solution"]].get(row["adopter"])
+        if known is None or level > known.level:
+            best[row["solution"]][row["adopter"]] = Adopter(
+                row["adopter"], row.get("adopter_name") or row["adopter"], level, row.get("adopter_population"),
+                label_of(row["adopter"]) == "Municipality")
+    return {s: sorted(found.values(), key=lambda a: a.id) for s, found in best.items()}
+
+
+def excluded(home: dict[str, Any], county: dict[str, Any], rows: list[dict[str, Any]]) -> set[str]:
+    """Solutions the municipality has taken up itself, or that cover it via its association or county."""
+    own = {r["solution"] for r in rows if r["status"] in TAKEN_UP
+           and any(place == home["id"] for place, _ in places_of(r))}
+    covered = {c.solution for c in coverage([home], county, rows)[0].covers}
+    return own | covered
+
+
+def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[str, list[Adopter]],
+          awards: dict[str, list[dict[str, Any]]], need: dict[str, Any] | None) -> list[Scored]:
+    w = RECOMMENDATION_WEIGHTS
+    association = home.get("_association_name") or "its association"
+    out = []
+    for solution in solutions:
+        found = adopters.get(solution["id"], [])
+        value, reasons = 0.0, []
+        for level, key, where in ((3, "same_association", f"in the same association ({association})"),
+                                  (2, "same_county", "elsewhere in the same county"),
+                                  (1, "same_state", "elsewhere in the same state"),
+                                  (0, "elsewhere", "in other states")):
+            here = [a for a in found if a.level == level]
+            if here:
+                value += w[key] * len(here)
+                reasons.append(f"in use by {len(here)} adopter{'s' if len(here) != 1 else ''} {where}: {_names(here)}")
+        similar = [a for a in found if a.is_municipality and similar_size(home.get("population"), a.population)]
+        if similar:
+            value += w["similar_size"] * len(similar)
+            reasons.append(f"in use by {len(similar)} municipalit{'y' if len(similar) == 1 else 'ies'} of similar "
+                           f"size: {_names(similar)}")
+        for award in sorted(awards.get(solution["id"], []), key=lambda a: (a["award"], a.get("year") or 0)):
+            year = f" ({award['year']})" if award.get("year") else ""
+            if award["award"] == SEAL_AWARD_ID:
+                value += w["seal"]
+                reasons.append(f"awarded the seal '{award['name']}'{year}")
+            else:
+                value += w["other_award"]
+                reasons.append(f"received the award '{award['name']}'{year}")
+        if need is not None:
+            value += w["need"]
+            reasons.append(f"addresses the stated need '{need.get('label') or need['id']}' ({need['id']})")
+        if solution.get("maturity") in MATURE:
+            value += w["maturity"]
+            reasons.append(f"maturity: {solution['maturity']}")
+        nearest = sorted(found, key=lambda a: (-a.level, abs(math.log((a.population or 1) / (home.get("population")
+                                                                                          or 1))), a.id))
+        out.append(Scored(solution, round(value, 3), reasons or ["no active adopter yet"],
+                          [a.id for a in nearest[:3]]))
+    return sorted(out, key=lambda s: (-s.score, s.solution["id"]))

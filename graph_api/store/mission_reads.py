@@ -1,0 +1,215 @@
+"""The Cypher of the mission questions: every row the analytics in `graph_api.mission` start from.
+
+Each function takes the store's `read(text, params)` and its dialect, so the same texts serve a
+GraphQL request (within its time budget) and a named query. Texts differ between the dialects
+only where LadybugDB and Neo4j name things differently (`label(r)` / `type(r)`).
+Lookups start from primary keys through `UNWIND` (measured: `IN`-lists grow quadratic on
+Germany-size batches, see `/docs/benchmarks.md`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from graph_api.mission.definitions import CONCEPT_DEPTH, CONTACT_EDGES, LINEAGE_MAX_GENERATIONS, contact_pairs
+from graph_api.model import label_of
+
+Read = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
+CHUNK = 20_000
+
+
+def _rel_label(dialect: str) -> str:
+    return "type(r)" if dialect == "neo4j" else "label(r)"
+
+
+def _edge_types(label: str) -> tuple[list[str], list[str]]:
+    """Contact edge types leaving and entering nodes of `label`."""
+    out = sorted({e.type for e in CONTACT_EDGES if label in e.from_labels})
+    into = sorted({e.type for e in CONTACT_EDGES if label in e.to_labels})
+    return out, into
+
+
+def neighbour_texts(dialect: str) -> dict[str, tuple[str | None, str | None]]:
+    """Per label: (outgoing, incoming) neighbour query over the contact edge types it may carry."""
+    texts = {}
+    for label in sorted({lab for e in CONTACT_EDGES for lab in (*e.from_labels, *e.to_labels)}):
+        out, into = _edge_types(label)
+        rel = _rel_label(dialect)
+        texts[label] = (
+            f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r:{'|'.join(out)}]->(b) "
+            f"RETURN a.id AS a, {rel} AS t, b.id AS b" if out else None,
+            f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})<-[r:{'|'.join(into)}]-(b) "
+            f"RETURN a.id AS a, {rel} AS t, b.id AS b" if into else None,
+        )
+    return texts
+
+
+_PAIRS = contact_pairs()
+
+
+def contact_neighbours(read: Read, dialect: str, ids: Iterable[str]) -> list[tuple[str, str, str]]:
+    """Contact edges touching `ids`, as (node in ids, relationship type, neighbour), both directions.
+
+    Only the edge kinds of `CONTACT_EDGES` are kept (e.g. PART_OF only from a municipality to its
+    association, never to a county)."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node_id in ids:
+        label = label_of(node_id)
+        if label:
+            by_label[label].append(node_id)
+    texts = neighbour_texts(dialect)
+    found: list[tuple[str, str, str]] = []
+    for label, wanted in by_label.items():
+        out_text, in_text = texts.get(label, (None, None))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            if out_text:
+                found += [(r["a"], r["t"], r["b"]) for r in read(out_text, {"ids": chunk})
+                          if (r["t"], label, label_of(r["b"])) in _PAIRS]
+            if in_text:
+                found += [(r["a"], r["t"], r["b"]) for r in read(in_text, {"ids": chunk})
+                          if (r["t"], label_of(r["b"]), label) in _PAIRS]
+    return found
+
+
+def node(read: Read, node_id: str) -> dict[str, Any] | None:
+    """One node by id (labelled lookup), or None."""
+    label = label_of(node_id)
+    if label is None:
+        return None
+    rows = read(f"MATCH (n:{label} {{id: $id}}) RETURN n AS n", {"id": node_id})
+    return {**rows[0]["n"], "_label": label} if rows else None
+
+
+def nodes(read: Read, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Nodes by id in one query per label."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for node_id in dict.fromkeys(ids):
+        label = label_of(node_id)
+        if label:
+            by_label[label].append(node_id)
+    found = {}
+    for label, wanted in by_label.items():
+        for row in read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS n", {"ids": wanted}):
+            found[row["n"]["id"]] = {**row["n"], "_label": label}
+    return found
+
+
+# ---- the county frame: its administrations, its municipalities and their own sides ----------------
+
+COUNTY_ADMINISTRATIONS = "MATCH (o:Organization)-[:ADMINISTERS]->(:County {id: $county}) RETURN o.id AS id"
+COUNTY_MUNICIPALITIES = (
+    "MATCH (m:Municipality) WHERE m.county_ags = $ags "
+    "OPTIONAL MATCH (m)-[:PART_OF]->(a:Association) "
+    "RETURN m AS m, a.id AS association, a.name AS association_name, a.kind AS association_kind"
+)
+# Organisations that administer a municipality or its association: the municipality's own doors.
+OWN_ADMINISTRATIONS = (
+    "MATCH (m:Municipality) WHERE m.county_ags = $ags "
+    "MATCH (o:Organization)-[:ADMINISTERS]->(m) RETURN m.id AS m, o.id AS o "
+    "UNION ALL "
+    "MATCH (m:Municipality) WHERE m.county_ags = $ags "
+    "MATCH (o:Organization)-[:ADMINISTERS]->(:Association)<-[:PART_OF]-(m) RETURN m.id AS m, o.id AS o"
+)
+MUNICIPALITY_WITH_ASSOCIATION = (
+    "MATCH (m:Municipality {id: $id}) OPTIONAL MATCH (m)-[:PART_OF]->(a:Association) "
+    "RETURN m AS m, a.id AS association, a.name AS association_name, a.kind AS association_kind"
+)
+DEPARTMENTS = "UNWIND $ids AS i MATCH (d:Organization)-[:SUB_ORGANIZATION_OF*1..5]->(:Organization {id: i}) " \
+              "RETURN i AS o, d.id AS d"
+STAFF = "UNWIND $ids AS i MATCH (x:Actor)-[:WORKS_FOR]->(:Organization {id: i}) RETURN i AS o, x.id AS x"
+
+
+def _with_association(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row["m"], "_label": "Municipality", "_association": row["association"],
+            "_association_name": row["association_name"], "_association_kind": row["association_kind"]}
+
+
+def county_municipalities(read: Read, county: dict[str, Any]) -> list[dict[str, Any]]:
+    """The county's municipalities, each with its association (id, name, kind) if it has one."""
+    return [_with_association(r) for r in read(COUNTY_MUNICIPALITIES, {"ags": county["ags"]})]
+
+
+def municipality(read: Read, municipality_id: str) -> dict[str, Any] | None:
+    rows = read(MUNICIPALITY_WITH_ASSOCIATION, {"id": municipality_id})
+    return _with_association(rows[0]) if rows else None
+
+
+def county_frame(read: Read, county: dict[str, Any]) -> dict[str, Any]:
+    """Everything about a county the contact analytics need besides the contact edges."""
+    sources = sorted(r["id"] for r in read(COUNTY_ADMINISTRATIONS, {"county": county["id"]}))
+    municipalities = county_municipalities(read, county)
+    own: dict[str, set[str]] = defaultdict(set)
+    for r in read(OWN_ADMINISTRATIONS, {"ags": county["ags"]}):
+        own[r["m"]].add(r["o"])
+    orgs = sorted({o for found in own.values() for o in found})
+    departments: dict[str, set[str]] = defaultdict(set)
+    staff: dict[str, set[str]] = defaultdict(set)
+    if orgs:
+        for r in read(DEPARTMENTS, {"ids": orgs}):
+            departments[r["o"]].add(r["d"])
+        everyone = sorted(set(orgs) | {d for ds in departments.values() for d in ds})
+        for r in read(STAFF, {"ids": everyone}):
+            staff[r["o"]].add(r["x"])
+    return {"sources": sources, "municipalities": municipalities, "own_administrations": own,
+            "departments": departments, "staff": staff}
+
+
+# ---- adoptions -----------------------------------------------------------------------------------
+
+# An adopter and the territory it stands for: itself, or what an organisation administers.
+ADOPTIONS_OF_SOLUTIONS = (
+    "UNWIND $ids AS i MATCH (s:Solution {id: i})<-[:OF]-(a:Adoption)-[:BY]->(x) "
+    "OPTIONAL MATCH (x)-[:ADMINISTERS]->(t) "
+    "RETURN s.id AS solution, a.id AS adoption, a.status AS status, x.id AS adopter, x.name AS adopter_name, "
+    "x.ars AS adopter_ars, x.population AS adopter_population, t.id AS place, t.ars AS place_ars, "
+    "t.name AS place_name"
+)
+SOLUTIONS = "MATCH (s:Solution) RETURN s AS s"
+SOLUTIONS_FOR_NEED = (
+    f"MATCH (s:Solution)-[:ADDRESSES]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(:Concept {{id: $need}}) "
+    "RETURN DISTINCT s AS s"
+)
+AWARDS_OF_SOLUTIONS = (
+    "UNWIND $ids AS i MATCH (s:Solution {id: i})-[r:RECEIVED]->(w:Award) "
+    "RETURN s.id AS solution, w.id AS award, w.name AS name, r.year AS year"
+)
+SOLUTIONS_IN_CATEGORY = (
+    f"MATCH (s:Solution)-[:IN_CATEGORY]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(:Concept {{id: $category}}) "
+    "RETURN DISTINCT s.id AS id, s.name AS name"
+)
+LINEAGE = (
+    "MATCH (a:Adoption)-[:OF]->(:Solution {id: $solution}) "
+    "OPTIONAL MATCH (a)-[:LEARNED_FROM]->(b:Adoption) "
+    "RETURN a AS n, collect(b.id) AS parents"
+)
+assert LINEAGE_MAX_GENERATIONS  # the bound is applied in Python on these rows
+
+
+def adoptions_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
+    """Adoption rows (one per adopter place) of the given solutions."""
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(solution_ids), CHUNK):
+        rows += read(ADOPTIONS_OF_SOLUTIONS, {"ids": solution_ids[start:start + CHUNK]})
+    return rows
+
+
+def awards_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
+    return read(AWARDS_OF_SOLUTIONS, {"ids": solution_ids}) if solution_ids else []
+
+
+def all_texts(dialect: str) -> dict[str, str]:
+    """Every text of this module in `dialect`, by a readable name (for the Neo4j lint)."""
+    texts = {f"neighbours-{label}-{way}": text
+             for label, pair in neighbour_texts(dialect).items()
+             for way, text in zip(("out", "in"), pair, strict=True) if text}
+    texts |= {"node": "MATCH (n:Municipality {id: $id}) RETURN n AS n",
+              "nodes": "UNWIND $ids AS i MATCH (n:Municipality {id: i}) RETURN n AS n",
+              "county-administrations": COUNTY_ADMINISTRATIONS, "county-municipalities": COUNTY_MUNICIPALITIES,
+              "municipality": MUNICIPALITY_WITH_ASSOCIATION, "own-administrations": OWN_ADMINISTRATIONS,
+              "departments": DEPARTMENTS, "staff": STAFF, "adoptions": ADOPTIONS_OF_SOLUTIONS,
+              "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED, "awards": AWARDS_OF_SOLUTIONS,
+              "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE}
+    return texts
