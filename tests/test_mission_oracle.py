@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.config import PROJECT_ROOT, Settings
+from bench import synthetic
+from graph_api.config import SAMPLE_DIR, Settings
 from graph_api.store import Store, open_store
-from loaders import synthetic
 from tests import mission_oracle as oracle
 from tests.graphql_client import GraphQLClient
 
@@ -29,7 +29,7 @@ PATHS = """query($a: ID!, $b: ID!, $h: Int) { contactPaths(from: $a, to: $b, max
 def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """A generated county (Herzogtum Lauenburg's territory, synthetic people and adoptions)."""
     store = open_store(Settings(store="ladybug", db_path=str(tmp_path_factory.mktemp("generated") / "g.lbdb")))
-    rows = synthetic.read(PROJECT_ROOT / "data" / "sample" / "gv100ad_pilot.ASC", scope="01053", seed=11,
+    rows = synthetic.read(SAMPLE_DIR / "gv100ad_pilot.ASC", scope="01053", seed=11,
                           knows=1500, adoptions=300, solutions=40)
     store.apply(rows)
     yield store
