@@ -26,7 +26,7 @@ def require(read: Read, node_id: str, labels: tuple[str, ...], argument: str) ->
     """The node `node_id` if it exists and has one of `labels`."""
     label = label_of(node_id)
     if label is None:
-        raise BadInput(argument, f"{argument}: '{node_id}' is not an id; ids look like 'Municipality:13076060'")
+        raise BadInput(argument, f"{argument}: '{node_id}' is not a valid id; ids look like 'Municipality:13076060'")
     if label not in labels:
         raise BadInput(argument, f"{argument}: '{node_id}' is a {label}; expected {' or '.join(labels)}")
     found = reads.node(read, node_id)
