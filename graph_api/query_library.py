@@ -10,6 +10,11 @@ a one-line purpose, typed parameters with defaults, the result columns and the d
     // columns: adopter_id, adopter_name, status, started_on
     // dialects: ladybug, neo4j
 
+A query whose rows may name an actor declares which column holds the name of which node:
+`// names: broker_name of broker_id`. Such a name column is rewritten after the run to what the
+caller may see of the actor (`graph_api.policy`), so no query text carries its own copy of the
+personal-data rule.
+
 Keeping the contract in the file lets the CLI, the HTTP endpoint, the docs and the Neo4j lint
 all read the same declaration; values from a command line or a JSON body are converted by the
 declared type here, so a query only ever receives parameters it declared.
@@ -25,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph_api import policy
+from graph_api.model import label_of
 from graph_api.resources import QUERIES_DIR
 from graph_api.store import ReadResult, Store
 
@@ -33,7 +40,8 @@ TYPES = ("string", "int", "float", "bool", "list<string>", "date")
 DEFAULT_TIMEOUT_MS = 10_000
 DEFAULT_MAX_ROWS = 1_000
 
-_HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects)\s*:\s*(.*?)\s*$")
+_HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects|names)\s*:\s*(.*?)\s*$")
+_NAMES = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+of\s+(?P<id>[a-z_][a-z0-9_]*)$")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*:\s*(?P<type>[a-z<>]+)(?:\s*=\s*(?P<default>.+))?$")
 _FILE = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)(?:\.(?P<dialect>ladybug|neo4j))?\.cypher$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
@@ -82,6 +90,7 @@ class NamedQuery:
     columns: tuple[str, ...]
     texts: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    names: tuple[tuple[str, str], ...] = ()  # (name column, id column): names the personal-data rule rewrites
 
     @property
     def dialects(self) -> tuple[str, ...]:
@@ -197,10 +206,22 @@ def parse_file(path: Path) -> tuple[NamedQuery, tuple[str, ...]]:
     declared = {p.name for p in header["param"]}
     if used != declared:
         raise LibraryError(f"{path}: parameters used {sorted(used)} differ from those declared {sorted(declared)}")
-    query = NamedQuery(header["name"], header["purpose"], tuple(header["param"]),
-                       tuple(c.strip() for c in header["columns"].split(",")),
-                       dict.fromkeys(dialects, text), dict.fromkeys(dialects, path))
+    columns = tuple(c.strip() for c in header["columns"].split(","))
+    query = NamedQuery(header["name"], header["purpose"], tuple(header["param"]), columns,
+                       dict.fromkeys(dialects, text), dict.fromkeys(dialects, path),
+                       _parse_names(header.get("names", ""), columns, path))
     return query, dialects
+
+
+def _parse_names(spec: str, columns: tuple[str, ...], path: Path) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        match = _NAMES.match(part)
+        if not match or match["name"] not in columns or match["id"] not in columns:
+            raise LibraryError(f"{path}: bad names entry '{part}' (expected 'name_column of id_column', "
+                               f"both among the columns)")
+        pairs.append((match["name"], match["id"]))
+    return tuple(pairs)
 
 
 def _strip_literals(text: str) -> str:
@@ -219,7 +240,8 @@ def load_library(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
         if known is None:
             library[query.name] = query
             continue
-        if (known.purpose, known.params, known.columns) != (query.purpose, query.params, query.columns):
+        if (known.purpose, known.params, known.columns, known.names) != (query.purpose, query.params, query.columns,
+                                                                         query.names):
             raise LibraryError(f"{path}: header differs from the other variant of '{query.name}'")
         if set(known.texts) & set(dialects):
             raise LibraryError(f"{path}: a second {'/'.join(dialects)} variant of '{query.name}'")
@@ -235,8 +257,14 @@ def get_query(name: str, library: Mapping[str, NamedQuery] | None = None) -> Nam
     return library[name]
 
 
-def run_named(store: Store, query: NamedQuery, values: Mapping[str, Any], *,
+def run_named(store: Store, query: NamedQuery, values: Mapping[str, Any], *, viewer: policy.Viewer = policy.ANONYMOUS,
               timeout_ms: int = DEFAULT_TIMEOUT_MS, max_rows: int = DEFAULT_MAX_ROWS) -> ReadResult:
-    """Bind `values`, pick the store's dialect and run through the store's read-only path."""
+    """Bind `values`, pick the store's dialect, run through the store's read-only path and show the
+    rows as `viewer` may see them (declared name columns of actors, see `policy.named_row`)."""
     text = query.text_for(store.dialect)
-    return store.read_only(text, query.bind(values), timeout_ms=timeout_ms, max_rows=max_rows)
+    result = store.read_only(text, query.bind(values), timeout_ms=timeout_ms, max_rows=max_rows)
+    actor_ids = sorted({row[id_column] for row in result.rows for _, id_column in query.names
+                        if isinstance(row.get(id_column), str) and label_of(row[id_column]) == "Actor"})
+    actors = store.nodes_by_id("Actor", actor_ids) if actor_ids else {}
+    rows = [policy.named_row(row, query.names, actors, viewer) for row in result.rows]
+    return ReadResult(result.columns, rows, result.truncated)

@@ -17,10 +17,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from graph_api import policy
+from graph_api.model import label_of
+
 _NAME_FIELDS = ("name", "label", "title", "short_name", "role_label")
 _TEXT_FIELDS = ("summary", "description", "definition", "outcome", "kind", "seat", "publisher", "note")
 _UE = re.compile(r"(?<!q)ue")
 _TOKEN = re.compile(r"[0-9a-z]+")
+# Bumped whenever what a document may hold changes: an index built by an older rule is rebuilt at open
+# (version 2: documents hold only what `graph_api.policy` shows anonymous callers).
+DOCUMENT_VERSION = 2
 _DELETE_DOC = "DELETE FROM docs WHERE rowid = (SELECT doc FROM doc_keys WHERE node_id = ?)"
 
 
@@ -31,11 +37,10 @@ def fold(text: str) -> str:
     return _UE.sub("u", text.replace("ae", "a").replace("oe", "o"))
 
 
-def _document(props: dict[str, Any]) -> tuple[str, str]:
-    fields = _NAME_FIELDS
-    if props.get("visibility") not in (None, "public"):  # a restricted actor is found by role, not by name
-        fields = tuple(f for f in fields if f != "name")
-    names = " ".join(str(props[f]) for f in fields if props.get(f))
+def _document(node_id: str, props: dict[str, Any]) -> tuple[str, str]:
+    """(names, texts) of a node, from what anonymous callers may see of it: the index answers everyone."""
+    props = policy.searchable(label_of(node_id) or "", props)
+    names = " ".join(str(props[f]) for f in _NAME_FIELDS if props.get(f))
     texts = " ".join(str(props[f]) for f in _TEXT_FIELDS if props.get(f))
     return fold(names), fold(texts)
 
@@ -56,9 +61,17 @@ class SearchIndex:
                              "doc INTEGER PRIMARY KEY, node_id TEXT UNIQUE NOT NULL)")
             if self._db.execute("SELECT count(*) FROM doc_keys").fetchone()[0] == 0:  # an index from before it
                 self._db.execute("INSERT OR IGNORE INTO doc_keys(doc, node_id) SELECT rowid, node_id FROM docs")
+            if self._db.execute("SELECT count(*) FROM doc_keys").fetchone()[0] == 0:  # empty: nothing stale in it
+                self._db.execute(f"PRAGMA user_version = {DOCUMENT_VERSION}")
+
+    @property
+    def outdated(self) -> bool:
+        """True when the documents were made by an older rule (the store then rebuilds the index)."""
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0] != DOCUMENT_VERSION
 
     def upsert(self, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        rows = [(node_id, *_document(props)) for node_id, props in nodes]
+        rows = [(node_id, *_document(node_id, props)) for node_id, props in nodes]
         keys = [(r[0],) for r in rows]
         with self._lock, self._db:
             self._db.executemany("INSERT OR IGNORE INTO doc_keys(node_id) VALUES (?)", keys)
@@ -77,6 +90,7 @@ class SearchIndex:
         with self._lock, self._db:
             self._db.execute("DELETE FROM docs")
             self._db.execute("DELETE FROM doc_keys")
+            self._db.execute(f"PRAGMA user_version = {DOCUMENT_VERSION}")  # refilled by the current rule
 
     def search(self, text: str, first: int) -> list[tuple[str, float]]:
         """Every token must match (as a prefix); best bm25 first; score is positive, higher is better."""

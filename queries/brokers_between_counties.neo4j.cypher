@@ -3,6 +3,7 @@
 // param: county_a: string = "County:01053"
 // param: county_b: string = "County:13076"
 // columns: broker_id, broker_name, paths, share
+// names: broker_name of broker_id
 // dialects: neo4j
 MATCH (:County {id: $county_a})<-[:ADMINISTERS]-(a:Organization)
 MATCH (:County {id: $county_b})<-[:ADMINISTERS]-(b:Organization)
@@ -12,6 +13,6 @@ UNWIND routes AS ids
 UNWIND ids AS broker_id
 WITH size(routes) AS total, broker_id, count(*) AS paths
 MATCH (n {id: broker_id})
-RETURN broker_id, CASE WHEN n.visibility = 'restricted' THEN n.role_label ELSE n.name END AS broker_name, paths,
+RETURN broker_id, n.name AS broker_name, paths,
        round(1.0 * paths / total, 3) AS share
 ORDER BY paths DESC, broker_id

@@ -2,6 +2,7 @@
 // purpose: Actors with the most distinct contacts, employers and projects (restricted actors by role label only)
 // param: limit: int = 10
 // columns: actor_id, display_name, contacts, organizations, projects, adoptions, degree
+// names: display_name of actor_id
 // dialects: ladybug, neo4j
 MATCH (p:Actor)
 WITH p,
@@ -10,7 +11,7 @@ WITH p,
      COUNT { MATCH (p)-[:PARTICIPATES_IN]->(:Project) } AS projects,
      COUNT { MATCH (p)<-[:CONTACT]-(:Adoption) } AS adoptions
 RETURN p.id AS actor_id,
-       CASE WHEN p.visibility = 'public' THEN p.name ELSE p.role_label END AS display_name,
+       p.name AS display_name,
        contacts, organizations, projects, adoptions, contacts + organizations + projects + adoptions AS degree
 ORDER BY degree DESC, actor_id
 LIMIT $limit

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from graph_api import policy
 from graph_api.config import Settings
 from graph_api.loaders import get_loader
 from graph_api.loaders.rdf import read
-from graph_api.model import NODE_PROPERTIES, REL_TYPES
+from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rdf.export import export
 from graph_api.rdf.writers import EXTENSIONS
 from graph_api.rows import LoadError
@@ -21,23 +22,25 @@ BASE = "https://copgraph.example.org/"
 
 
 def _nodes(store: Store) -> dict[str, dict]:
+    """Every node as the export publishes it (personal data: the anonymous view, tested in tests/attacks)."""
     out = {}
     for label, props in NODE_PROPERTIES.items():
         columns = ", ".join(["n.id AS id", *(f"n.{p} AS {p}" for p in props)])
         for row in store.read(f"MATCH (n:{label}) RETURN {columns}"):
-            if label == "Actor":  # personal data the export withholds
-                row["email"] = row["phone"] = None
-                if row.get("visibility") != "public":
-                    row["name"] = None
+            if label == "Actor":
+                row = policy.actor_view(row, policy.ANONYMOUS)
             out[row["id"]] = {k: v for k, v in row.items() if v is not None}
     return out
 
 
 def _rels(store: Store) -> set[tuple]:
+    actors = {k: v for k, v in _nodes(store).items() if label_of(k) == "Actor"}
     out = set()
     for name, rel in REL_TYPES.items():
         columns = ", ".join(["a.id AS f", "b.id AS t", *(f"r.{p} AS {p}" for p in rel.properties)])
         for row in store.read(f"MATCH (a)-[r:{name}]->(b) RETURN {columns}"):
+            ends = [actors.get(row[end]) for end in ("f", "t") if label_of(row[end]) == "Actor"]
+            row = policy.rel_view(name, row, ends, policy.ANONYMOUS)
             out.add((name, *sorted((k, v) for k, v in row.items() if v is not None)))
     return out
 

@@ -110,18 +110,21 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
             blocks.append(block)
         predicate = v.REL_PREDICATE[rel_type]
         block.pairs.append((predicate, (target, None)))
-        statement = statement_block(base, rel_type, node_id, row, graph)
+        statement = statement_block(base, rel_type, node_id, row, graph, {node_id: props} if label == "Actor" else {})
         if statement is not None:
             statements.append(statement)
     return blocks + statements  # a subject's blocks stay consecutive
 
 
-def statement_block(base: str, rel_type: str, from_id: str, row: dict[str, Any], graph: str | None) -> Block | None:
-    """The rdf:Statement describing a relationship's properties, or None when it has none."""
-    values = {k: row.get(k) for k in v.REL_PROPS[rel_type] if row.get(k) is not None and row.get(k) != ""}
+def statement_block(base: str, rel_type: str, from_id: str, row: dict[str, Any], graph: str | None,
+                    actors: dict[str, dict[str, Any]]) -> Block | None:
+    """The rdf:Statement describing a relationship's publishable properties, or None when it has none;
+    `actors` are the known properties of its Actor ends (see `vocab.exported_rel_values`)."""
+    to_id = row["t"]
+    shown = v.exported_rel_values(rel_type, from_id, to_id, row, actors)
+    values = {k: shown.get(k) for k in v.REL_PROPS[rel_type] if shown.get(k) is not None and shown.get(k) != ""}
     if not values:
         return None
-    to_id = row["t"]
     subject = v.statement_iri(base, rel_type, from_id, to_id)
     from_iri, to_iri = v.node_iri(base, from_id), v.node_iri(base, to_id)
     block = Block(subject, graph, [(v.RDF_TYPE, (v.RDF_STATEMENT, None))])

@@ -50,7 +50,8 @@ def describe_blocks(store: Store, base: str, node_id: str) -> list[Block] | None
             row["t"] = node_id
             blocks.append(Block(v.node_iri(base, from_id), graph,
                                 [(v.REL_PREDICATE[rel_type], (v.node_iri(base, node_id), None))]))
-            statement = statement_block(base, rel_type, from_id, row, graph)
+            known = {node_id: props} if label == "Actor" else {}
+            statement = statement_block(base, rel_type, from_id, row, graph, known)
             if statement is not None:
                 blocks.append(statement)
             neighbours.add(from_id)

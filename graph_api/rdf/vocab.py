@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph_api import policy
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, TERRITORY_LABELS, key_of, label_of, make_id
 
 ONTOLOGY_IRI = "https://copgraph.example.org/ontology"
@@ -119,8 +120,9 @@ _SPECIFIC: dict[str, dict[str, Prop]] = {
                "published_on": Prop(expand("dct:issued"), XSD_DATE),
                "illustrative": Prop(expand("cg:illustrative"), XSD_BOOLEAN), "note": Prop(expand("skos:note"))},
 }
-# Personal contact data never leaves the store; a restricted actor's name neither (see `exported_values`).
-WITHHELD: dict[str, frozenset[str]] = {"Actor": frozenset({"email", "phone"})}
+# Personal contact data never leaves the store (it is not even mapped); what else of an actor is published
+# is the anonymous view of `graph_api.policy` (see `exported_values`).
+WITHHELD: dict[str, frozenset[str]] = {"Actor": policy.CONTACT_PROPERTIES}
 
 
 def _node_props(label: str) -> dict[str, Prop]:
@@ -243,25 +245,25 @@ def geocoding_iris(label: str, props: dict) -> list[str]:
 def display_label(label: str, props: dict) -> str | None:
     """The rdfs:label of a node: what a reader should see for it (never a withheld name)."""
     if label == "Actor":
-        return props.get("name") if is_public_actor(props) else props.get("role_label")
+        return policy.display_name(props, policy.ANONYMOUS)
     for key in ("name", "label", "title"):
         if props.get(key):
             return props[key]
     return None
 
 
-def is_public_actor(props: dict) -> bool:
-    return props.get("visibility") == "public"
-
-
 def exported_values(label: str, props: dict) -> dict:
-    """The node's properties that may be published (restricted actors' names are withheld)."""
-    out = {k: v for k, v in props.items() if k in NODE_PROPS[label] and v is not None and v != ""}
+    """The node's properties that may be published: for an actor, what anonymous callers may see."""
     if label == "Actor":
-        out["visibility"] = out.get("visibility") or "restricted"
-        if not is_public_actor(out):
-            out.pop("name", None)
-    return out
+        props = policy.actor_view(props, policy.ANONYMOUS)
+    return {k: v for k, v in props.items() if k in NODE_PROPS[label] and v is not None and v != ""}
+
+
+def exported_rel_values(rel_type: str, from_id: str, to_id: str, props: dict, actors: dict[str, dict]) -> dict:
+    """A relationship's properties that may be published; `actors` holds the known properties of Actor
+    ends by id (an Actor end not in it counts as restricted: the export withholds what it cannot check)."""
+    ends = [actors.get(end) for end in (from_id, to_id) if label_of(end) == "Actor"]
+    return policy.rel_view(rel_type, props, ends, policy.ANONYMOUS)
 
 
 def curie(iri: str) -> str:

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from graph_api import policy
 from graph_api.model import label_of
 from graph_api.schema import cypher
 from graph_api.store import QueryTimeout, Store
@@ -43,6 +44,11 @@ class GraphContext(BaseContext):
         self.scalars: DataLoader[tuple[str, str], Any] = DataLoader(self._load_scalars)
         self.matches: DataLoader[tuple[str, str], bool] = DataLoader(self._load_matches)
         self.filter_specs: dict[str, tuple[str, list[str], dict[str, Any]]] = {}
+
+    @property
+    def viewer(self) -> policy.Viewer:
+        """Who is asking, for the personal-data rule (`graph_api.policy`)."""
+        return policy.TOKEN_HOLDER if self.authorised else policy.ANONYMOUS
 
     # ---- the one door to the store ----------------------------------------------------
     def remaining_ms(self) -> int:

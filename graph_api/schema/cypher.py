@@ -11,6 +11,7 @@ against 1-6 ms at Germany scale, see bench/RESULTS.md); Neo4j seeks the id index
 
 from __future__ import annotations
 
+from graph_api import policy
 from graph_api.model import NODE_LABELS, NODE_PROPERTIES, TERRITORY_LABELS
 
 # name -> (parent labels it applies to, pattern from the parent `x` to the related node `n`, extra columns)
@@ -111,8 +112,9 @@ ORGANIZATION_FILTERS = {
 }
 ACTOR_FILTERS = {
     "organization": "EXISTS { MATCH (n)-[:WORKS_FOR]->(:Organization {id: $organization}) }",
+    # a name is matched only where `graph_api.policy` shows it: token holders, or exactly-public actors
     "name_contains": "(lower(n.role_label) CONTAINS $name_contains OR "
-                     "(($authorised OR n.visibility = 'public') AND lower(n.name) CONTAINS $name_contains))",
+                     f"(($authorised OR n.visibility = '{policy.PUBLIC}') AND lower(n.name) CONTAINS $name_contains))",
     "within": "EXISTS { MATCH (n)-[:WORKS_FOR]->(:Organization)-[:ADMINISTERS|SERVES]->(t) "
               "WHERE t.ars STARTS WITH $within_prefix }",
 }

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from graph_api import policy
 from graph_api.schema.context import GraphContext
 from graph_api.schema.pagination import Connection, check_first, slice_nodes
 
@@ -330,12 +331,12 @@ class Actor(Node):
     id: strawberry.ID
     _d: strawberry.Private[dict[str, Any]]
 
-    def _visible(self, info: Info) -> bool:
-        return self._d.get("visibility") == "public" or ctx(info).authorised
+    def _seen(self, info: Info) -> dict[str, Any]:
+        return policy.actor_view(self._d, ctx(info).viewer)
 
     @strawberry.field
     def name(self, info: Info) -> str:
-        return self._d["name"] if self._visible(info) else self._d.get("role_label") or "(restricted)"
+        return policy.display_name(self._d, ctx(info).viewer)
 
     @strawberry.field(description="The role description shown to everyone.")
     def role_label(self) -> str:
@@ -343,17 +344,22 @@ class Actor(Node):
 
     @strawberry.field(description="PUBLIC or RESTRICTED: whether the name is shown to anonymous callers.")
     def visibility(self) -> str:
-        return (self._d.get("visibility") or "restricted").upper()
+        return policy.visibility(self._d).upper()
 
-    @strawberry.field(description="Contact e-mail; only for authorised callers or public actors.")
+    @strawberry.field(description="Contact e-mail; only for authorised callers.")
     def email(self, info: Info) -> str | None:
-        return self._d.get("email") if self._visible(info) else None
+        return self._seen(info).get("email")
 
-    @strawberry.field
+    @strawberry.field(description="Where the actor works; the title is the role label unless the caller may see "
+                                  "who the actor is.")
     async def roles(self, info: Info) -> list[Role]:
-        return [Role(organization=to_type(r["n"]), title=r.get("r_title") or "", since=_date(r.get("r_since")),
-                     until=_date(r.get("r_until")))
-                for r in await ctx(info).rel("actor.roles", self._d["id"])]
+        viewer = ctx(info).viewer
+        roles = []
+        for r in await ctx(info).rel("actor.roles", self._d["id"]):
+            shown = policy.rel_view("WORKS_FOR", {"title": r.get("r_title")}, [self._d], viewer)
+            roles.append(Role(organization=to_type(r["n"]), title=shown.get("title") or self.role_label(),
+                              since=_date(r.get("r_since")), until=_date(r.get("r_until"))))
+        return roles
 
     @strawberry.field
     async def knows(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:

@@ -274,6 +274,10 @@ class Store(ABC):
 
         return self.write(delete_both)
 
+    def nodes_by_id(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored properties of the `label` nodes with these ids, by id (missing ids are left out)."""
+        return self._existing_nodes(label, ids)
+
     def node_label_counts(self) -> dict[str, int]:
         return {label: self.read(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"]
                 for label in NODE_PROPERTIES}

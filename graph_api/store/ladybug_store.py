@@ -161,7 +161,7 @@ class LadybugStore(Store):
         with self._pool.writing() as conn:
             for statement in schema_ddl():
                 conn.execute(statement)
-        if self._search_pending.exists():
+        if self._search_pending.exists() or self._search.outdated:
             self.rebuild_search()
 
     def apply(self, rows: GraphRows, **options: Any) -> ApplySummary:

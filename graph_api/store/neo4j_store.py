@@ -14,21 +14,26 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from graph_api import policy
 from graph_api.model import NODE_PROPERTIES
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
 
 SEARCH_INDEX = "copgraph_search"
-ACTOR_SEARCH_INDEX = "copgraph_actor_search"
+ACTOR_SEARCH_INDEX = "copgraph_actor_role_search"
+_OLD_ACTOR_SEARCH_INDEX = "copgraph_actor_search"  # indexed descriptions of restricted actors too: dropped
 _SEARCH_FIELDS = ("name", "label", "title", "short_name", "summary", "description", "definition")
-# Actors are found by their role label only: a restricted actor's name must not be searchable.
-_ACTOR_SEARCH_FIELDS = ("role_label", "description")
+# Actors are found by their role label only. A Neo4j full-text index cannot depend on `visibility`, so it
+# holds only what `graph_api.policy` shows of every actor (SHOWN_WHEN_RESTRICTED): never a name or description.
+_ACTOR_SEARCH_FIELDS = ("role_label",)
+assert set(_ACTOR_SEARCH_FIELDS) <= policy.SHOWN_WHEN_RESTRICTED, "the actor index answers anonymous callers"
 T = TypeVar("T")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 
 
 def schema_statements() -> list[str]:
-    statements = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+    statements = [f"DROP INDEX {_OLD_ACTOR_SEARCH_INDEX} IF EXISTS"]
+    statements += [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
                   for label in NODE_PROPERTIES]
     labels = "|".join(label for label in NODE_PROPERTIES if label != "Actor")
     indexes = ((SEARCH_INDEX, labels, _SEARCH_FIELDS), (ACTOR_SEARCH_INDEX, "Actor", _ACTOR_SEARCH_FIELDS))
