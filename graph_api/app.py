@@ -13,11 +13,12 @@ from fastapi import FastAPI
 
 from graph_api import __version__
 from graph_api.config import Settings
-from graph_api.http import limits
+from graph_api.http import limits, rdf
 from graph_api.store import Store, open_store
 from graph_api.store.handle import StoreHandle
 
-ROUTERS: tuple[str, ...] = ("health", "graphql", "queries", "rdf", "explorer")  # explorer last: it serves /
+# explorer last: it serves /
+ROUTERS: tuple[str, ...] = ("health", "graphql", "queries", "rdf", "vocabulary", "explorer")
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = store if store is not None else StoreHandle(
         lambda: open_store(settings), dialect=settings.store).try_open()  # heals once the store is back
+    rdf.install(app)  # after the store: observes its writes
     limits.install(app, settings)
     for name in ROUTERS:
         app.include_router(import_module(f"graph_api.http.{name}").router)

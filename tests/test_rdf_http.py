@@ -24,7 +24,7 @@ PARSE_AS = {TURTLE: "turtle", NT: "nt", JSONLD: "json-ld"}
 
 @pytest.fixture(scope="module")
 def client(pilot_store: Store) -> TestClient:
-    return TestClient(create_app(Settings(base_iri=BASE), store=pilot_store))
+    return TestClient(create_app(Settings(base_iri=BASE), store=pilot_store), follow_redirects=False)
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +47,14 @@ NEGOTIATION = [
     ("application/*", 200, NT),
     ("application/*;q=0.5, application/ld+json;q=0.9", 200, JSONLD),
     ("*/*;q=0.1, text/turtle;q=0", 200, NT),
-    ("text/html", 406, None),
-    ("text/html, application/xhtml+xml;q=0.9", 406, None),
+    ("text/html", 303, None),  # browsers go to the Explorer's page of the node
+    ("text/html, application/xhtml+xml;q=0.9", 303, None),
     ("text/turtle;q=0, application/n-triples;q=0, application/ld+json;q=0", 406, None),
     ("application/rdf+xml", 406, None),
     ("TEXT/Turtle", 200, TURTLE),
-    ("text/html;q=0.9, */*;q=0.8", 200, TURTLE),
+    ("text/html;q=0.9, */*;q=0.8", 303, None),
+    ("text/html;q=0.5, */*;q=0.8", 200, TURTLE),
+    ("image/png", 406, None),
 ]
 
 

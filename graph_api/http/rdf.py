@@ -1,21 +1,29 @@
-"""Linked data over HTTP: `GET /export` streams the whole graph, `GET /id/{type}/{key}` describes one node.
+"""Linked data over HTTP: `/export` streams the whole graph, `/id/{type}/{key}` describes one node.
 
 Node IRIs are `{base}id/{type}/{key}`, so serving this path makes them dereferenceable. The
-description is chosen by the `Accept` header (q-values honoured; `*/*` gets Turtle; 406 when no
-offered type is acceptable), with `Vary: Accept` and a `Link` header naming the alternates.
+description is chosen by the `Accept` header (q-values honoured; `*/*` gets Turtle); browsers
+(`text/html` preferred) are sent to the Explorer's page of the node with a 303, since the IRI
+names the thing, not a document. Other spellings of an IRI (`/id/Municipality/...`) redirect
+permanently to the canonical one. Incoming relationships are paged (`?page=N`, `Link:
+rel="next"`), so a hub such as the GV100AD source stays a small response. Every description
+carries ETag, Last-Modified and Cache-Control and answers conditional requests with 304.
 """
 
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi import APIRouter, FastAPI, Header, Query, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
+from graph_api.http.caching import cached_response
 from graph_api.http.deps import SettingsDep, StoreDep
-from graph_api.model import make_id
+from graph_api.model import TERRITORY_LABELS, make_id
 from graph_api.rdf import vocab
+from graph_api.rdf.changes import DataVersion, ObservedStore
 from graph_api.rdf.export import chunked, describe_blocks, describe_scheme, export, serialise
+from graph_api.rdf.html_view import blocks_html
 from graph_api.rdf.negotiation import negotiate
 from graph_api.rdf.writers import EXTENSIONS, MEDIA_TYPES
 
@@ -23,42 +31,90 @@ router = APIRouter(tags=["linked data"])
 
 # what GET /id/... offers, in the server's order of preference (Turtle first: also the answer to */*)
 DESCRIPTION_FORMATS = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld"}
+HTML = "text/html"
+EXPORT_FORMATS = Literal["ttl", "nt", "jsonld", "nq", "trig"]
+
+
+def install(app: FastAPI) -> None:
+    """Observe the app's store so derived copies (SPARQL index, Last-Modified) follow every write."""
+    app.state.data_version = DataVersion()
+    app.state.store = ObservedStore(app.state.store, app.state.data_version)
+
+
+def data_version(request: Request) -> DataVersion | None:
+    return getattr(request.app.state, "data_version", None)
 
 
 def _content_type(fmt: str) -> str:
     return MEDIA_TYPES[fmt]  # Starlette adds `charset=utf-8` to text/*; the RDF syntaxes are UTF-8 anyway
 
 
-@router.get("/export")
-def export_graph(store: StoreDep, settings: SettingsDep,
-                 format: Literal["ttl", "nt", "jsonld", "nq", "trig"] = Query("ttl")) -> StreamingResponse:  # noqa: A002
+@router.api_route("/export", methods=["GET", "HEAD"])
+def export_graph(request: Request, store: StoreDep, settings: SettingsDep,
+                 format: EXPORT_FORMATS = Query("ttl")) -> Response:  # noqa: A002
     """The whole graph as RDF, streamed; `nq`/`trig` put each statement in the named graph of its source."""
     headers = {"Content-Disposition": f'inline; filename="copgraph{EXTENSIONS[format]}"'}
+    if request.method == "HEAD":
+        return Response(media_type=_content_type(format), headers=headers)
     return StreamingResponse(chunked(export(store, settings.base_iri, format)), media_type=_content_type(format),
                              headers=headers)
 
 
-@router.get("/id/{type}/{key}")
+def canonical_spelling(type_: str, key: str) -> tuple[str, str] | None:
+    """The canonical (segment, key) of an IRI path, or None when the type is unknown.
+
+    Segments are lower case; slug keys are lower case (official territory keys are digits)."""
+    segment = type_.lower()
+    label = vocab.label_of_segment(segment)
+    if label is None and segment != vocab.SCHEME_SEGMENT:
+        return None
+    return segment, key if label in TERRITORY_LABELS else key.lower()
+
+
+def _explorer_location(node_id: str) -> str:
+    """Relative to `/id/{type}/{key}`: the Explorer's page of the node, wherever the app is mounted."""
+    return f"../../#/knoten/{quote(node_id, safe='')}"
+
+
+@router.api_route("/id/{type}/{key}", methods=["GET", "HEAD"])
 def describe(type: str, key: str, request: Request, store: StoreDep, settings: SettingsDep,  # noqa: A002
-             accept: str | None = Header(default=None)) -> Response:
+             accept: str | None = Header(default=None), page: int = Query(1, ge=1)) -> Response:
     """The RDF description of one node (or concept scheme), by content negotiation."""
-    label = vocab.label_of_segment(type)
-    if type == vocab.SCHEME_SEGMENT:
-        blocks = describe_scheme(store, settings.base_iri, key)
-    elif label is not None:
-        blocks = describe_blocks(store, settings.base_iri, make_id(label, key))
-    else:
-        blocks = None
     vary = {"Vary": "Accept"}
-    if blocks is None:
+    spelling = canonical_spelling(type, key)
+    if spelling is None:
         return PlainTextResponse(f"no resource {type}/{key}\n", status_code=404, headers=vary)
-    offered = list(DESCRIPTION_FORMATS)
+    if spelling != (type, key):
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"../{spelling[0]}/{quote(spelling[1], safe='')}{query}", status_code=301)
+    offered = [*DESCRIPTION_FORMATS, HTML]
     chosen = negotiate(accept, offered)
-    links = [f'<{vocab.ONTOLOGY_IRI}>; rel="describedby"']
-    links += [f'<{request.url}>; rel="alternate"; type="{m}"' for m in offered if m != chosen]
+    label = vocab.label_of_segment(type)
+    if label is not None and chosen == HTML:
+        return RedirectResponse(_explorer_location(make_id(label, key)), status_code=303, headers=vary)
+    if label is None:
+        blocks, has_next = describe_scheme(store, settings.base_iri, key), False
+    else:
+        description = describe_blocks(store, settings.base_iri, make_id(label, key), page)
+        blocks, has_next = (description.blocks, description.has_next) if description else (None, False)
+    if blocks is None:
+        return PlainTextResponse(f"no resource {type}/{key}{'' if page == 1 else f' page {page}'}\n",
+                                 status_code=404, headers=vary)
+    here = str(request.url.replace(query=""))
+    links = [f'<{settings.base_iri}ontology>; rel="describedby"']
+    links += [f'<{here}>; rel="alternate"; type="{m}"' for m in offered if m != chosen]
+    if has_next:  # relative references: right wherever the app is mounted
+        links.append(f'<?page={page + 1}>; rel="next"')
+    if page > 1:
+        links.append(f'<?page={page - 1}>; rel="prev"')
     headers = {**vary, "Link": ", ".join(links)}
     if chosen is None:
         return PlainTextResponse(f"not acceptable; available: {', '.join(offered)}\n", status_code=406,
                                  headers=headers)
+    version = data_version(request)
+    modified = version.modified if version else None
+    if chosen == HTML:
+        return cached_response(request, blocks_html(vocab.scheme_iri(settings.base_iri, key), blocks),
+                               "text/html; charset=utf-8", headers, last_modified=modified)
     fmt = DESCRIPTION_FORMATS[chosen]
-    return Response(serialise(blocks, fmt), media_type=_content_type(fmt), headers=headers)
+    return cached_response(request, serialise(blocks, fmt), _content_type(fmt), headers, last_modified=modified)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from graph_api.model import REL_TYPES, label_of
 from graph_api.rdf import vocab as v
@@ -30,20 +31,65 @@ def export(store: Store, base: str, fmt: str) -> Iterator[str]:
     return WRITERS[fmt](graph_blocks(store, base))
 
 
-def describe_blocks(store: Store, base: str, node_id: str) -> list[Block] | None:
+# incoming relationships per page of a node's description: a hub (the GV100AD source of all of
+# Germany, a state) would otherwise be one multi-megabyte response
+DESCRIPTION_PAGE_SIZE = 1_000
+
+
+@dataclass(frozen=True)
+class Description:
+    """One page of a node's description; `has_next` when more incoming relationships follow."""
+
+    blocks: list[Block]
+    page: int
+    has_next: bool
+
+
+def _incoming_counts(store: Store, label: str, node_id: str) -> list[tuple[str, int]]:
+    return [(rel_type, store.read(f"MATCH ()-[r:{rel_type}]->(b:{label} {{id: $id}}) RETURN count(r) AS c",
+                                  {"id": node_id})[0]["c"]) for rel_type in in_rel_types(label)]
+
+
+def page_slices(counts: list[tuple[str, int]], page: int, size: int) -> list[tuple[str, int, int]]:
+    """(relationship type, skip, limit) covering page `page` of the incoming relationships, type by type."""
+    start, end = (page - 1) * size, page * size
+    slices, offset = [], 0
+    for rel_type, count in counts:
+        lo, hi = max(start, offset), min(end, offset + count)
+        if lo < hi:
+            slices.append((rel_type, lo - offset, hi - lo))
+        offset += count
+    return slices
+
+
+def describe_blocks(store: Store, base: str, node_id: str, page: int = 1,
+                    page_size: int | None = None) -> Description | None:
     """A node's description: its properties, its relationships both ways (with their Statements)
-    and the rdfs:label of every node it is linked to; None when there is no such node."""
+    and the rdfs:label of every node it is linked to; None when there is no such node or page.
+
+    Incoming relationships are paged (`page_size` per page, ordered by type, then start node);
+    page 1 also carries the node's own properties and outgoing relationships, later pages only
+    its type and label besides the incoming slice."""
+    size = page_size or DESCRIPTION_PAGE_SIZE
     label = label_of(node_id)
     props = read_node(store, node_id) if label else None
-    if label is None or props is None:
+    if label is None or props is None or page < 1:
         return None
-    out_rels = read_out_rels(store, label, [node_id]).get(node_id, [])
-    blocks = node_blocks(base, label, props, out_rels)
-    neighbours = {row["t"] for _, row in out_rels}
-    for rel_type in in_rel_types(label):
+    if page == 1:
+        out_rels = read_out_rels(store, label, [node_id]).get(node_id, [])
+        blocks = node_blocks(base, label, props, out_rels)
+        neighbours = {row["t"] for _, row in out_rels}
+    else:
+        blocks, neighbours = [_labelled(base, label, props)], set()
+    counts = _incoming_counts(store, label, node_id)
+    slices = page_slices(counts, page, size)
+    if page > 1 and not slices:
+        return None
+    for rel_type, skip, limit in slices:
         columns = ", ".join(["a.id AS f", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
-        query = f"MATCH (a)-[r:{rel_type}]->(b:{label} {{id: $id}}) RETURN {columns} ORDER BY a.id"
-        for row in store.read(query, {"id": node_id}):
+        query = (f"MATCH (a)-[r:{rel_type}]->(b:{label} {{id: $id}}) RETURN {columns} ORDER BY a.id "
+                 "SKIP $skip LIMIT $limit")
+        for row in store.read(query, {"id": node_id, "skip": skip, "limit": limit}):
             source = row.get("source")
             graph = v.node_iri(base, source) if source else None
             from_id = row.pop("f")
@@ -56,13 +102,17 @@ def describe_blocks(store: Store, base: str, node_id: str) -> list[Block] | None
                 blocks.append(statement)
             neighbours.add(from_id)
     for other_label, rows in read_nodes_by_id(store, sorted(neighbours - {node_id})):
-        for other_props in rows:
-            shown = v.display_label(other_label, v.exported_values(other_label, other_props))
-            pairs = [(v.RDF_TYPE, (v.CLASS[other_label], None))]
-            if shown:
-                pairs.append((v.RDFS_LABEL, (shown, v.XSD_STRING)))
-            blocks.append(Block(v.node_iri(base, other_props["id"]), None, pairs))
-    return blocks
+        blocks.extend(_labelled(base, other_label, other_props) for other_props in rows)
+    return Description(blocks, page, has_next=sum(c for _, c in counts) > page * size)
+
+
+def _labelled(base: str, label: str, props: dict) -> Block:
+    """A node's class and rdfs:label only: how a description names the nodes it links to."""
+    shown = v.display_label(label, v.exported_values(label, props))
+    pairs = [(v.RDF_TYPE, (v.CLASS[label], None))]
+    if shown:
+        pairs.append((v.RDFS_LABEL, (shown, v.XSD_STRING)))
+    return Block(v.node_iri(base, props["id"]), None, pairs)
 
 
 def describe_scheme(store: Store, base: str, scheme: str) -> list[Block] | None:
