@@ -54,12 +54,20 @@ def touched_by(rows: GraphRows, replace: set[tuple[str, str]] | None = None) -> 
 class ObservedStore:
     """Duck-typed store: forwards every call to `inner`, reports writes to `version` after they succeed."""
 
+    _OWN = frozenset({"_inner", "version"})
+
     def __init__(self, inner: Any, version: DataVersion):
-        self._inner = inner
-        self.version = version
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "version", version)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:  # settings such as a handle's retry_s reach the store
+        if name in self._OWN:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._inner, name, value)
 
     def apply(self, rows: GraphRows, *args: Any, **kwargs: Any) -> Any:
         summary = self._inner.apply(rows, *args, **kwargs)
