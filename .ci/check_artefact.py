@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -40,10 +41,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def http(url: str, body: dict | None = None) -> tuple[int, str]:
+def http(url: str, body: dict | None = None, accept: str = "application/json") -> tuple[int, str]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json",
-                                                              "Accept": "application/json"})
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", "Accept": accept})
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read().decode("utf-8")
 
@@ -83,7 +83,14 @@ def check_serve(copgraph: str, queries: set[str]) -> None:
         edges = (answer.get("data") or {}).get("municipalities", {}).get("edges", [])
         if answer.get("errors") or not edges:
             fail(f"/graphql did not list the demo municipalities: {body[:500]}")
-        print(f"serve --demo: /healthz ok, /queries {len(listed)} queries, /graphql {len(edges)} municipalities")
+        _, page = http(f"{base}/graphql", accept="text/html")
+        scripts = re.findall(r'<script src="([^"]+)"', page)
+        if "graphiql/graphiql.js" not in scripts or any("//" in s for s in scripts):
+            fail(f"GET /graphql is not copgraph's own GraphiQL page (scripts: {scripts})")
+        for script in scripts:
+            http(f"{base}/{script}", accept="*/*")  # raises on 404
+        print(f"serve --demo: /healthz ok, /queries {len(listed)} queries, /graphql {len(edges)} municipalities, "
+              f"GraphiQL page with {len(scripts)} local scripts")
     finally:
         server.terminate()
         try:

@@ -40,9 +40,9 @@ class CopgraphGraphQLRouter(GraphQLRouter):
         return await super().process_result(request, result)
 
     async def render_graphql_ide(self, request: Request) -> Any:  # noqa: ANN401 - framework type
-        from graph_api.http.graphiql import render
+        from graph_api.http.graphiql import page
 
-        return render(self.graphql_ide_html)
+        return page()
 
 
 router = CopgraphGraphQLRouter(schema, path="/graphql", context_getter=context_getter)

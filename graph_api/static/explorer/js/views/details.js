@@ -1,7 +1,7 @@
 // Page for every other kind of node (organisations, people, projects, Ämter, states, adoptions,
 // concepts, sources, awards): its facts and links to its neighbours.
 import { gql } from '../api.js';
-import { definitionList, empty, h, link, section } from '../dom.js';
+import { append, definitionList, empty, h, link, section } from '../dom.js';
 import { showError, withStatus } from '../feedback.js';
 import { displayName, formatDate, formatNumber, hrefFor, status, typeName } from '../labels.js';
 import { DETAILS } from '../queries.js';
@@ -88,6 +88,7 @@ export async function renderDetails(page, { id }) {
   document.title = `${displayName(n)} – copgraph Explorer`;
   const parts = PARTS[n.__typename] ? PARTS[n.__typename](n) : [];
   const networkable = ['Organization', 'Actor', 'Project', 'Association'].includes(n.__typename);
-  page.append(h('p', { class: 'kicker' }, typeName(n.__typename)), h('h1', {}, displayName(n)), ...parts,
-    networkable ? h('p', {}, link(hashFor('netzwerk', null, { von: n.id }), 'Kontaktwege von hier suchen')) : null);
+  // dom.js's append skips absent parts; the native one would print them as the text "null"
+  append(page, [h('p', { class: 'kicker' }, typeName(n.__typename)), h('h1', {}, displayName(n)), ...parts,
+    networkable ? h('p', {}, link(hashFor('netzwerk', null, { von: n.id }), 'Kontaktwege von hier suchen')) : null]);
 }

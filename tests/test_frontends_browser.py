@@ -1,0 +1,200 @@
+"""GraphiQL and every Explorer route in headless Chromium, at desktop and phone size, under the
+strictest Content-Security-Policy (`default-src 'self'`): no request may leave for another origin,
+the console stays free of errors, and no page shows the literal text "null" or "undefined".
+
+The policy is added by the test on top of whatever the app sends (a browser enforces every
+policy it receives), so the pages are held to it even where the app's own policy is looser.
+Screenshots land in `test-artifacts/frontends/`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+import pytest
+import uvicorn
+
+from graph_api.app import create_app
+from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.ingest import load_sample
+from graph_api.store import open_store
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "frontends"
+STRICT_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+SIZES = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
+HAGENOW = "Municipality:13076060"
+COUNTY = "County:13076"
+SOLUTION = "Solution:digitale-lokale-agenda"
+ORGANISATION = "Organization:kreisverwaltung-ludwigslust-parchim"
+# every route of graph_api/static/explorer/js/main.js, with the page (data-route) it renders
+EXPLORER_ROUTES = {
+    "": "suche",
+    "#/suche?q=Hagenow": "suche",
+    "#/gemeinden": "gemeinden",
+    f"#/gemeinde/{quote(HAGENOW)}": "gemeinde",
+    f"#/kreis/{quote(COUNTY)}": "kreis",
+    "#/netzwerk": "netzwerk",
+    f"#/netzwerk?kreis={quote(COUNTY)}&von={quote(ORGANISATION)}&nach={quote(HAGENOW)}": "netzwerk",
+    f"#/loesung/{quote(SOLUTION)}": "loesung",
+    f"#/knoten/{quote(ORGANISATION)}": "knoten",
+}
+NULLISH = re.compile(r"\b(null|undefined)\b")
+CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-default-apps", "--disable-features=Translate,OptimizationHints,MediaRouter")
+
+
+def _browser_paths() -> tuple[str, str] | None:
+    chromium = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
+    return (chromium, driver) if chromium and driver else None
+
+
+def _skip_reason() -> str | None:
+    if _browser_paths() is None:
+        return "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app under uvicorn on a free port, with the sample loaded and the strict policy added."""
+    store = open_store(Settings(store="ladybug", db_path=str(tmp_path_factory.mktemp("frontends") / "graph.lbdb")))
+    load_sample(store)
+    app = create_app(Settings(), store=store)
+
+    @app.middleware("http")
+    async def strict_policy(request: Any, call_next: Any) -> Any:  # noqa: ANN401 - Starlette types
+        response = await call_next(request)
+        response.headers.append("Content-Security-Policy", STRICT_POLICY)
+        return response
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert uv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}/"
+    uv.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = _browser_paths() or ("", "")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_script_timeout(30)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def open_at_size(driver: Any, url: str, size: str) -> None:
+    """A fresh page load at `size` (phone: touch, device pixel ratio 3), logs emptied first."""
+    width, height, mobile = SIZES[size]
+    driver.get("about:blank")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 3 if mobile else 1, "mobile": mobile})
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": mobile})
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(url)
+
+
+def wait_for(driver: Any, script: str, what: str, timeout: float = 30) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+        lambda d: d.execute_script(script), message=f"timed out waiting for {what}")
+
+
+def assert_clean(driver: Any, base: str, name: str) -> None:
+    """No request to another origin, no console error, no "null"/"undefined" on the page."""
+    origin = urlsplit(base)._replace(path="", query="", fragment="").geturl()
+    requests = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+    urls = [m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"]
+    foreign = [u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+               and not u.startswith(origin + "/")]
+    assert foreign == [], f"{name}: requests to other origins: {foreign}"
+    assert any(u.startswith(origin + "/") for u in urls), f"{name}: no request was seen at all"
+    errors = [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == [], f"{name}: console errors: {errors}"
+    text = driver.execute_script("return document.body.innerText")
+    shown = [text[max(0, m.start() - 40):m.end() + 40] for m in NULLISH.finditer(text)]
+    assert shown == [], f"{name}: the page shows null/undefined: {shown}"
+    assert driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_graphiql_starts_offline_and_runs_a_query(server: str, browser: Any, size: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    query = "{ municipalities(first: 3) { edges { node { id name } } } }"
+    open_at_size(browser, f"{server}graphql?q={quote(query)}", size)
+    wait_for(browser, "return document.querySelector('.graphiql-execute-button')", "GraphiQL to start")
+    wait_for(browser, "return document.querySelector('.graphiql-query-editor .CodeMirror')", "the query editor")
+    browser.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
+    expected = httpx.post(server + "graphql", json={"query": query}, timeout=30).json()
+    names = [e["node"]["name"] for e in expected["data"]["municipalities"]["edges"]]
+    assert names
+    result = wait_for(browser, "const r = document.querySelector('.result-window .CodeMirror');"
+                               "const t = r && r.CodeMirror.getValue(); return t && t.includes('\"data\"') && t;",
+                      "the query result")
+    assert json.loads(result) == expected
+    assert_clean(browser, server, f"graphiql-query-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_graphiql_opens_on_the_example_queries(server: str, browser: Any, size: str) -> None:
+    open_at_size(browser, f"{server}graphql", size)
+    editor = wait_for(browser, "const e = document.querySelector('.graphiql-query-editor .CodeMirror');"
+                               "return e && e.CodeMirror.getValue();", "the query editor")
+    examples = httpx.get(server + "graphiql/examples.graphql", timeout=30).text
+    assert editor == examples
+    assert_clean(browser, server, f"graphiql-examples-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("route", EXPLORER_ROUTES)
+def test_explorer_route_is_clean(server: str, browser: Any, route: str, size: str) -> None:
+    page = EXPLORER_ROUTES[route]
+    open_at_size(browser, server + route, size)
+    wait_for(browser, f"const p = document.querySelector('.page[data-route=\"{page}\"]');"
+                      " return p && p.dataset.ready === 'true';", f"the {page} page")
+    assert browser.execute_script("return document.getElementById('fehler').hidden"), \
+        browser.execute_script("return document.getElementById('fehler').textContent")
+    assert browser.execute_script("return document.querySelector('main h1') !== null")
+    slug = re.sub(r"[^a-z0-9]+", "-", route.lower()).strip("-") or "start"
+    assert_clean(browser, server, f"explorer-{slug[:60]}-{size}")
