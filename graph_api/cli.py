@@ -15,7 +15,7 @@ from graph_api import __version__
 from graph_api.rows import LoadError
 from graph_api.store import QueryRejected, QueryTimeout, StoreUnavailable
 
-COMMANDS = ("load", "validate", "serve", "query", "cypher", "export")
+COMMANDS = ("load", "validate", "serve", "query", "cypher", "export", "repair")
 DESCRIPTION = ("Load, check, query, serve and export copgraph, the knowledge graph of the community of practice "
                "around administrative innovation in German municipalities.")
 

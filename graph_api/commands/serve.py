@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from graph_api.commands import settings_from
+from graph_api.config import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from graph_api.store import open_store
 
     settings = settings_from(args)
+    _refuse_a_damaged_store(settings)
     store = None  # without --demo the app opens the store itself, and keeps retrying while it is unavailable
     if args.demo:
         store = open_store(settings)
@@ -43,3 +45,18 @@ def run(args: argparse.Namespace) -> int:
     print(start_up_line(args.host, args.port), file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def _refuse_a_damaged_store(settings: Settings) -> None:
+    """A damaged database does not heal by waiting: stop with the repair step instead of a 503 forever.
+
+    A locked or unreachable store is left to the app, which retries it."""
+    from graph_api.store import StoreUnavailable, open_store
+    from graph_api.store.ladybug_snapshot import StoreCorrupt
+
+    try:
+        open_store(settings, ensure_schema=False).close()
+    except StoreCorrupt:
+        raise
+    except StoreUnavailable:
+        pass

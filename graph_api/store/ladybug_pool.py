@@ -41,9 +41,11 @@ class PoolSize:
 
 
 class ConnectionPool:
-    def __init__(self, path: str, size: PoolSize | None = None):
+    def __init__(self, path: str, size: PoolSize | None = None,
+                 open_database: Callable[..., Any] | None = None):
         self.path = path
         self.size = size or PoolSize()
+        self._open_database = open_database or self._plain_open
         self._write_lock = threading.RLock()
         self._closed = False
         self._readers: queue.Queue[Any] = queue.Queue()
@@ -56,11 +58,15 @@ class ConnectionPool:
     def _pools(self) -> tuple[tuple[queue.Queue[Any], int], ...]:
         return ((self._readers, self.size.readers), (self._analysts, self.size.analysts), (self._probe, 1))
 
-    def _open(self) -> None:
+    def _plain_open(self, **options: Any) -> Any:
         try:
-            self.db = ladybug.Database(self.path, max_num_threads=self.size.max_threads)
+            return ladybug.Database(self.path, **options)
         except RuntimeError as exc:
             raise StoreUnavailable(f"cannot open LadybugDB at {self.path}: {exc}") from exc
+
+    def _open(self) -> None:
+        """`open_database(**options)` may recover the file first (the store's write protocol)."""
+        self.db = self._open_database(max_num_threads=self.size.max_threads)
         self.writer = ladybug.Connection(self.db)
         for _ in range(self.size.readers):
             self._readers.put(ladybug.Connection(self.db))

@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
@@ -24,9 +25,10 @@ from graph_api.search_index import SearchIndex
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
-from graph_api.store.ladybug_snapshot import BulkSnapshot
+from graph_api.store.ladybug_snapshot import WriteProtocol, is_io_error
 
 COPY_THRESHOLD = 2_000
+T = TypeVar("T")
 _NESTED = (dict, list)  # exact types LadybugDB returns for nodes, rels, paths, maps and lists
 # the engine's words for a write refused in a read-only transaction (or on a read-only database)
 _READ_ONLY_MARKERS = ("read-only transaction", "read-only database")
@@ -75,10 +77,10 @@ class LadybugStore(Store):
     def __init__(self, path: str | Path, *, search_path: str | Path | None = None, pool: PoolSize | None = None):
         super().__init__()
         self.path = str(path)
-        self._snapshot = BulkSnapshot(self.path)
-        if self._snapshot.interrupted():  # a bulk write was killed: back to the state before it (file closed)
-            self._snapshot.restore()
-        self._pool = ConnectionPool(self.path, pool)
+        # every write goes through the protocol; opening recovers from a killed or failed write
+        self._protocol = WriteProtocol(self.path)
+        self._bulk_next = False
+        self._pool = ConnectionPool(self.path, pool, open_database=self._protocol.open)
         self._search = SearchIndex(search_path or f"{self.path}.search.sqlite")
         # Present from before a graph write until the search index has caught up with it: a process
         # killed in between leaves it behind, and the next open rebuilds the index from the graph.
@@ -140,7 +142,7 @@ class LadybugStore(Store):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Run]:
-        with self._pool.writing() as conn:
+        with self._pool.writing() as conn, self._protocol.writing(conn, bulk=self._bulk_next):
             conn.execute("BEGIN TRANSACTION")
 
             def run(query: str, params: Params) -> list[dict[str, Any]]:
@@ -159,40 +161,50 @@ class LadybugStore(Store):
 
     def ensure_schema(self) -> None:
         with self._pool.writing() as conn:
-            for statement in schema_ddl():
-                conn.execute(statement)
+            missing = [ddl for ddl in schema_ddl() if not _table_exists(conn, ddl)]
+            if missing:  # a write like any other; an up-to-date schema writes nothing (read-only commands)
+                with self._protocol.writing(conn):
+                    for statement in missing:
+                        conn.execute(statement)
         if self._search_pending.exists() or self._search.outdated:
             self.rebuild_search()
 
     def apply(self, rows: GraphRows, **options: Any) -> ApplySummary:
+        # COPY rows are not WAL-logged: the protocol keeps a copy of the file until they are checkpointed
         bulk = any(len(r) >= COPY_THRESHOLD for r in [*rows.nodes.values(), *rows.rels.values()])
-        self._search_pending.touch()
-        with self._pool.writing() as conn:  # the snapshot, the batch and the checkpoint after it: one writer
-            if bulk:  # COPY rows are not WAL-logged: keep a copy until they are checkpointed (ladybug_snapshot)
-                self._snapshot.take(lambda: conn.execute("CHECKPOINT"))
+        return self._guarded(lambda: super(LadybugStore, self).apply(rows, **options), bulk=bulk)
+
+    def delete_node(self, node_id: str) -> bool:
+        return self._guarded(lambda: super(LadybugStore, self).delete_node(node_id))
+
+    def delete_contact(self, a: str, b: str) -> bool:
+        return self._guarded(lambda: super(LadybugStore, self).delete_contact(a, b))
+
+    def _guarded(self, write: Callable[[], T], *, bulk: bool = False) -> T:
+        """Run one write of the shared upsert code; disk and index failures become clear errors."""
+        try:
+            self._search_pending.touch()
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot write next to {self.path} ({exc.strerror or exc}); "
+                                   "nothing was written") from exc
+        with self._pool.writing():
+            self._bulk_next = bulk
             try:
-                summary = super().apply(rows, **options)
+                result = write()
             except RuntimeError as exc:
-                if "IO exception" not in str(exc):
+                if not is_io_error(exc):
                     raise
-                if bulk:  # the commit may have half-reached the file: back to the copy now, not at the next open
-                    self._pool.reopen(between=self._snapshot.restore)
+                self._pool.reopen()  # the engine may hold a torn log: reopen through the protocol's recovery
                 raise StoreUnavailable(f"cannot write to the database at {self.path} (disk full or read-only?); "
                                        f"the batch was not kept: {str(exc)[str(exc).find('IO exception'):]}"
                                        ) from exc
+            except sqlite3.Error as exc:  # the graph was written; the index is rebuilt at the next open
+                raise StoreUnavailable(f"the graph was written, but its search index next to {self.path} could "
+                                       f"not be updated ({exc}); it is rebuilt at the next start") from exc
             finally:
-                if bulk and self._snapshot.interrupted():
-                    with contextlib.suppress(RuntimeError):  # if this fails, the copy is restored at open
-                        self._pool.writer.execute("CHECKPOINT")
-                        self._snapshot.release()
+                self._bulk_next = False
         self._search_pending.unlink(missing_ok=True)
-        return summary
-
-    def delete_node(self, node_id: str) -> bool:
-        self._search_pending.touch()
-        deleted = super().delete_node(node_id)
-        self._search_pending.unlink(missing_ok=True)
-        return deleted
+        return result
 
     def rebuild_search(self) -> None:
         """Re-index every node (after an interrupted write left the index behind the graph)."""
@@ -252,6 +264,11 @@ class LadybugStore(Store):
             options = f"HEADER=true, from='{from_label}', to='{to_label}'"
             run(f"COPY {rel_type} FROM '{path.as_posix()}' ({options}{', PARALLEL=false' if multiline else ''})",
                 {})
+
+
+def _table_exists(conn: Any, ddl: str) -> bool:
+    name = ddl.split(" IF NOT EXISTS ", 1)[1].split("(", 1)[0]
+    return bool(conn.execute("CALL show_tables() WHERE name = $n RETURN name", {"n": name}).get_all())
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> bool:
