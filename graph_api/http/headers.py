@@ -1,0 +1,68 @@
+"""Security headers on every response: the browser runs only copgraph's own files, in no frame.
+
+The Explorer and GraphiQL are static files served by copgraph itself (no CDN, no inline script
+or style), so one strict Content-Security-Policy fits every page: scripts, styles, images, fonts
+and requests from this origin only, no plugins, no `<base>` tricks, no framing. Even if a stored
+value slipped past input checks and into the DOM as markup or as a `javascript:` link, the
+browser would refuse to run it. A response that sets one of these headers itself keeps its own.
+
+The headers go on every response, not only HTML: `nosniff` keeps a JSON or RDF answer from
+being run as script, and the rest costs nothing on non-HTML answers.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DIRECTIVES: dict[str, str] = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+CSP_HEADER = "content-security-policy"
+
+
+def csp(directives: dict[str, str] = DIRECTIVES) -> str:
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (CSP_HEADER.encode(), csp().encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),  # for browsers that ignore frame-ancestors
+    (b"referrer-policy", b"no-referrer"),  # node ids in Explorer URLs stay on this site
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding `HEADERS` to every HTTP response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in HEADERS if name not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(SecurityHeaders)
