@@ -220,8 +220,11 @@ class _Generator:
         self.staff[org_id] = members
 
     def _administrations(self) -> None:
+        inhabitants: dict[str, int] = {}  # the loader states no county totals: summed here
+        for m in self.municipalities:
+            inhabitants[m["county_ags"]] = inhabitants.get(m["county_ags"], 0) + m["population"]
         for c in self.counties:
-            people = min(40, actor_count(c["population"]) + 10)
+            people = min(40, actor_count(inhabitants.get(c["ags"], 0)) + 10)
             self._organisation(f"Organization:synth-kreis-{c['ags']}", f"Kreisverwaltung {c['name']}",
                                "ADMINISTRATION", c["id"], c["ags"], people, f"Kreis {c['name']}")
         for a in self.associations:
@@ -264,7 +267,7 @@ class _Generator:
             self._organisation(org_id, f"Zweckverband Wasser {a['name']}", "PUBLIC_ENTERPRISE", None,
                                a["county_ags"], rng.randint(3, 6), f"Zweckverband {a['name']}")
             for m in owners:
-                self.rows.add_rel("OWNED_BY", org_id, m["id"], share=round(1 / len(owners), 4))
+                self.rows.add_rel("OWNED_BY", org_id, m["id"], share=math.floor(10_000 / len(owners)) / 10_000)
 
     # ---- who knows whom --------------------------------------------------------------------------
     def _link(self, a: int, b: int, context: str) -> bool:
@@ -426,7 +429,7 @@ class _Generator:
         year, rest = divmod(day, 365)
         status = "ABANDONED" if rng.random() < 0.05 else rng.choice(STATUS_EARLY if position < 0.6 else STATUS_LATE)
         self.rows.add_node("Adoption", {"id": adoption_id, "status": status,
-                                        "started_on": f"{year}-{rest // 31 + 1:02d}-{rest % 28 + 1:02d}"})
+                                        "started_on": _date_of(year, rest)})
         self.rows.add_rel("OF", adoption_id, solution_id)
         admin = f"Organization:synth-gemeinde-{municipality['ags']}"
         r = rng.random()
@@ -439,3 +442,8 @@ class _Generator:
         if rng.random() < 0.3:
             self.rows.add_rel("CONTACT", adoption_id, self.actors[rng.choice(self.staff[admin])])
         self.rows.add_rel("SOURCED_FROM", adoption_id, SOURCE_ID)
+
+
+def _date_of(year: int, day_of_year: int) -> str:
+    """An ISO date that grows with the day (0-364), so a teacher never starts after its learner."""
+    return f"{year}-{day_of_year // 31 + 1:02d}-{(day_of_year % 31) * 28 // 31 + 1:02d}"

@@ -3,13 +3,15 @@
 Source: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD, Gebietsstand 30.11.2021.
 Columns are character positions of the UTF-8-decoded line (see `LAYOUT.md` of the data).
 Regierungsbezirk (20) and Region (30) records are not part of the graph's territorial tree;
-their digit stays inside the keys. Populations and areas of associations, counties and states
-are summed from their municipalities, the only level the directory gives them for.
+their digit stays inside the keys. The directory gives population and area for municipalities
+only; the totals of associations, counties and states are not stated by this loader but summed
+by the store from all stored municipalities in the write's transaction
+(`graph_api.store.territory_totals`), so a partial file (the two-county extract) never replaces
+the totals of the full directory.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -167,7 +169,6 @@ def _put(reader: _Reader, number: int, table: dict[str, dict[str, Any]], key: st
 def _assemble(reader: _Reader, states: dict[str, dict[str, Any]], counties: dict[str, dict[str, Any]],
               associations: dict[str, dict[str, Any]], municipalities: list[dict[str, Any]]) -> GraphRows:
     rows = GraphRows()
-    totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     seen: dict[str, int] = {}
     for m in municipalities:
         if m["id"] in seen:
@@ -182,10 +183,7 @@ def _assemble(reader: _Reader, states: dict[str, dict[str, Any]], counties: dict
         parent = f"Association:{assoc_key}" if assoc_key in associations else f"County:{county_key}"
         rows.add_node("Municipality", m)
         rows.add_rel("PART_OF", m["id"], parent)
-        for key in (assoc_key, county_key, county_key[:2]):
-            totals[key][0] += m["population"]
-            totals[key][1] += m["area_ha"]
-    for key, a in associations.items():
+    for a in associations.values():
         line = a.pop("_line")
         if _state_level(a["county_ags"]):
             parent = f"State:{a['county_ags'][:2]}"
@@ -194,18 +192,18 @@ def _assemble(reader: _Reader, states: dict[str, dict[str, Any]], counties: dict
         else:
             reader.problem(line, "Kreis", f"county {a['county_ags']} of {a['id']} has no Satzart-40 record")
             continue
-        rows.add_node("Association", {**a, "population": int(totals[key][0]), "area_ha": totals[key][1]})
+        rows.add_node("Association", a)
         rows.add_rel("PART_OF", a["id"], parent)
     for key, c in counties.items():
         line = c.pop("_line")
         if key[:2] not in states:
             reader.problem(line, "Land", f"state {key[:2]} of {c['id']} has no Satzart-10 record")
             continue
-        rows.add_node("County", {**c, "population": int(totals[key][0]), "area_ha": totals[key][1]})
+        rows.add_node("County", c)
         rows.add_rel("PART_OF", c["id"], f"State:{key[:2]}")
-    for key, s in states.items():
+    for s in states.values():
         s.pop("_line")
-        rows.add_node("State", {**s, "population": int(totals[key][0]), "area_ha": totals[key][1]})
+        rows.add_node("State", s)
     if reader.problems:
         raise LoadError(reader.problems)
     rows.add_node("Source", dict(SOURCE))

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 from graph_api.integrity import GraphRuleError
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rows import ApplySummary, GraphRows, LoadError, LoadProblem
+from graph_api.store import territory_totals
 from graph_api.store.facts import violations as rule_violations
 
 Params = Mapping[str, Any]
@@ -236,6 +237,7 @@ class Store(ABC):
                     self._create_rels(run, key, new)
             for key, changed in changed_rels.items():
                 _update_rels(run, key, changed)
+            territory_totals.refresh(run, rows)  # summed from the stored municipalities, never from one file
             broken = rule_violations(run, rows, replace)  # on the graph as this write leaves it
             if broken:
                 raise GraphRuleError(broken)  # rolls the whole write back
