@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from graph_api.model import REL_TYPES, label_of
 from graph_api.rdf import vocab as v
@@ -85,22 +86,28 @@ def describe_blocks(store: Store, base: str, node_id: str, page: int = 1,
     slices = page_slices(counts, page, size)
     if page > 1 and not slices:
         return None
+    incoming: list[tuple[str, str, dict[str, Any]]] = []
     for rel_type, skip, limit in slices:
         columns = ", ".join(["a.id AS f", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
         query = (f"MATCH (a)-[r:{rel_type}]->(b:{label} {{id: $id}}) RETURN {columns} ORDER BY a.id "
                  "SKIP $skip LIMIT $limit")
-        for row in store.read(query, {"id": node_id, "skip": skip, "limit": limit}):
-            source = row.get("source")
-            graph = v.node_iri(base, source) if source else None
-            from_id = row.pop("f")
-            row["t"] = node_id
-            blocks.append(Block(v.node_iri(base, from_id), graph,
-                                [(v.REL_PREDICATE[rel_type], (v.node_iri(base, node_id), None))]))
-            known = {node_id: props} if label == "Actor" else {}
-            statement = statement_block(base, rel_type, from_id, row, graph, known)
-            if statement is not None:
-                blocks.append(statement)
-            neighbours.add(from_id)
+        incoming += [(rel_type, row.pop("f"), row) for row in store.read(query, {"id": node_id, "skip": skip,
+                                                                              "limit": limit})]
+    # the people at the other end, so their relationships show what the personal-data rule allows
+    actors = {a["id"]: a for _, rows in read_nodes_by_id(store, sorted({f for _, f, _ in incoming
+                                                                        if label_of(f) == "Actor"})) for a in rows}
+    if label == "Actor":
+        actors[node_id] = props
+    for rel_type, from_id, row in incoming:
+        source = row.get("source")
+        graph = v.node_iri(base, source) if source else None
+        row["t"] = node_id
+        blocks.append(Block(v.node_iri(base, from_id), graph,
+                            [(v.REL_PREDICATE[rel_type], (v.node_iri(base, node_id), None))]))
+        statement = statement_block(base, rel_type, from_id, row, graph, actors)
+        if statement is not None:
+            blocks.append(statement)
+        neighbours.add(from_id)
     for other_label, rows in read_nodes_by_id(store, sorted(neighbours - {node_id})):
         blocks.extend(_labelled(base, other_label, other_props) for other_props in rows)
     return Description(blocks, page, has_next=sum(c for _, c in counts) > page * size)
