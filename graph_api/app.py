@@ -18,7 +18,7 @@ from graph_api.store import Store, open_store
 from graph_api.store.handle import StoreHandle
 
 # explorer last: it serves /
-ROUTERS: tuple[str, ...] = ("health", "graphql", "graphiql", "queries", "rdf", "vocabulary", "explorer")
+ROUTERS: tuple[str, ...] = ("health", "graphql", "graphiql", "queries", "rdf", "vocabulary", "sparql", "explorer")
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

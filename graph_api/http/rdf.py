@@ -25,6 +25,8 @@ from graph_api.rdf.changes import DataVersion, ObservedStore
 from graph_api.rdf.export import chunked, describe_blocks, describe_scheme, export, serialise
 from graph_api.rdf.html_view import blocks_html
 from graph_api.rdf.negotiation import negotiate
+from graph_api.rdf.sparql_index import SparqlIndex
+from graph_api.rdf.sparql_query import QueryWorkers
 from graph_api.rdf.writers import EXTENSIONS, MEDIA_TYPES
 
 router = APIRouter(tags=["linked data"])
@@ -39,6 +41,9 @@ def install(app: FastAPI) -> None:
     """Observe the app's store so derived copies (SPARQL index, Last-Modified) follow every write."""
     app.state.data_version = DataVersion()
     app.state.store = ObservedStore(app.state.store, app.state.data_version)
+    app.state.sparql = SparqlIndex(lambda: app.state.store, app.state.settings.base_iri)
+    app.state.data_version.listeners.append(app.state.sparql.on_change)
+    app.state.sparql_workers = QueryWorkers(app.state.sparql)
 
 
 def data_version(request: Request) -> DataVersion | None:
