@@ -285,3 +285,5 @@ def test_dataset_description_for_portals(client: TestClient, pilot_store: Store,
         advertised.add("/".join(media_type[-2:]))
     assert advertised == set(MEDIA_TYPES.values())
     assert str(graph.value(dataset, VOID.uriSpace)) == f"{BASE}id/"
+    exported = list(ox.parse(client.get("/export?format=nt").content, ox.RdfFormat.N_TRIPLES))
+    assert int(graph.value(dataset, VOID.triples)) == len(set(exported))
