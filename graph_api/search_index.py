@@ -90,7 +90,12 @@ class SearchIndex:
         with self._lock, self._db:
             self._db.execute("DELETE FROM docs")
             self._db.execute("DELETE FROM doc_keys")
-            self._db.execute(f"PRAGMA user_version = {DOCUMENT_VERSION}")  # refilled by the current rule
+
+    def mark_current(self) -> None:
+        """Record that every document was made by the current rule (after a full rebuild, not before:
+        a rebuild cut short leaves the index outdated, so the next open rebuilds it again)."""
+        with self._lock, self._db:
+            self._db.execute(f"PRAGMA user_version = {DOCUMENT_VERSION}")
 
     def search(self, text: str, first: int) -> list[tuple[str, float]]:
         """Every token must match (as a prefix); best bm25 first; score is positive, higher is better."""

@@ -212,6 +212,7 @@ class LadybugStore(Store):
             self._search.clear()
             self._index_for_search({label: self.read(f"MATCH (n:{label}) RETURN n.id AS id")
                                     for label in NODE_PROPERTIES})
+            self._search.mark_current()
             self._search_pending.unlink(missing_ok=True)
 
     def close(self) -> None:

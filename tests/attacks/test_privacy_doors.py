@@ -188,3 +188,23 @@ def test_ad_hoc_cypher_needs_the_token(marked) -> None:
     assert _leaks(response.text) == []
     allowed = client.http.post("/cypher", json={"query": "MATCH (n:Actor) RETURN n.name AS name"}, headers=AUTH)
     assert allowed.status_code == 200 and "SECRETNAME" in allowed.text  # token holders see everything
+
+
+def test_an_index_built_by_an_older_rule_is_rebuilt_at_open(tmp_path: Path) -> None:
+    """A search file from before the rule held restricted names and descriptions; opening the store
+    must not keep serving them."""
+    path = tmp_path / "graph.lbdb"
+    store = open_store(Settings(store="ladybug", db_path=str(path)))
+    load_sample(store)
+    actor = store.read("MATCH (n:Actor) WHERE n.visibility = 'restricted' RETURN n.id AS id LIMIT 1")[0]["id"]
+    store.close()
+    with sqlite3.connect(f"{path}.search.sqlite") as db:  # what the old index held for a restricted actor
+        db.execute("UPDATE docs SET names = 'secretname', texts = 'secretdesc' WHERE rowid = "
+                   "(SELECT doc FROM doc_keys WHERE node_id = ?)", (actor,))
+        db.execute("PRAGMA user_version = 1")
+    store = open_store(Settings(store="ladybug", db_path=str(path)))
+    try:
+        assert store.search("secretname", 10) == [] and store.search("secretdesc", 10) == []
+        assert store.search("Bürgermeister", 10)  # rebuilt, not emptied
+    finally:
+        store.close()
