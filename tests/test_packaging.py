@@ -28,7 +28,7 @@ RUNTIME_FOLDERS = {
     "data/sample": "graph_api/sample_data",
     "graph_api/static": "graph_api/static",
 }
-DEV_ONLY_MODULES = ("pytest", "httpx", "pyshacl", "pyoxigraph", "selenium", "matplotlib", "bench", "tests")
+DEV_ONLY_MODULES = ("pytest", "httpx", "pyshacl", "SPARQLWrapper", "selenium", "matplotlib", "bench", "tests")
 
 
 @pytest.fixture(scope="module")
