@@ -15,7 +15,7 @@ from graph_api.mission import coverage as coverage_analytics
 from graph_api.mission import lineage as lineage_analytics
 from graph_api.mission import recommend as recommend_analytics
 from graph_api.mission.contacts import layer, paths
-from graph_api.mission.definitions import CONTACT_LABELS, MAX_HOPS
+from graph_api.mission.definitions import ACTIVE, CONTACT_LABELS, MAX_HOPS
 from graph_api.mission.errors import BadInput, NotFound
 from graph_api.model import label_of
 from graph_api.store import mission_reads as reads
@@ -95,9 +95,11 @@ def coverage(read: Read, county_id: str, category_id: str) -> list[coverage_anal
     return coverage_analytics.coverage(reads.county_municipalities(read, county), county, rows)
 
 
-def recommendations(read: Read, municipality_id: str, need_id: str | None, first: int
-                    ) -> list[recommend_analytics.Scored]:
-    """Ranked recommendations for a municipality (optionally only solutions addressing `need_id`)."""
+def recommendations(read: Read, municipality_id: str, need_id: str | None, first: int,
+                    sourced_only: bool = False) -> list[recommend_analytics.Scored]:
+    """Ranked recommendations for a municipality (optionally only solutions addressing `need_id`).
+
+    `sourced_only` counts only adoptions with a real (non-illustrative) source as evidence."""
     home = require(read, municipality_id, ("Municipality",), "municipality")
     need = require(read, need_id, ("Concept",), "need") if need_id is not None else None
     county = reads.node(read, f"County:{home['county_ags']}") or {"id": f"County:{home['county_ags']}"}
@@ -106,6 +108,8 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
                                    else read(reads.SOLUTIONS, {}))]
     ids = sorted(s["id"] for s in candidates)
     rows = reads.adoptions_of(read, ids)
+    if sourced_only:
+        rows = _sourced(read, rows)
     skip = recommend_analytics.excluded(home, county, rows)
     awards: dict[str, list[dict[str, Any]]] = {}
     for row in reads.awards_of(read, ids):
@@ -113,6 +117,19 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
     scored = recommend_analytics.score(home, [s for s in candidates if s["id"] not in skip],
                                        recommend_analytics.adopters_by_solution(home, rows), awards, need)
     return scored[:first]
+
+
+def _sourced(read: Read, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    sourced = reads.sourced_adoptions(read, sorted({r["adoption"] for r in rows}))
+    return [r for r in rows if r["adoption"] in sourced]
+
+
+def evidence(read: Read, municipality_id: str, solution_ids: list[str], sourced_only: bool = False
+             ) -> list[dict[str, Any]]:
+    """The active adoptions by other adopters that a recommendation of these solutions counts."""
+    rows = [r for r in reads.adoptions_of(read, solution_ids)
+            if r["status"] in ACTIVE and r["adopter"] != municipality_id]
+    return _sourced(read, rows) if sourced_only else rows
 
 
 def lineage(read: Read, solution_id: str) -> list[tuple[dict[str, Any], int, list[str]]]:

@@ -43,6 +43,7 @@ class GraphContext(BaseContext):
         self.children: DataLoader[tuple[str, str], list[dict[str, Any]]] = DataLoader(self._load_children)
         self.scalars: DataLoader[tuple[str, str], Any] = DataLoader(self._load_scalars)
         self.matches: DataLoader[tuple[str, str], bool] = DataLoader(self._load_matches)
+        self.link_sources: DataLoader[tuple[str, str, str], str | None] = DataLoader(self._load_link_sources)
         self.filter_specs: dict[str, tuple[str, list[str], dict[str, Any]]] = {}
 
     @property
@@ -115,6 +116,18 @@ class GraphContext(BaseContext):
             for row in await self.query(text, {**params, "candidate_ids": ids}):
                 hits.add((signature, row["id"]))
         return [key in hits for key in keys]
+
+    async def _load_link_sources(self, keys: list[tuple[str, str, str]]) -> list[str | None]:
+        """The `source` of the relationship between two nodes (either direction), one query per kind of link."""
+        groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+        for start, rel, end in keys:
+            if rel in cypher.LINK_TYPES and label_of(start) and label_of(end):
+                groups[(rel, label_of(start) or "", label_of(end) or "")].append({"f": start, "t": end})
+        found: dict[tuple[str, str, str], str | None] = {}
+        for (rel, a, b), pairs in groups.items():
+            for row in await self.query(cypher.link_source_query(rel, a, b), {"pairs": pairs}):
+                found[(row["f"], rel, row["t"])] = row["source"]
+        return [found.get(key) for key in keys]
 
     async def node(self, node_id: str) -> dict[str, Any] | None:
         return await self.nodes.load(node_id) if label_of(node_id) else None

@@ -12,7 +12,7 @@ against 1-6 ms at Germany scale, see bench/RESULTS.md); Neo4j seeks the id index
 from __future__ import annotations
 
 from graph_api import policy
-from graph_api.model import NODE_LABELS, NODE_PROPERTIES, TERRITORY_LABELS
+from graph_api.model import NODE_LABELS, NODE_PROPERTIES, REL_TYPES, TERRITORY_LABELS
 
 # name -> (parent labels it applies to, pattern from the parent `x` to the related node `n`, extra columns)
 _RELATIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -52,6 +52,20 @@ def relation_query(name: str, label: str) -> str:
 
 
 RELATION_NAMES = frozenset(_RELATIONS)
+
+LINK_TYPES = frozenset(REL_TYPES) - {"SOURCED_FROM"}
+
+
+def link_source_query(rel: str, start_label: str, end_label: str) -> str:
+    """The `source` of a relationship between pairs of nodes, matched in either direction."""
+    if rel not in LINK_TYPES or start_label not in NODE_LABELS or end_label not in NODE_LABELS:
+        raise KeyError(f"no link {rel} between {start_label} and {end_label}")
+    return (f"UNWIND $pairs AS p MATCH (a:{start_label} {{id: p.f}})-[r:{rel}]-(b:{end_label} {{id: p.t}}) "
+            "RETURN p.f AS f, p.t AS t, r.source AS source")
+
+
+# a list restricted to sourced facts: at least one real (non-illustrative) source
+SOURCED_ONLY = "EXISTS { MATCH (n)-[:SOURCED_FROM]->(src:Source) WHERE src.illustrative = false }"
 
 NODES_BY_ID = {label: f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS n" for label in NODE_LABELS}
 

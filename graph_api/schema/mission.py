@@ -18,8 +18,20 @@ from strawberry.types import Info
 
 from graph_api.mission import answers
 from graph_api.mission.errors import MissionInputError
+from graph_api.schema import provenance
 from graph_api.schema.context import GraphContext, RequestTimedOut
-from graph_api.schema.types import Actor, Adopter, Adoption, Association, County, Municipality, Node, Solution, to_type
+from graph_api.schema.types import (
+    Actor,
+    Adopter,
+    Adoption,
+    Association,
+    County,
+    Municipality,
+    Node,
+    Solution,
+    Source,
+    to_type,
+)
 from graph_api.store import QueryTimeout
 
 T = TypeVar("T")
@@ -56,6 +68,23 @@ class PathStep:
     node: Node
     via: str | None = strawberry.field(
         description="Relationship type that leads to this node from the previous step (null on the first step).")
+    _previous: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The source that states the link from the previous step (null on the first "
+                                  "step, or when no source states the link).")
+    async def via_source(self, info: Info) -> Source | None:
+        if self._previous is None or self.via is None:
+            return None
+        found = await provenance.link_source(info, self._previous, self.via, str(self.node.id))
+        return to_type(found) if found else None
+
+    @strawberry.field(description="True when this step's node, or its link from the previous step, is illustrative.")
+    async def illustrative(self, info: Info) -> bool:
+        if await provenance.node_is_illustrative(info, str(self.node.id)):
+            return True
+        if self._previous is None or self.via is None:
+            return False
+        return await provenance.link_is_illustrative(info, self._previous, self.via, str(self.node.id))
 
 
 @strawberry.type(description="One chain of contacts; steps[0] is the start, the last step the target.")
@@ -64,14 +93,23 @@ class ContactPath:
     steps: list[PathStep]
 
 
-async def contact_paths(info: Info, start: str, target: str, max_hops: int, first: int) -> list[ContactPath]:
-    found = await answer(info, answers.contact_paths, info.context.store.dialect, start, target, max_hops, first)
+# with excludeIllustrative, paths are taken from this many times `first` shortest ones
+SOURCED_PATH_POOL = 10
+
+
+async def contact_paths(info: Info, start: str, target: str, max_hops: int, first: int,
+                        exclude_illustrative: bool = False) -> list[ContactPath]:
+    wanted = first * SOURCED_PATH_POOL if exclude_illustrative else first
+    found = await answer(info, answers.contact_paths, info.context.store.dialect, start, target, max_hops, wanted)
     out = []
     for path in found:
         nodes = await load(info, path.ids)
-        steps = [PathStep(node=n, via=None if i == 0 else path.via[i - 1]) for i, n in enumerate(nodes)]
+        steps = [PathStep(node=n, via=None if i == 0 else path.via[i - 1],
+                          _previous=None if i == 0 else path.ids[i - 1]) for i, n in enumerate(nodes)]
+        if exclude_illustrative and any([await step.illustrative(info) for step in steps]):
+            continue
         out.append(ContactPath(hops=len(path.via), steps=steps))
-    return out
+    return out[:first]
 
 
 # ---- county ↔ municipality contacts -------------------------------------------------------------
@@ -170,20 +208,39 @@ class Recommendation:
         description="Each reason names its evidence, e.g. 'in use by 2 adopters elsewhere in the same county: "
                     "Boizenburg/ Elbe, Stadt, Wittenburg, Stadt' or 'awarded the seal 'Bewährt vor Ort' (2024)'.")
     nearest_adopters: list[Adopter]
+    evidence: list[Adoption] = strawberry.field(
+        description="The active adoptions (PILOT, ADOPTED, SCALED) by other adopters the reasons count; each "
+                    "with its sources and whether it is illustrative.")
+    adopter_count: int = strawberry.field(description="Distinct adopters behind `evidence`.")
+    illustrative_adopter_count: int = strawberry.field(
+        description="How many of those adopters are known only from illustrative sample data.")
 
 
-async def recommend(info: Info, municipality: str, need: str | None, first: int) -> list[Recommendation]:
-    scored = await answer(info, answers.recommendations, municipality, need, first)
+async def recommend(info: Info, municipality: str, need: str | None, first: int,
+                    exclude_illustrative: bool = False) -> list[Recommendation]:
+    scored = await answer(info, answers.recommendations, municipality, need, first, exclude_illustrative)
+    rows = await answer(info, answers.evidence, municipality, [s.solution["id"] for s in scored],
+                        exclude_illustrative)
     out = []
     for s in scored:
+        adoptions = sorted({r["adoption"]: r["adopter"] for r in rows if r["solution"] == s.solution["id"]}.items())
+        shaky: dict[str, bool] = {}
+        for adoption, adopter in adoptions:
+            illustrative = await provenance.node_is_illustrative(info, adoption)
+            shaky[adopter] = shaky.get(adopter, True) and illustrative
         out.append(Recommendation(solution=to_type(s.solution), score=s.score, reasons=s.reasons,
-                                  nearest_adopters=await load(info, s.nearest)))
+                                  nearest_adopters=await load(info, s.nearest),
+                                  evidence=await load(info, [a for a, _ in adoptions]),
+                                  adopter_count=len(shaky), illustrative_adopter_count=sum(shaky.values())))
     return out
 
 
-async def lineage(info: Info, solution: str) -> list[Adoption]:
+async def lineage(info: Info, solution: str, exclude_illustrative: bool = False) -> list[Adoption]:
     ordered = await answer(info, answers.lineage, solution)
-    return [to_type(node) for node, _, _ in ordered]
+    out = [to_type(node) for node, _, _ in ordered]
+    if exclude_illustrative:
+        out = [a for a in out if not await provenance.node_is_illustrative(info, str(a.id))]
+    return out
 
 
 @strawberry.type(description="An active adoption that covers a municipality: its own, or via its association or "

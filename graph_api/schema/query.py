@@ -62,6 +62,16 @@ async def _top_level(info: Info, label: str, where: Where, order: OrderBy | None
     return build([(r["k"], r["n"]) for r in rows], first, total, after, to_type)
 
 
+def sourced_only(where: Where, exclude_illustrative: bool) -> Where:
+    """`excludeIllustrative`: keep only nodes with at least one real source (`schema.provenance`)."""
+    fragments, params = where
+    return ([*fragments, cypher.SOURCED_ONLY], params) if exclude_illustrative else where
+
+
+SourcedOnly = Annotated[bool, strawberry.argument(
+    description="Only sourced facts: leave out what only illustrative sample data states.")]
+
+
 @strawberry.type
 class SearchHit:
     node: Node
@@ -91,33 +101,38 @@ class Query:
 
     @strawberry.field
     async def municipalities(self, info: Info, filter: MunicipalityFilter | None = None, first: int | None = 20,
-                             after: str | None = None, order_by: OrderBy | None = None) -> Connection[Municipality]:
-        where = await municipality_where(info, filter) if filter else ([], {})
+                             after: str | None = None, order_by: OrderBy | None = None,
+                             exclude_illustrative: SourcedOnly = False) -> Connection[Municipality]:
+        where = sourced_only(await municipality_where(info, filter) if filter else ([], {}), exclude_illustrative)
         return await _top_level(info, "Municipality", where, order_by, first, after, OrderField.NAME)
 
     @strawberry.field
     async def organizations(self, info: Info, filter: OrganizationFilter | None = None, first: int | None = 20,
-                            after: str | None = None, order_by: OrderBy | None = None
+                            after: str | None = None, order_by: OrderBy | None = None,
+                            exclude_illustrative: SourcedOnly = False
                             ) -> Connection[Organization]:
-        where = await organization_where(info, filter) if filter else ([], {})
+        where = sourced_only(await organization_where(info, filter) if filter else ([], {}), exclude_illustrative)
         return await _top_level(info, "Organization", where, order_by, first, after, OrderField.NAME)
 
     @strawberry.field
     async def actors(self, info: Info, filter: ActorFilter | None = None, first: int | None = 20,
-                     after: str | None = None, order_by: OrderBy | None = None) -> Connection[Actor]:
-        where = await actor_where(info, filter) if filter else ([], {})
+                     after: str | None = None, order_by: OrderBy | None = None,
+                     exclude_illustrative: SourcedOnly = False) -> Connection[Actor]:
+        where = sourced_only(await actor_where(info, filter) if filter else ([], {}), exclude_illustrative)
         return await _top_level(info, "Actor", where, order_by, first, after, OrderField.ID)
 
     @strawberry.field
     async def solutions(self, info: Info, filter: SolutionFilter | None = None, first: int | None = 20,
-                        after: str | None = None, order_by: OrderBy | None = None) -> Connection[Solution]:
-        where = await solution_where(info, filter) if filter else ([], {})
+                        after: str | None = None, order_by: OrderBy | None = None,
+                        exclude_illustrative: SourcedOnly = False) -> Connection[Solution]:
+        where = sourced_only(await solution_where(info, filter) if filter else ([], {}), exclude_illustrative)
         return await _top_level(info, "Solution", where, order_by, first, after, OrderField.NAME)
 
     @strawberry.field
     async def adoptions(self, info: Info, filter: AdoptionFilter | None = None, first: int | None = 20,
-                        after: str | None = None, order_by: OrderBy | None = None) -> Connection[Adoption]:
-        where = await adoption_where(info, filter) if filter else ([], {})
+                        after: str | None = None, order_by: OrderBy | None = None,
+                        exclude_illustrative: SourcedOnly = False) -> Connection[Adoption]:
+        where = sourced_only(await adoption_where(info, filter) if filter else ([], {}), exclude_illustrative)
         return await _top_level(info, "Adoption", where, order_by, first, after, OrderField.STARTED_ON)
 
     @strawberry.field(description="Full-text search over names and descriptions of all entities (German-friendly: "
@@ -135,9 +150,11 @@ class Query:
                                   "docs/mission.md. Edges: " + ", ".join(CONTACT_EDGE_TYPES))
     async def contact_paths(self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
                             to: strawberry.ID, max_hops: int | None = DEFAULT_CONTACT_PATH_HOPS,
-                            first: int | None = 3) -> list[mission.ContactPath]:
+                            first: int | None = 3, exclude_illustrative: SourcedOnly = False
+                            ) -> list[mission.ContactPath]:
         hops = DEFAULT_CONTACT_PATH_HOPS if max_hops is None else max_hops
-        return await mission.contact_paths(info, str(from_), str(to), hops, check_first(first))
+        return await mission.contact_paths(info, str(from_), str(to), hops, check_first(first),
+                                           exclude_illustrative)
 
     @strawberry.field(description="Who connects a county administration with its municipalities, strongest first; "
                                   "every municipality not reached within maxHops is listed with the reason.")
@@ -158,14 +175,16 @@ class Query:
     @strawberry.field(description="Solutions a municipality has not taken up and that do not already cover it via "
                                   "its association or county, ranked; every reason names its evidence.")
     async def recommend_solutions(self, info: Info, municipality: strawberry.ID, need: strawberry.ID | None = None,
-                                  first: int | None = 5) -> list[mission.Recommendation]:
+                                  first: int | None = 5, exclude_illustrative: SourcedOnly = False
+                                  ) -> list[mission.Recommendation]:
         return await mission.recommend(info, str(municipality), str(need) if need is not None else None,
-                                       check_first(first))
+                                       check_first(first), exclude_illustrative)
 
     @strawberry.field(description="Adoptions of one solution in the order knowledge travelled: by generation "
                                   "(longest chain of teachers), then start date, then id.")
-    async def transfer_lineage(self, info: Info, solution: strawberry.ID) -> list[Adoption]:
-        return await mission.lineage(info, str(solution))
+    async def transfer_lineage(self, info: Info, solution: strawberry.ID,
+                               exclude_illustrative: SourcedOnly = False) -> list[Adoption]:
+        return await mission.lineage(info, str(solution), exclude_illustrative)
 
     @strawberry.field(description="Inhabited municipalities of a county with no active adoption (PILOT, ADOPTED, "
                                   "SCALED) in a category or a narrower one — neither their own nor via their "

@@ -15,6 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph_api import policy
+from graph_api.schema import provenance
 from graph_api.schema.context import GraphContext
 from graph_api.schema.pagination import Connection, check_first, slice_nodes
 
@@ -132,6 +133,15 @@ class OrderBy:
 @strawberry.interface
 class Node:
     id: strawberry.ID
+
+    @strawberry.field(description="The documents and datasets that state this node (provenance).")
+    async def source_records(self, info: Info) -> list[Source]:
+        return [to_type(s) for s in await provenance.sources_of(info, str(self.id))]
+
+    @strawberry.field(description="True unless at least one source of this node is real (not illustrative): "
+                                  "illustrative sample data is never passed off as fact.")
+    async def illustrative(self, info: Info) -> bool:
+        return await provenance.node_is_illustrative(info, str(self.id))
 
 
 @strawberry.interface(description="A unit of the official territorial structure (Destatis GV100AD).")
@@ -434,10 +444,6 @@ class Solution(Node):
                         filter: AdoptionFilter | None = None) -> Connection[Adoption]:
         return await adoptions_page(info, self._d["id"], first, after, filter)
 
-    @strawberry.field
-    async def source_records(self, info: Info) -> list[Source]:
-        return await sources_of(info, self._d["id"])
-
 
 Adopter = Annotated[State | County | Association | Municipality | Organization, strawberry.union("Adopter")]
 
@@ -473,6 +479,11 @@ class Adoption(Node):
     async def contacts(self, info: Info) -> list[Actor]:
         return [to_type(r["n"]) for r in await ctx(info).rel("adoption.contacts", self._d["id"])]
 
+    @strawberry.field(description="The contacts with the source that names each of them for this adoption.")
+    async def contact_links(self, info: Info) -> list[Link]:
+        return [Link(node=to_type(r["n"]), via="CONTACT", _start=self._d["id"])
+                for r in await ctx(info).rel("adoption.contacts", self._d["id"])]
+
     @strawberry.field
     async def project(self, info: Info) -> Project | None:
         rows = await ctx(info).rel("adoption.project", self._d["id"])
@@ -481,10 +492,6 @@ class Adoption(Node):
     @strawberry.field(description="Ids of the Sources that state this adoption.")
     async def sources(self, info: Info) -> list[str]:
         return [r["n"]["id"] for r in await ctx(info).rel("any.sources", self._d["id"])]
-
-    @strawberry.field
-    async def source_records(self, info: Info) -> list[Source]:
-        return await sources_of(info, self._d["id"])
 
 
 @strawberry.type(description="A Reallabor, research or transfer project, or a collective-adoption cohort.")
@@ -503,6 +510,23 @@ class Project(Node):
         return [to_type(r["n"]) for r in await ctx(info).rel("project.participants", self._d["id"])]
 
 
+@strawberry.type(description="A relationship from the asking node to `node`, with the source that states it.")
+class Link:
+    node: Node
+    via: str = strawberry.field(description="The relationship type, e.g. CONTACT.")
+    _start: strawberry.Private[str]
+
+    @strawberry.field
+    async def source(self, info: Info) -> Source | None:
+        found = await provenance.link_source(info, self._start, self.via, str(self.node.id))
+        return to_type(found) if found else None
+
+    @strawberry.field(description="True when the link or the linked node is known only from illustrative data.")
+    async def illustrative(self, info: Info) -> bool:
+        return (await provenance.link_is_illustrative(info, self._start, self.via, str(self.node.id))
+                or await provenance.node_is_illustrative(info, str(self.node.id)))
+
+
 @strawberry.type(description="A document or dataset that states facts in the graph (provenance).")
 class Source(Node):
     id: strawberry.ID
@@ -511,7 +535,11 @@ class Source(Node):
     url: str | None
     publisher: str | None
     published_on: Date | None
-    illustrative: bool
+    illustrative: bool = strawberry.field(description="True for invented sample data that no document states.")
+
+    @strawberry.field(description="Empty: a source is its own provenance.")
+    async def source_records(self) -> list[Source]:
+        return []
 
 
 @strawberry.type(description="An award or seal, e.g. 'Bewährt vor Ort'.")

@@ -196,6 +196,20 @@ def adoptions_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
+SOURCED_ADOPTIONS = (
+    "UNWIND $ids AS i MATCH (a:Adoption {id: i})-[:SOURCED_FROM]->(s:Source) WHERE s.illustrative = false "
+    "RETURN DISTINCT a.id AS id"
+)
+
+
+def sourced_adoptions(read: Read, adoption_ids: list[str]) -> set[str]:
+    """The adoptions among `adoption_ids` with at least one real (non-illustrative) source."""
+    found: set[str] = set()
+    for start in range(0, len(adoption_ids), CHUNK):
+        found |= {r["id"] for r in read(SOURCED_ADOPTIONS, {"ids": adoption_ids[start:start + CHUNK]})}
+    return found
+
+
 def awards_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
     return read(AWARDS_OF_SOLUTIONS, {"ids": solution_ids}) if solution_ids else []
 
@@ -211,5 +225,6 @@ def all_texts(dialect: str) -> dict[str, str]:
               "municipality": MUNICIPALITY_WITH_ASSOCIATION, "own-administrations": OWN_ADMINISTRATIONS,
               "departments": DEPARTMENTS, "staff": STAFF, "adoptions": ADOPTIONS_OF_SOLUTIONS,
               "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED, "awards": AWARDS_OF_SOLUTIONS,
-              "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE}
+              "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE,
+              "sourced-adoptions": SOURCED_ADOPTIONS}
     return texts
