@@ -32,7 +32,9 @@ import httpx
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from graph_api.http.graphiql import EXAMPLES  # noqa: E402 - after the path is set
+from graph_api.http.graphiql import EXAMPLES_FILE  # noqa: E402 - after the path is set
+
+EXAMPLES = EXAMPLES_FILE.read_text(encoding="utf-8")
 
 LOOKUPS = [
     {"query": '{ territory(key: "13076060") { name population parent { name } } }'},

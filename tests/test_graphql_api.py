@@ -20,7 +20,8 @@ def test_health_and_readiness(api: GraphQLClient) -> None:
 
 def test_graphiql_opens_on_the_mission_examples(api: GraphQLClient) -> None:
     page = api.http.get("/graphql", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "CountyToHagenow" in page.text
+    assert page.status_code == 200 and 'data-examples="graphiql/examples.graphql"' in page.text
+    assert "CountyToHagenow" in api.http.get("/graphiql/examples.graphql").text
 
 
 @pytest.mark.parametrize(("key", "expected"), [

@@ -9,11 +9,14 @@ installs the wheel into a fresh venv and drives the `copgraph` command itself.)
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -28,7 +31,23 @@ RUNTIME_FOLDERS = {
     "data/sample": "graph_api/sample_data",
     "graph_api/static": "graph_api/static",
 }
-DEV_ONLY_MODULES = ("pytest", "httpx", "pyshacl", "SPARQLWrapper", "selenium", "matplotlib", "bench", "tests")
+
+def _extras_only() -> tuple[str, ...]:
+    """Import names of the optional extras (dev, bench) that are not runtime dependencies, plus bench and tests."""
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def name(requirement: str) -> str:
+        return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("-", "_")
+
+    runtime = {name(r) for r in project["dependencies"]}
+    # setuptools ships with every venv and is nobody's business here
+    extras = {name(r) for group in project["optional-dependencies"].values() for r in group} - runtime - {"setuptools"}
+    imports = {module for module, distributions in packages_distributions().items()  # e.g. SPARQLWrapper
+               if {d.lower().replace("-", "_") for d in distributions} & extras}
+    return tuple(sorted(imports)) + ("bench", "tests")
+
+
+DEV_ONLY_MODULES = _extras_only()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ from starlette.staticfiles import StaticFiles
 from graph_api.resources import STATIC_DIR
 
 GRAPHIQL_DIR = STATIC_DIR / "graphiql"
+# the example queries GraphiQL opens on (one per mission question); the load test replays them too
+EXAMPLES_FILE = GRAPHIQL_DIR / "examples.graphql"
 
 router = APIRouter(tags=["graphiql"])
 _assets = StaticFiles(directory=GRAPHIQL_DIR)
