@@ -7,7 +7,9 @@ value slipped past input checks and into the DOM as markup or as a `javascript:`
 browser would refuse to run it. A response that sets one of these headers itself keeps its own.
 
 The headers go on every response, not only HTML: `nosniff` keeps a JSON or RDF answer from
-being run as script, and the rest costs nothing on non-HTML answers.
+being run as script, and the rest costs nothing on non-HTML answers. An answer to a request that
+carries `Authorization` may hold restricted personal data (GraphQL also answers GET), so it gets
+`Cache-Control: no-store`, replacing whatever the handler chose.
 """
 
 from __future__ import annotations
@@ -54,11 +56,17 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        personal = any(name == b"authorization" for name, _ in scope["headers"])
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in HEADERS if name not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                headers = list(message.get("headers", []))
+                if personal:  # an answer to a token may hold restricted data: no cache may keep it
+                    headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in HEADERS if name not in present]
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -208,3 +208,14 @@ def test_an_index_built_by_an_older_rule_is_rebuilt_at_open(tmp_path: Path) -> N
         assert store.search("Bürgermeister", 10)  # rebuilt, not emptied
     finally:
         store.close()
+
+
+def test_sparql_answers_from_the_anonymous_view(marked) -> None:
+    _, client, _ = marked
+    matching = ('SELECT ?s ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && '
+                'REGEX(STR(?o), "{0}", "i")) }}')
+    for pattern, expected in (("secret|publicmail", False), ("publicname", True), ("publictitle", True)):
+        response = client.http.get("/sparql", params={"query": matching.format(pattern)},
+                                    headers={"Accept": "application/sparql-results+json", **AUTH})
+        assert response.status_code == 200, response.text
+        assert bool(response.json()["results"]["bindings"]) is expected, pattern

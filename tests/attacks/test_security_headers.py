@@ -122,3 +122,15 @@ def test_the_page_checker_finds_what_the_policy_forbids() -> None:
     page.feed('<script>alert(1)</script><a href=" javascript:x" onclick="y">z</a><div style="a:b"></div>'
               '<script src="https://cdn.example/x.js"></script><style>p{}</style>')
     assert len(page.problems) == 6, page.problems
+
+
+def test_answers_to_a_token_are_never_cached(client: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    query = "/graphql?query=" + "{ actors(first: 5) { edges { node { name email } } } }"
+    response = client.get(query, headers={**auth, "Accept": "application/json"})
+    assert response.status_code == 200 and response.json()["data"]["actors"]["edges"]
+    assert response.headers["cache-control"] == "no-store"
+    linked = client.get("/id/municipality/13076060", headers={**auth, "Accept": "text/turtle"})
+    assert linked.status_code == 200 and linked.headers["cache-control"] == "no-store"  # public elsewhere
+    assert "no-store" not in client.get("/id/municipality/13076060", headers={"Accept": "text/turtle"}).headers.get(
+        "cache-control", "")
