@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from graph_api.app import create_app
@@ -27,13 +22,12 @@ from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.http.explorer import STATIC_DIR
 from graph_api.ingest import load_sample
 from graph_api.store import Store, open_store
+from tests.browser import chromium, needs_browser, serving
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "explorer"
 HAGENOW = "Municipality:13076060"
 KREISVERWALTUNG = "Organization:kreisverwaltung-ludwigslust-parchim"
 COUNTY = "County:13076"
-CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync")
 
 
 # ---- fast checks, no browser ----------------------------------------------------------------------
@@ -91,71 +85,21 @@ def test_the_app_only_posts_graphql_with_variables() -> None:
 
 # ---- the real browser -----------------------------------------------------------------------------
 
-def _browser_paths() -> tuple[str, str] | None:
-    chromium = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
-    return (chromium, driver) if chromium and driver else None
-
-
-def _skip_reason() -> str | None:
-    if _browser_paths() is None:
-        return "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[dev]')"
-    return None
-
-
-needs_browser = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app under uvicorn on a free port, on a fresh LadybugDB loaded with the sample."""
     store = open_store(Settings(store="ladybug", db_path=str(tmp_path_factory.mktemp("explorer") / "graph.lbdb")))
     load_sample(store)
-    port = _free_port()
-    uv = uvicorn.Server(uvicorn.Config(create_app(Settings(), store=store), host="127.0.0.1", port=port,
-                                       log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}/"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(Settings(), store=store)) as base:
+        yield base
     store.close()
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    paths = _browser_paths()
-    assert paths is not None
-    chromium, driver_path = paths
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_argument("--window-size=1280,1000")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_script_timeout(30)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        yield driver
 
 
 def gql(base: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -10,24 +10,19 @@ Screenshots land in `test-artifacts/frontends/`.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from graph_api.app import create_app
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.ingest import load_sample
 from graph_api.store import open_store
+from tests.browser import chromium, needs_browser, serving
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "frontends"
 STRICT_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -49,28 +44,7 @@ EXPLORER_ROUTES = {
     f"#/knoten/{quote(ORGANISATION)}": "knoten",
 }
 NULLISH = re.compile(r"\b(null|undefined)\b")
-CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-default-apps", "--disable-features=Translate,OptimizationHints,MediaRouter")
-
-
-def _browser_paths() -> tuple[str, str] | None:
-    chromium = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
-    return (chromium, driver) if chromium and driver else None
-
-
-def _skip_reason() -> str | None:
-    if _browser_paths() is None:
-        return "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[dev]')"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")
@@ -86,39 +60,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         response.headers.append("Content-Security-Policy", STRICT_POLICY)
         return response
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}/"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base
     store.close()
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = _browser_paths() or ("", "")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_script_timeout(30)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), performance_log=True) as driver:
+        yield driver
 
 
 def open_at_size(driver: Any, url: str, size: str) -> None:

@@ -8,22 +8,17 @@ run a `javascript:` URL even where a page did make it a link (checked by adding 
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 
 from graph_api.app import create_app
 from graph_api.config import Settings
 from graph_api.ingest import load_sample
 from graph_api.store import open_store
+from tests.browser import chromium, needs_browser, serving
 
 HOSTILE = {  # node id -> stored url
     "Solution:digitale-lokale-agenda": "javascript:document.title='pwned'",
@@ -37,23 +32,7 @@ BAD_LINKS = """return [...document.querySelectorAll('[href], [src], [action]')]
   .filter((u) => !['http:', 'https:'].includes(new URL(u, document.baseURI).protocol));"""
 
 
-def _paths() -> tuple[str, str] | None:
-    chromium = os.environ.get("CHROMIUM_BINARY") or shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
-    return (chromium, driver) if chromium and driver else None
-
-
-def _skip_reason() -> str:
-    if _paths() is None:
-        return "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[dev]')"
-    return ""
-
-
-pytestmark = pytest.mark.skipif(bool(_skip_reason()), reason=_skip_reason() or "browser present")
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")
@@ -64,39 +43,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for node_id, url in HOSTILE.items():
             label = node_id.partition(":")[0]
             run(f"MATCH (n:{label} {{id: $id}}) SET n.url = $url", {"id": node_id, "url": url})
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(create_app(Settings(), store=store), host="127.0.0.1", port=port,
-                                       log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}/"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(Settings(), store=store)) as base:
+        yield base
     store.close()
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = _paths() or ("", "")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    yield driver
-    driver.quit()
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        yield driver
 
 
 def _open(driver: Any, base: str, node_id: str) -> None:
