@@ -23,6 +23,7 @@ from rapidfuzz import process
 from graph_api import integrity
 from graph_api.loaders import yaml_lines
 from graph_api.loaders.curated_schema import FILES, ActorRecord, ContactRecord, Record, TerritoryLinks
+from graph_api.loaders.record_rules import short
 from graph_api.loaders.text_input import read_utf8
 from graph_api.model import TERRITORY_LABELS, label_of
 from graph_api.rows import GraphRows, LoadError, LoadProblem
@@ -136,7 +137,7 @@ def _message(error: dict[str, Any]) -> str:
         return (f"is {len(error['input']):,} characters long; at most {error['ctx']['max_length']:,} are allowed "
                 "(a long text belongs in a linked source)")
     if kind == "literal_error":
-        return f"{error['input']!r} is not allowed; expected {error['ctx']['expected']}"
+        return f"{short(error['input'])} is not allowed; expected {error['ctx']['expected']}"
     text = error["msg"]
     return text.removeprefix("Value error, ")
 

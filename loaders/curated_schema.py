@@ -17,6 +17,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from graph_api.loaders import record_rules
+from graph_api.loaders.record_rules import short
 from graph_api.model import ADOPTION_STATUSES, ORGANIZATION_KINDS, SLUG_RE, TERRITORY_LABELS, id_problem
 
 TERRITORIES = TERRITORY_LABELS
@@ -32,19 +34,19 @@ def _iso_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
-            raise ValueError(f"'{value}' is not a date; expected YYYY-MM-DD") from None
-    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
+            raise ValueError(f"{short(value)} is not a date; expected YYYY-MM-DD") from None
+    raise ValueError(f"{short(value)} is not a date; expected YYYY-MM-DD")
 
 
 def _slug(value: Any) -> Any:
     if not isinstance(value, str) or not SLUG_RE.match(value):
-        raise ValueError(f"{value!r} is not a slug; expected lowercase letters, digits and single hyphens")
+        raise ValueError(f"{short(value)} is not a slug; expected lowercase letters, digits and single hyphens")
     return value
 
 
 def _ref(value: Any) -> Any:
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a reference; expected an id like 'Solution:some-slug'")
+        raise ValueError(f"{short(value)} is not a reference; expected an id like 'Solution:some-slug'")
     problem = id_problem(value)
     if problem:
         raise ValueError(problem)
@@ -54,6 +56,10 @@ def _ref(value: Any) -> Any:
 IsoDate = Annotated[str, BeforeValidator(_iso_date)]
 Slug = Annotated[str, BeforeValidator(_slug)]
 Ref = Annotated[str, BeforeValidator(_ref)]
+# the rules every source shares (loaders/record_rules.py)
+Name = Annotated[str, BeforeValidator(record_rules.name)]
+HttpUrl = Annotated[str, BeforeValidator(record_rules.http_url)]
+Visibility = Annotated[Literal["public", "restricted"], BeforeValidator(record_rules.visibility)]
 
 
 # Longest text a curated field may hold: the longest in the pilot data is ~300 characters, and a
@@ -75,10 +81,10 @@ class Entity(Record):
 
 class SourceRecord(Record):
     id: Slug
-    title: str
+    title: Name
     kind: Literal["report", "article", "slides", "dataset", "website", "council-paper", "council-meeting",
                   "press", "illustrative"]
-    url: str | None = None
+    url: HttpUrl | None = None
     publisher: str | None = None
     published_on: IsoDate | None = None
     licence: str | None = None
@@ -88,7 +94,7 @@ class SourceRecord(Record):
 
 class ConceptRecord(Entity):
     REFERENCES: ClassVar[RefMap] = {"broader": ("Concept",)}
-    label: str
+    label: Name
     scheme: Literal["topics", "needs"]
     broader: Ref | None = None
     definition: str | None = None
@@ -96,9 +102,9 @@ class ConceptRecord(Entity):
 
 class AwardRecord(Entity):
     REFERENCES: ClassVar[RefMap] = {"granted_by": ("Organization",)}
-    name: str
+    name: Name
     description: str | None = None
-    url: str | None = None
+    url: HttpUrl | None = None
     granted_by: list[Ref] = Field(default_factory=list)
 
 
@@ -122,12 +128,12 @@ class Membership(Record):
 
 class OrganizationRecord(Entity):
     REFERENCES: ClassVar[RefMap] = {"administers": TERRITORIES, "serves": TERRITORIES, "parent": ("Organization",)}
-    name: str
+    name: Name
     kind: Literal[ORGANIZATION_KINDS]  # type: ignore[valid-type]
     short_name: str | None = None
     legal_form: str | None = None
     description: str | None = None
-    url: str | None = None
+    url: HttpUrl | None = None
     administers: list[Ref] = Field(default_factory=list)
     serves: list[Ref] = Field(default_factory=list)
     parent: Ref | None = None
@@ -149,15 +155,16 @@ class TerritoryLinks(Record):
 class Role(Record):
     REFERENCES: ClassVar[RefMap] = {"organization": ("Organization",)}
     organization: Ref
-    title: str
+    title: Name
     since: IsoDate | None = None
     until: IsoDate | None = None
 
 
 class ActorRecord(Entity):
-    name: str = Field(description="Shown only to authorised callers unless visibility is public")
-    role_label: str = Field(description="What everyone sees for a restricted actor, e.g. 'Bürgermeister:in Hagenow'")
-    visibility: Literal["public", "restricted"] = "restricted"
+    name: Name = Field(description="Shown only to authorised callers unless visibility is public")
+    role_label: Name = Field(description="What everyone sees for a restricted actor, e.g. 'Bürgermeister:in Hagenow'")
+    visibility: Visibility = Field(default="restricted", description="public or restricted (case ignored); "
+                                   "missing means restricted")
     email: str | None = None
     phone: str | None = None
     description: str | None = None
@@ -193,10 +200,10 @@ class AwardGrant(Record):
 class SolutionRecord(Entity):
     REFERENCES: ClassVar[RefMap] = {"categories": ("Concept",), "needs": ("Concept",),
                   "originator": ("Organization", *TERRITORIES)}
-    name: str
+    name: Name
     summary: str | None = None
     maturity: Literal["idea", "pilot", "proven", "scaled"] | None = None
-    url: str | None = None
+    url: HttpUrl | None = None
     licence: str | None = None
     categories: list[Ref] = Field(default_factory=list)
     needs: list[Ref] = Field(default_factory=list)
@@ -205,12 +212,12 @@ class SolutionRecord(Entity):
 
 
 class ProjectRecord(Entity):
-    name: str
+    name: Name
     kind: Literal["reallabor", "research", "transfer", "cohort", "programme", "network"]
     description: str | None = None
     started_on: IsoDate | None = None
     ended_on: IsoDate | None = None
-    url: str | None = None
+    url: HttpUrl | None = None
 
 
 class AdoptionRecord(Entity):

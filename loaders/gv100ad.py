@@ -18,6 +18,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from graph_api.loaders import record_rules
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 
 RECORD_LENGTH = 220
@@ -111,9 +112,11 @@ def read(path: str | Path, *, progress: bool = False) -> GraphRows:
             reader.problem(number, "Satzart", f"'{satzart}' is not a GV100AD record type {sorted(KNOWN_RECORD_TYPES)}")
             continue
         land = reader.digits(number, line, "Land", 11, 12)
-        name = _col(line, 23, 72)
-        if not name:
-            reader.problem(number, "Name", "is empty")
+        try:
+            name = record_rules.name(_col(line, 23, 72))
+        except ValueError as exc:
+            reader.problem(number, "Name", str(exc))
+            name = ""
         if land is None or not name:
             continue
         if satzart == "10":
@@ -153,6 +156,13 @@ def _municipality(reader: _Reader, number: int, line: str, name: str) -> dict[st
     postcode = reader.digits(number, line, "PLZ", 166, 170, optional=True)
     if not (ags and verband and kind and area is not None and population is not None):
         return None
+    for field, rule, value in (("Bevölkerung", record_rules.population, int(population)),
+                               ("Fläche", record_rules.area_ha, int(area))):
+        try:
+            rule(value)
+        except ValueError as exc:
+            reader.problem(number, field, str(exc))
+            return None
     return {"id": f"Municipality:{ags}", "name": name, "ags": ags, "ars": ags[:5] + verband + ags[5:],
             "county_ags": ags[:5], "kind": MUNICIPALITY_KINDS[kind], "kind_code": kind,
             "population": int(population), "area_ha": float(int(area)), "postcode": postcode,
@@ -180,7 +190,11 @@ def _assemble(reader: _Reader, states: dict[str, dict[str, Any]], counties: dict
         if county_key not in counties and not _state_level(county_key):
             reader.problem(line, "Kreis", f"county {county_key} of {m['id']} has no Satzart-40 record")
             continue
-        parent = f"Association:{assoc_key}" if assoc_key in associations else f"County:{county_key}"
+        if assoc_key not in associations:  # every municipality belongs to a Gemeindeverband (50 = verbandsfrei)
+            reader.problem(line, "Gemeindeverband", f"{assoc_key[5:]} of {m['id']} has no Satzart-50 record "
+                           f"(Association:{assoc_key} is unknown)")
+            continue
+        parent = f"Association:{assoc_key}"
         rows.add_node("Municipality", m)
         rows.add_rel("PART_OF", m["id"], parent)
     for a in associations.values():

@@ -131,6 +131,10 @@ def _parse_file(file: Path, ctx: _Context) -> None:
     if problem is not None:
         ctx.problems.append(problem)
         return
+    too_deep = _nesting_beyond(text, MAX_DEPTH)
+    if too_deep is not None:
+        ctx.add(name, too_deep, "json", f"nested deeper than {MAX_DEPTH} levels (OParl objects nest a few levels)")
+        return
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -148,6 +152,26 @@ def _parse_file(file: Path, ctx: _Context) -> None:
     for index, item in enumerate(items):
         record = None if where is None else f"{where}[{index}]"
         _check_object(item, name, text, record, ctx)
+
+
+# OParl nests objects a few levels (Meeting > AgendaItem > File); 64 stops a hostile file long before
+# Python's recursion limit in the JSON parser and the schema validator.
+MAX_DEPTH = 64
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _nesting_beyond(text: str, limit: int) -> int | None:
+    """The line where brackets nest deeper than `limit` (strings skipped), or None."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, match.start()) + 1
+        elif token in "]}":
+            depth -= 1
+    return None
 
 
 def _check_object(item: Any, file: str, text: str, record: str | None, ctx: _Context) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from graph_api.loaders.record_rules import MAX_INT64, check_node, short
 from graph_api.model import BOOL, FLOAT, INT, NODE_PROPERTIES, REL_TYPES, id_problem, label_of
 from graph_api.rdf import vocab as v
 from graph_api.rows import GraphRows, LoadError, LoadProblem
@@ -36,8 +37,15 @@ _REL_PROP_OF: dict[str, dict[str, str]] = {
 _REL_PROP_TYPES = {rel: dict(t.properties) for rel, t in REL_TYPES.items()}
 
 
-def read(path: str | Path, **_: Any) -> GraphRows:
-    """Graph rows from one RDF file; raises LoadError naming file, line (when known) and field."""
+def read(path: str | Path, *, base_iri: str | None = None, **_: Any) -> GraphRows:
+    """Graph rows from one RDF file; raises LoadError naming file, line (when known) and field.
+
+    Only subjects under `base_iri` (default: the configured COPGRAPH_BASE_IRI) become nodes: a file
+    may not state properties of another graph's nodes into this one."""
+    if base_iri is None:
+        from graph_api.config import Settings
+
+        base_iri = Settings().base_iri
     path = Path(path)
     name = str(path)
     fmt = FORMATS.get(path.suffix.lower())
@@ -45,7 +53,7 @@ def read(path: str | Path, **_: Any) -> GraphRows:
         raise LoadError([LoadProblem(name, None, "format",
                                      f"unknown RDF file extension '{path.suffix}' (known: {', '.join(FORMATS)})")])
     dataset = _parse(path, fmt)
-    return _rows(name, dataset)
+    return _rows(name, dataset, base_iri)
 
 
 def _parse(path: Path, fmt: str) -> Dataset:
@@ -87,13 +95,28 @@ class _Collector:
         self.rels: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.statements: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         self.statement_graph: dict[str, str | None] = {}
+        self.blank_reported = False
+        self.outside_reported: set[str] = set()
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(LoadProblem(self.file, None, field, message))
 
+    def blank_subject(self, predicate: str) -> None:
+        if not self.blank_reported:  # one message, not one per triple
+            self.blank_reported = True
+            self.problem("subject", f"a blank node states {v.curie(predicate)}: every node needs an IRI "
+                         "({base}id/{type}/{key}); blank-node subjects are refused")
 
-def _rows(file: str, dataset: Dataset) -> GraphRows:
+    def outside(self, subject: str, base: str) -> None:
+        if subject not in self.outside_reported:
+            self.outside_reported.add(subject)
+            self.problem(short(subject), f"subject is not under the base IRI {base} (COPGRAPH_BASE_IRI); "
+                         "nodes of another graph are refused")
+
+
+def _rows(file: str, dataset: Dataset, base_iri: str) -> GraphRows:
     c = _Collector(file)
+    under_base = f"{base_iri}id/"
     statement_subjects = {str(q[0]) for q in dataset.quads((None, URIRef(v.RDF_TYPE), URIRef(v.RDF_STATEMENT), None))}
     for s, p, o, g in dataset.quads((None, None, None, None)):
         subject, predicate = str(s), str(p)
@@ -102,10 +125,16 @@ def _rows(file: str, dataset: Dataset) -> GraphRows:
             c.statements[subject][predicate].append(o)
             c.statement_graph.setdefault(subject, graph)
             continue
-        node_id = v.id_of_iri(subject) if isinstance(s, URIRef) else None
+        if isinstance(s, BNode):
+            c.blank_subject(predicate)
+            continue
+        node_id = v.id_of_iri(subject)
         if node_id is None:
-            if v.scheme_of_iri(subject) is None and not isinstance(s, BNode):
-                c.problem(subject, "subject is neither a node IRI ({base}id/{type}/{key}) nor a concept scheme")
+            if v.scheme_of_iri(subject) is None:
+                c.problem(short(subject), "subject is neither a node IRI ({base}id/{type}/{key}) nor a concept scheme")
+            continue
+        if not subject.startswith(under_base):
+            c.outside(subject, under_base)
             continue
         if predicate == v.RDF_TYPE:
             c.types[node_id].add(str(o))
@@ -168,6 +197,8 @@ def _nodes(c: _Collector, rows: GraphRows) -> None:
                 if value is None:
                     c.problem(f"{node_id} {v.curie(predicate)}", "not a concept scheme IRI ({base}id/scheme/{name})")
             row[prop] = value
+        for prop, message in check_node(label, row, new=False):
+            c.problem(f"{node_id} {prop}", message)
         rows.add_node(label, row)
 
 
@@ -188,7 +219,11 @@ def _value(c: _Collector, field: str, model_type: str, prop: v.Prop, obj: Any) -
         c.problem(field, f"'{obj}' is not a valid {v.curie(prop.datatype)}")
         return None
     if model_type == INT:
-        return int(obj.toPython())
+        value = int(obj.toPython())
+        if abs(value) > MAX_INT64:
+            c.problem(field, f"{short(str(obj))} does not fit a 64-bit integer")
+            return None
+        return value
     if model_type == FLOAT:
         return float(obj.toPython())
     if model_type == BOOL:

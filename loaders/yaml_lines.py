@@ -25,8 +25,30 @@ class DuplicateKey(yaml.YAMLError):
         super().__init__(f"duplicate key '{key}' (first on line {first_line})")
 
 
+# Curated records nest three levels (file list, record, list of links); 32 leaves room and stops a
+# hostile file long before Python's recursion limit.
+MAX_DEPTH = 32
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """Refuses aliases (a 551-byte alias bomb expands past 3 GB) and nesting deeper than MAX_DEPTH,
+    both with the line where they occur."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's node types
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed in curated "
+                                              "files; write the value out", event.start_mark)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
+                                              event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:

@@ -110,7 +110,7 @@ def test_semantic_errors_are_all_reported(tmp_path: Path, empty_store: Store) ->
         f'{SOL} <http://www.w3.org/ns/prov#used> <https://x.org/id/solution/b> .',
     ])
     with pytest.raises(LoadError) as caught:
-        read(path)
+        read(path, base_iri="https://x.org/")
     text = str(caught.value)
     assert "schema:nmae" in text and "not a property of Solution" in text
     assert "cg:population" in text and "not a valid xsd:integer" in text
