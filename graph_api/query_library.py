@@ -40,7 +40,7 @@ TYPES = ("string", "int", "float", "bool", "list<string>", "date")
 DEFAULT_TIMEOUT_MS = 10_000
 DEFAULT_MAX_ROWS = 1_000
 
-_HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects|names)\s*:\s*(.*?)\s*$")
+_HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects|names|analytics)\s*:\s*(.*?)\s*$")
 _NAMES = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+of\s+(?P<id>[a-z_][a-z0-9_]*)$")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*:\s*(?P<type>[a-z<>]+)(?:\s*=\s*(?P<default>.+))?$")
 _FILE = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)(?:\.(?P<dialect>ladybug|neo4j))?\.cypher$")
@@ -91,6 +91,9 @@ class NamedQuery:
     texts: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     names: tuple[tuple[str, str], ...] = ()  # (name column, id column): names the personal-data rule rewrites
+    # A mission question whose definition Cypher on LadybugDB cannot express (`graph_api.mission.named`):
+    # the answer is computed there, the file keeps the documented entry (header, the rows it covers).
+    analytics: str | None = None
 
     @property
     def dialects(self) -> tuple[str, ...]:
@@ -204,12 +207,13 @@ def parse_file(path: Path) -> tuple[NamedQuery, tuple[str, ...]]:
         raise LibraryError(f"{path}: no query text after the header")
     used = set(_PARAM_USE.findall(_strip_literals(text)))
     declared = {p.name for p in header["param"]}
-    if used != declared:
+    analytics = header.get("analytics", "").split(" ", 1)[0] or None
+    if used != declared and not (analytics and used <= declared):
         raise LibraryError(f"{path}: parameters used {sorted(used)} differ from those declared {sorted(declared)}")
     columns = tuple(c.strip() for c in header["columns"].split(","))
     query = NamedQuery(header["name"], header["purpose"], tuple(header["param"]), columns,
                        dict.fromkeys(dialects, text), dict.fromkeys(dialects, path),
-                       _parse_names(header.get("names", ""), columns, path))
+                       _parse_names(header.get("names", ""), columns, path), analytics)
     return query, dialects
 
 
@@ -240,8 +244,8 @@ def load_library(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
         if known is None:
             library[query.name] = query
             continue
-        if (known.purpose, known.params, known.columns, known.names) != (query.purpose, query.params, query.columns,
-                                                                         query.names):
+        if (known.purpose, known.params, known.columns, known.names, known.analytics) != (
+                query.purpose, query.params, query.columns, query.names, query.analytics):
             raise LibraryError(f"{path}: header differs from the other variant of '{query.name}'")
         if set(known.texts) & set(dialects):
             raise LibraryError(f"{path}: a second {'/'.join(dialects)} variant of '{query.name}'")
@@ -260,9 +264,18 @@ def get_query(name: str, library: Mapping[str, NamedQuery] | None = None) -> Nam
 def run_named(store: Store, query: NamedQuery, values: Mapping[str, Any], *, viewer: policy.Viewer = policy.ANONYMOUS,
               timeout_ms: int = DEFAULT_TIMEOUT_MS, max_rows: int = DEFAULT_MAX_ROWS) -> ReadResult:
     """Bind `values`, pick the store's dialect, run through the store's read-only path and show the
-    rows as `viewer` may see them (declared name columns of actors, see `policy.named_row`)."""
+    rows as `viewer` may see them (declared name columns of actors, see `policy.named_row`).
+
+    A query with an `analytics` header is answered by `graph_api.mission.named` (the same code as
+    the GraphQL field), within the same time and row limits."""
     text = query.text_for(store.dialect)
-    result = store.read_only(text, query.bind(values), timeout_ms=timeout_ms, max_rows=max_rows)
+    if query.analytics:
+        from graph_api.mission.named import run_analytics  # the mission package imports this module's errors
+
+        result = run_analytics(store, query.analytics, query.columns, query.bind(values), timeout_ms=timeout_ms,
+                               max_rows=max_rows)
+    else:
+        result = store.read_only(text, query.bind(values), timeout_ms=timeout_ms, max_rows=max_rows)
     actor_ids = sorted({row[id_column] for row in result.rows for _, id_column in query.names
                         if isinstance(row.get(id_column), str) and label_of(row[id_column]) == "Actor"})
     actors = store.nodes_by_id("Actor", actor_ids) if actor_ids else {}

@@ -1,5 +1,5 @@
 // name: similar_municipalities
-// purpose: Municipalities like a given one: similar population (within a factor), same county, shared adopted solutions
+// purpose: Municipalities like a given one: similar population (within a factor), same county, solutions both use actively (PILOT, ADOPTED, SCALED)
 // param: municipality: string = "Municipality:13076060"
 // param: factor: float = 2.0
 // param: limit: int = 10
@@ -9,7 +9,8 @@ MATCH (m:Municipality {id: $municipality})
 MATCH (o:Municipality)
 WHERE o.id <> m.id AND o.population > 0
   AND o.population * $factor >= m.population AND o.population <= m.population * $factor
-OPTIONAL MATCH (m)<-[:BY]-(:Adoption)-[:OF]->(s:Solution)<-[:OF]-(:Adoption)-[:BY]->(o)
+OPTIONAL MATCH (m)<-[:BY]-(am:Adoption)-[:OF]->(s:Solution)<-[:OF]-(ao:Adoption)-[:BY]->(o)
+WHERE am.status IN ['PILOT', 'ADOPTED', 'SCALED'] AND ao.status IN ['PILOT', 'ADOPTED', 'SCALED']
 WITH m, o, count(DISTINCT s) AS shared_solutions
 WITH o, shared_solutions, o.county_ags = m.county_ags AS same_county, abs(o.population - m.population) AS population_gap
 RETURN o.id AS municipality_id, o.name AS municipality_name, o.population AS population, population_gap,

@@ -1,0 +1,118 @@
+"""The mission named queries give the same answer as their GraphQL fields, on the pilot data and a generated county.
+
+The GraphQL fields are checked against the networkx oracle (test_mission_oracle.py); here the
+other door must agree with them row for row.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graph_api.mission import definitions
+from graph_api.query_library import QUERIES_DIR, load_library, run_named
+from graph_api.store import Store
+from tests.graphql_client import GraphQLClient
+from tests.test_mission_oracle import generated_store  # noqa: F401 - the shared generated county
+
+LIBRARY = load_library()
+
+
+@pytest.fixture(scope="module", params=["pilot", "generated"])
+def graph(request: pytest.FixtureRequest) -> tuple[Store, GraphQLClient]:
+    store = request.getfixturevalue("pilot_store" if request.param == "pilot" else "generated_store")
+    return store, GraphQLClient(store)
+
+
+def _named(store: Store, name: str, **params: object) -> list[dict]:
+    result = run_named(store, LIBRARY[name], params, max_rows=100_000)
+    assert not result.truncated
+    return result.rows
+
+
+def _counties(store: Store) -> list[str]:
+    return [r["id"] for r in store.read("MATCH (c:County) RETURN c.id AS id ORDER BY id")]
+
+
+@pytest.mark.parametrize("max_hops", [3, definitions.DEFAULT_COUNTY_HOPS])
+def test_county_questions_agree(graph: tuple[Store, GraphQLClient], max_hops: int) -> None:
+    store, api = graph
+    for county in _counties(store):
+        data = api.data("""query($c: ID!, $h: Int) {
+            b: countyMunicipalBridges(county: $c, maxHops: $h, first: 100) { reachedCount
+              bridges { score node { id } municipalities { id } } unreached { reason municipality { id } } }
+            k: keyPersonRisks(county: $c, maxHops: $h) { risks { hops paths municipality { id } person { id } } } }""",
+                        {"c": county, "h": max_hops})
+        bridges = _named(store, "county_municipality_bridges", county=county, max_hops=max_hops, limit=100)
+        assert [(r["bridge_id"], r["score"], r["municipalities"]) for r in bridges] == [
+            (b["node"]["id"], b["score"], len(b["municipalities"])) for b in data["b"]["bridges"]]
+        keys = _named(store, "key_persons", county=county, max_hops=max_hops)
+        assert [(r["municipality_id"], r["person_id"], r["hops"], r["paths"]) for r in keys] == [
+            (k["municipality"]["id"], k["person"]["id"], k["hops"], k["paths"]) for k in data["k"]["risks"]]
+        reach = _named(store, "county_reach", county=county, max_hops=max_hops)
+        assert [(r["municipality_id"], r["reason"]) for r in reach if r["reason"]] == [
+            (u["municipality"]["id"], u["reason"]) for u in data["b"]["unreached"]]
+        assert sum(1 for r in reach if r["hops"] is not None) == data["b"]["reachedCount"]
+
+
+def test_contact_paths_agree(graph: tuple[Store, GraphQLClient]) -> None:
+    store, api = graph
+    for county in _counties(store):
+        admins = [r["id"] for r in store.read("MATCH (o:Organization)-[:ADMINISTERS]->(:County {id: $c}) "
+                                              "RETURN o.id AS id ORDER BY id", {"c": county})]
+        targets = [r["id"] for r in store.read("MATCH (c:County {id: $c}) MATCH (m:Municipality) "
+                                               "WHERE m.county_ags = c.ags RETURN m.id AS id ORDER BY id",
+                                               {"c": county})][::11]
+        for admin in admins[:1]:
+            for target in targets:
+                got = api.data("""query($a: ID!, $b: ID!) { contactPaths(from: $a, to: $b, maxHops: 8, first: 5) {
+                    hops steps { via node { id } } } }""", {"a": admin, "b": target})["contactPaths"]
+                rows = _named(store, "contact_paths", **{"from": admin, "to": target, "max_hops": 8, "limit": 5})
+                assert [(r["hops"], r["path"], r["via"]) for r in rows] == [
+                    (p["hops"], [s["node"]["id"] for s in p["steps"]], [s["via"] for s in p["steps"][1:]])
+                    for p in got]
+
+
+def test_coverage_gaps_agree(graph: tuple[Store, GraphQLClient]) -> None:
+    store, api = graph
+    categories = [r["id"] for r in store.read("MATCH (:Solution)-[:IN_CATEGORY]->(c:Concept) "
+                                              "RETURN DISTINCT c.id AS id ORDER BY id")]
+    for county in _counties(store):
+        for category in categories:
+            got = api.data("""query($c: ID!, $k: ID!) { coverageGaps(county: $c, category: $k, first: 100) {
+                totalCount edges { node { id } } } }""", {"c": county, "k": category})["coverageGaps"]
+            rows = _named(store, "coverage_gaps", county=county, category=category)
+            assert len(rows) == got["totalCount"]
+            assert [r["municipality_id"] for r in rows][:100] == [e["node"]["id"] for e in got["edges"]]
+
+
+def test_transfer_lineage_agrees(graph: tuple[Store, GraphQLClient]) -> None:
+    store, api = graph
+    for solution in [r["id"] for r in store.read("MATCH (s:Solution) RETURN s.id AS id ORDER BY id")]:
+        got = api.data('query($s: ID!) { transferLineage(solution: $s) { id } }', {"s": solution})["transferLineage"]
+        assert [r["adoption_id"] for r in _named(store, "transfer_lineage", solution=solution)] == [
+            a["id"] for a in got]
+
+
+def test_status_lists_in_the_named_queries_are_the_defined_ones() -> None:
+    defined = {frozenset(definitions.ACTIVE), frozenset(definitions.TAKEN_UP), frozenset(definitions.INTERESTED),
+               frozenset(definitions.ENDED)}
+    for path in sorted(QUERIES_DIR.glob("*.cypher")):
+        for found in re.findall(r"status IN \[([^\]]*)\]", path.read_text(encoding="utf-8")):
+            statuses = frozenset(s.strip(" '\"") for s in found.split(","))
+            assert statuses in defined, (path.name, sorted(statuses))
+
+
+@pytest.mark.parametrize(("name", "params", "parameter"), [
+    ("key_persons", {"county": "County:99999"}, "county"),
+    ("county_municipality_bridges", {"county": "Municipality:13076060"}, "county"),
+    ("county_reach", {"county": "County:13076", "max_hops": 0}, "max_hops"),
+    ("contact_paths", {"to": "Actor:nope"}, "to"),
+])
+def test_unknown_ids_are_422_naming_the_parameter(pilot_store: Store, name: str, params: dict, parameter: str) -> None:
+    http = TestClient(GraphQLClient(pilot_store).app)
+    response = http.post(f"/queries/{name}", json=params)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"]["parameter"] == parameter
