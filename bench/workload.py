@@ -75,7 +75,7 @@ CONTACT_PATHS = """query ($from: ID!, $to: ID!) { contactPaths(from: $from, to: 
   hops steps { via node { id } } } }"""
 
 BRIDGES = """query ($county: ID!) { countyMunicipalBridges(county: $county, first: 20) {
-  reachedCount unreached { reason municipality { id } } bridges { score node { id } municipalities { id } } } }"""
+  score node { id } municipalities { id } } countyReach(county: $county) { reachedCount unreached { reason } } }"""
 
 RECOMMEND = """query ($m: ID!) { recommendSolutions(municipality: $m, first: 5) {
   score reasons solution { id name } nearestAdopters { ... on Municipality { id } ... on Organization { id }

@@ -124,6 +124,7 @@ SWEEP: dict[str, str] = {
     "contactPaths.from": 'query($s: ID!) { contactPaths(from: $s, to: "Municipality:13076060") { __typename } }',
     "contactPaths.to": 'query($s: ID!) { contactPaths(from: "Municipality:13076060", to: $s) { __typename } }',
     "countyMunicipalBridges.county": "query($s: ID!) { countyMunicipalBridges(county: $s) { __typename } }",
+    "countyReach.county": "query($s: ID!) { countyReach(county: $s) { __typename } }",
     "keyPersonRisks.county": "query($s: ID!) { keyPersonRisks(county: $s) { __typename } }",
     "recommendSolutions.municipality": "query($s: ID!) { recommendSolutions(municipality: $s) { __typename } }",
     "recommendSolutions.need": 'query($s: ID) { recommendSolutions(municipality: "Municipality:13076060", need: $s) '

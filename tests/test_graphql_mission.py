@@ -49,7 +49,7 @@ def test_bridges_and_key_persons_cover_every_municipality(api: GraphQLClient, pi
     ags = county.removeprefix("County:")
     total = pilot_any.read("MATCH (m:Municipality) WHERE m.county_ags = $a RETURN count(m) AS c", {"a": ags})[0]["c"]
     for limit in (3, definitions.DEFAULT_COUNTY_HOPS):
-        data = api.data(f"""{{ b: countyMunicipalBridges(county: "{county}", maxHops: {limit}) {{
+        data = api.data(f"""{{ b: countyReach(county: "{county}", maxHops: {limit}) {{
             maxHops municipalityCount reachedCount unreached {{ reason explanation municipality {{ id }} }} }}
             k: keyPersonRisks(county: "{county}", maxHops: {limit}) {{ reachedCount
             unreached {{ municipality {{ id }} }} }} }}""")
@@ -64,8 +64,8 @@ def test_bridges_and_key_persons_cover_every_municipality(api: GraphQLClient, pi
 
 
 def test_moelln_and_lauenburg_are_no_longer_missing(api: GraphQLClient) -> None:
-    data = api.data('{ countyMunicipalBridges(county: "County:01053") { unreached { municipality { id } } } }')
-    unreached = {u["municipality"]["id"] for u in data["countyMunicipalBridges"]["unreached"]}
+    data = api.data('{ countyReach(county: "County:01053") { unreached { municipality { id } } } }')
+    unreached = {u["municipality"]["id"] for u in data["countyReach"]["unreached"]}
     assert not unreached & {"Municipality:01053090", "Municipality:01053083"}
 
 
@@ -185,7 +185,8 @@ def test_recommendations_for_a_need_only_address_it(api: GraphQLClient) -> None:
     (f'{{ recommendSolutions(municipality: "{HAGENOW}", need: "Solution:klimawerkstatt") {{ score }} }}',
      "BAD_USER_INPUT"),
     ('{ recommendSolutions(municipality: "Municipality:00000000") { score } }', "NOT_FOUND"),
-    ('{ countyMunicipalBridges(county: "County:99999") { reachedCount } }', "NOT_FOUND"),
+    ('{ countyMunicipalBridges(county: "County:99999") { score } }', "NOT_FOUND"),
+    ('{ countyReach(county: "County:99999") { reachedCount } }', "NOT_FOUND"),
     ('{ keyPersonRisks(county: "State:13") { reachedCount } }', "BAD_USER_INPUT"),
     ('{ keyPersonRisks(county: "County:13076", maxHops: 0) { reachedCount } }', "BAD_USER_INPUT"),
 ])

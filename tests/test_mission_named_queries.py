@@ -41,20 +41,20 @@ def test_county_questions_agree(graph: tuple[Store, GraphQLClient], max_hops: in
     store, api = graph
     for county in _counties(store):
         data = api.data("""query($c: ID!, $h: Int) {
-            b: countyMunicipalBridges(county: $c, maxHops: $h, first: 100) { reachedCount
-              bridges { score node { id } municipalities { id } } unreached { reason municipality { id } } }
+            b: countyMunicipalBridges(county: $c, maxHops: $h, first: 100) { score node { id } municipalities { id } }
+            r: countyReach(county: $c, maxHops: $h) { reachedCount unreached { reason municipality { id } } }
             k: keyPersonRisks(county: $c, maxHops: $h) { risks { hops paths municipality { id } person { id } } } }""",
                         {"c": county, "h": max_hops})
         bridges = _named(store, "county_municipality_bridges", county=county, max_hops=max_hops, limit=100)
         assert [(r["bridge_id"], r["score"], r["municipalities"]) for r in bridges] == [
-            (b["node"]["id"], b["score"], len(b["municipalities"])) for b in data["b"]["bridges"]]
+            (b["node"]["id"], b["score"], len(b["municipalities"])) for b in data["b"]]
         keys = _named(store, "key_persons", county=county, max_hops=max_hops)
         assert [(r["municipality_id"], r["person_id"], r["hops"], r["paths"]) for r in keys] == [
             (k["municipality"]["id"], k["person"]["id"], k["hops"], k["paths"]) for k in data["k"]["risks"]]
         reach = _named(store, "county_reach", county=county, max_hops=max_hops)
         assert [(r["municipality_id"], r["reason"]) for r in reach if r["reason"]] == [
-            (u["municipality"]["id"], u["reason"]) for u in data["b"]["unreached"]]
-        assert sum(1 for r in reach if r["hops"] is not None) == data["b"]["reachedCount"]
+            (u["municipality"]["id"], u["reason"]) for u in data["r"]["unreached"]]
+        assert sum(1 for r in reach if r["hops"] is not None) == data["r"]["reachedCount"]
 
 
 def test_contact_paths_agree(graph: tuple[Store, GraphQLClient]) -> None:

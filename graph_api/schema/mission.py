@@ -149,13 +149,22 @@ class KeyPersonRisk:
     paths: int = strawberry.field(description="Number of shortest paths (all run through the person).")
 
 
-@strawberry.type(description="Bridges over every municipality of a county; those not reached are listed.")
-class CountyBridges:
+@strawberry.type(description="One municipality of the county: how its county administration reaches it, or why not.")
+class MunicipalityReach:
+    municipality: Municipality
+    hops: int | None = strawberry.field(description="Hops of its shortest contact paths; null when not reached.")
+    paths: int = strawberry.field(description="Number of shortest contact paths (0 when not reached).")
+    reason: UnreachedReason | None
+    explanation: str | None
+
+
+@strawberry.type(description="Every municipality of a county, reached within maxHops or not (with the reason).")
+class CountyReach:
     county: County
     max_hops: int
     municipality_count: int
     reached_count: int
-    bridges: list[Bridge]
+    municipalities: list[MunicipalityReach]
     unreached: list[UnreachedMunicipality]
 
 
@@ -174,17 +183,24 @@ async def _unreached(info: Info, found: answers.CountyAnswer) -> list[UnreachedM
                                   explanation=r.explanation or "") for r in found.unreached]
 
 
-async def county_bridges(info: Info, county: str, max_hops: int, first: int) -> CountyBridges:
+async def county_bridges(info: Info, county: str, max_hops: int, first: int) -> list[Bridge]:
     found = await answer(info, answers.county_contacts, info.context.store.dialect, county, max_hops)
     top = found.bridges[:first]
     nodes = await load(info, [b.id for b in top])
     by_id = {m["id"]: m for m in (r.municipality for r in found.reach)}
-    bridges = [Bridge(node=n, score=round(b.score, 4),
-                      municipalities=[to_type(by_id[m]) for m in sorted(b.municipalities)])
-               for n, b in zip(nodes, top, strict=True)]
-    return CountyBridges(county=to_type(found.county), max_hops=max_hops, municipality_count=len(found.reach),
-                         reached_count=len(found.reach) - len(found.unreached), bridges=bridges,
-                         unreached=await _unreached(info, found))
+    return [Bridge(node=n, score=round(b.score, 4),
+                   municipalities=[to_type(by_id[m]) for m in sorted(b.municipalities)])
+            for n, b in zip(nodes, top, strict=True)]
+
+
+async def county_reach(info: Info, county: str, max_hops: int) -> CountyReach:
+    found = await answer(info, answers.county_contacts, info.context.store.dialect, county, max_hops)
+    municipalities = [MunicipalityReach(municipality=to_type(r.municipality), hops=r.hops, paths=r.paths,
+                                        reason=UnreachedReason(r.reason) if r.reason else None,
+                                        explanation=r.explanation) for r in found.reach]
+    return CountyReach(county=to_type(found.county), max_hops=max_hops, municipality_count=len(found.reach),
+                       reached_count=len(found.reach) - len(found.unreached), municipalities=municipalities,
+                       unreached=await _unreached(info, found))
 
 
 async def key_person_risks(info: Info, county: str, max_hops: int) -> KeyPersonRisks:

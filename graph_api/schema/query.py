@@ -156,13 +156,21 @@ class Query:
         return await mission.contact_paths(info, str(from_), str(to), hops, check_first(first),
                                            exclude_illustrative)
 
-    @strawberry.field(description="Who connects a county administration with its municipalities, strongest first; "
-                                  "every municipality not reached within maxHops is listed with the reason.")
+    @strawberry.field(description="Who connects a county administration with its municipalities, strongest first, "
+                                  "counted over every municipality reached within maxHops; `countyReach` lists "
+                                  "those not reached, with the reason.")
     async def county_municipal_bridges(self, info: Info, county: strawberry.ID,
                                        max_hops: int | None = DEFAULT_COUNTY_HOPS,
-                                       first: int | None = 20) -> mission.CountyBridges:
+                                       first: int | None = 20) -> list[mission.Bridge]:
         hops = DEFAULT_COUNTY_HOPS if max_hops is None else max_hops
         return await mission.county_bridges(info, str(county), hops, check_first(first))
+
+    @strawberry.field(description="Every municipality of a county: hops and number of shortest contact paths from the "
+                                  "county administration, or why it is not reached within maxHops.")
+    async def county_reach(self, info: Info, county: strawberry.ID,
+                           max_hops: int | None = DEFAULT_COUNTY_HOPS) -> mission.CountyReach:
+        hops = DEFAULT_COUNTY_HOPS if max_hops is None else max_hops
+        return await mission.county_reach(info, str(county), hops)
 
     @strawberry.field(description="Municipalities of a county whose every shortest contact path from the county "
                                   "administration runs through one person who is not their own staff; every "

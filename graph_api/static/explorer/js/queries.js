@@ -112,12 +112,12 @@ ${NODE_REF}`;
 export const COUNTY_NETWORK = `
 query CountyNetwork($county: ID!, $first: Int!) {
   countyMunicipalBridges(county: $county, first: $first) {
+    score
+    node { ...NodeRef }
+    municipalities { id name }
+  }
+  countyReach(county: $county) {
     maxHops municipalityCount reachedCount
-    bridges {
-      score
-      node { ...NodeRef }
-      municipalities { id name }
-    }
     unreached { reason explanation municipality { id name } }
   }
   keyPersonRisks(county: $county) {

@@ -148,7 +148,8 @@ async function countySection(holder, params) {
   const data = await withStatus('Netzwerk wird berechnet …', () => gql(COUNTY_NETWORK, { county: countyId, first: 30 }),
     'Das Kreisnetzwerk konnte nicht geladen werden');
   if (!data) return;
-  const { bridges, unreached, reachedCount, municipalityCount, maxHops } = data.countyMunicipalBridges;
+  const bridges = data.countyMunicipalBridges;
+  const { unreached, reachedCount, municipalityCount, maxHops } = data.countyReach;
   const risks = data.keyPersonRisks.risks;
   if (bridges.length) {
     drawGraph(figure, bridgeElements(bridges, risks), { title: 'Brücken (größer = stärker) und ihre Gemeinden',
