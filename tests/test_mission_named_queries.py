@@ -7,6 +7,7 @@ other door must agree with them row for row.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -116,3 +117,16 @@ def test_unknown_ids_are_422_naming_the_parameter(pilot_store: Store, name: str,
     response = http.post(f"/queries/{name}", json=params)
     assert response.status_code == 422, response.text
     assert response.json()["detail"]["parameter"] == parameter
+
+
+def test_the_user_docs_state_the_definitions() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "mission.md").read_text(encoding="utf-8")
+    for edge in definitions.CONTACT_EDGES:
+        assert f"| `{edge.type}` |" in text
+    for status in (*definitions.ACTIVE, *definitions.INTERESTED, *definitions.ENDED):
+        assert f"`{status}`" in text
+    assert f"| {definitions.DEFAULT_CONTACT_PATH_HOPS} | {definitions.MAX_HOPS} |" in text
+    assert f"| {definitions.DEFAULT_COUNTY_HOPS} | {definitions.MAX_HOPS} |" in text
+    assert f"`{definitions.SEAL_AWARD_ID}`" in text and f"up to {definitions.LINEAGE_MAX_GENERATIONS}" in text
+    for level in definitions.COVERING_LEVELS:
+        assert {"Association": "its association", "County": "its county"}[level] in text

@@ -108,9 +108,9 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
                                    else read(reads.SOLUTIONS, {}))]
     ids = sorted(s["id"] for s in candidates)
     rows = reads.adoptions_of(read, ids)
+    skip = recommend_analytics.excluded(home, county, rows)  # what it took up, whatever the source says
     if sourced_only:
         rows = _sourced(read, rows)
-    skip = recommend_analytics.excluded(home, county, rows)
     awards: dict[str, list[dict[str, Any]]] = {}
     for row in reads.awards_of(read, ids):
         awards.setdefault(row["solution"], []).append(row)
