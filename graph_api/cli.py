@@ -12,6 +12,7 @@ import sys
 from importlib import import_module
 
 from graph_api import __version__
+from graph_api.query_library import LibraryError
 from graph_api.rows import LoadError
 from graph_api.store import QueryRejected, QueryTimeout, StoreUnavailable
 
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 2
-    except (StoreUnavailable, QueryRejected, QueryTimeout) as exc:
+    except (StoreUnavailable, QueryRejected, QueryTimeout, LibraryError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
 

@@ -88,3 +88,13 @@ def test_serve_on_all_interfaces_prints_a_browsable_address(tmp_path: Path, monk
     assert main(["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "serve.lbdb")]) == 0
     err = capsys.readouterr().err
     assert "http://localhost:8000/graphql" in err and "0.0.0.0" in err
+
+
+def test_query_list_of_an_install_without_queries_fails_loudly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """It used to print nothing and exit 0 (a wheel without package data)."""
+    from graph_api import query_library
+
+    monkeypatch.setattr(query_library.load_library, "__defaults__", (tmp_path,))  # the folder it reads by default
+    assert main(["query", "--list"]) == 3
+    assert f"no named queries in {tmp_path}" in capsys.readouterr().err
