@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from graph_api import policy
 from graph_api.model import label_of
@@ -42,7 +42,10 @@ DEFAULT_MAX_ROWS = 1_000
 
 _HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects|names|analytics)\s*:\s*(.*?)\s*$")
 _NAMES = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+of\s+(?P<id>[a-z_][a-z0-9_]*)$")
-_PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*:\s*(?P<type>[a-z<>]+)(?:\s*=\s*(?P<default>.+))?$")
+_PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*:\s*(?P<type>[a-z<>]+)(?:\s*=\s*(?P<default>.+?))?"
+                    r"(?:\s+\((?P<low>-?\d+)\.\.(?P<high>-?\d+)\))?$")
+_PAGING = re.compile(r"\b(?:LIMIT|SKIP)\s+\$([A-Za-z_]\w*)", re.IGNORECASE)
+INT64 = (-(1 << 63), (1 << 63) - 1)  # what both engines take as an integer parameter
 _FILE = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)(?:\.(?P<dialect>ladybug|neo4j))?\.cypher$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
@@ -70,16 +73,31 @@ class Param:
     type: str
     default: Any = None
     required: bool = True
+    bounds: tuple[int, int] | None = None  # declared `(low..high)` of an int parameter
 
     def convert(self, value: Any) -> Any:
         """The value as the declared type; strings (command line) are parsed, JSON values checked."""
         try:
-            return _convert(self.type, value)
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(self.name, f"expected {self.type}, got {value!r} ({exc})") from None
+            converted = _convert(self.type, value)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ParameterError(self.name, f"expected {self.type}, got {_shown(value)} ({exc})") from None
+        if self.type == "int":
+            low, high = self.bounds or INT64
+            if not low <= converted <= high:
+                raise ParameterError(self.name, f"{_shown(value)} is out of range: allowed are {low}..{high}")
+        return converted
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "required": self.required, "default": self.default}
+        described = {"name": self.name, "type": self.type, "required": self.required, "default": self.default}
+        if self.bounds:
+            described["minimum"], described["maximum"] = self.bounds
+        return described
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message shows it: never more than 80 characters of a hostile input."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass(frozen=True)
@@ -167,13 +185,16 @@ def _parse_param(spec: str, path: Path) -> Param:
     if not match or match["type"] not in TYPES:
         raise LibraryError(f"{path}: bad param line '{spec}' (expected 'name: type [= default]', "
                            f"type one of {', '.join(TYPES)})")
+    bounds = (int(match["low"]), int(match["high"])) if match["low"] is not None else None
+    if bounds and (match["type"] != "int" or bounds[0] > bounds[1]):
+        raise LibraryError(f"{path}: a range (low..high) fits int parameters only, low first: '{spec}'")
     if match["default"] is None:
-        return Param(match["name"], match["type"])
+        return Param(match["name"], match["type"], bounds=bounds)
     try:
         default = _convert(match["type"], json.loads(match["default"]))
     except (TypeError, ValueError) as exc:
         raise LibraryError(f"{path}: default of '{match['name']}' is not a JSON {match['type']}: {exc}") from None
-    return Param(match["name"], match["type"], default, required=False)
+    return Param(match["name"], match["type"], default, required=False, bounds=bounds)
 
 
 def parse_file(path: Path) -> tuple[NamedQuery, tuple[str, ...]]:
@@ -210,6 +231,10 @@ def parse_file(path: Path) -> tuple[NamedQuery, tuple[str, ...]]:
     analytics = header.get("analytics", "").split(" ", 1)[0] or None
     if used != declared and not (analytics and used <= declared):
         raise LibraryError(f"{path}: parameters used {sorted(used)} differ from those declared {sorted(declared)}")
+    unbounded = {p.name for p in header["param"] if p.bounds is None} & set(_PAGING.findall(_strip_literals(text)))
+    if unbounded:  # LIMIT -1 or 2^63 would reach the engine and fail there
+        raise LibraryError(f"{path}: LIMIT/SKIP parameters need a range, e.g. 'param: limit: int = 20 (1..1000)': "
+                           f"{', '.join(sorted(unbounded))}")
     columns = tuple(c.strip() for c in header["columns"].split(","))
     query = NamedQuery(header["name"], header["purpose"], tuple(header["param"]), columns,
                        dict.fromkeys(dialects, text), dict.fromkeys(dialects, path),
@@ -261,13 +286,24 @@ def get_query(name: str, library: Mapping[str, NamedQuery] | None = None) -> Nam
     return library[name]
 
 
+class ReadOnlyRunner(Protocol):
+    """What runs untrusted reads: a `Store`, or the worker processes of `graph_api.sandbox`."""
+
+    dialect: str
+
+    def read_only(self, query: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int, max_rows: int
+                  ) -> ReadResult: ...
+
+
 def run_named(store: Store, query: NamedQuery, values: Mapping[str, Any], *, viewer: policy.Viewer = policy.ANONYMOUS,
-              timeout_ms: int = DEFAULT_TIMEOUT_MS, max_rows: int = DEFAULT_MAX_ROWS) -> ReadResult:
-    """Bind `values`, pick the store's dialect, run through the store's read-only path and show the
-    rows as `viewer` may see them (declared name columns of actors, see `policy.named_row`).
+              runner: ReadOnlyRunner | None = None, timeout_ms: int = DEFAULT_TIMEOUT_MS,
+              max_rows: int = DEFAULT_MAX_ROWS) -> ReadResult:
+    """Bind `values`, pick the store's dialect, run on the read-only path of `runner` (the store's own
+    unless given; the server passes its worker processes) and show the rows as `viewer` may see them
+    (declared name columns of actors, see `policy.named_row`).
 
     A query with an `analytics` header is answered by `graph_api.mission.named` (the same code as
-    the GraphQL field), within the same time and row limits."""
+    the GraphQL field, trusted, in this process), within the same time and row limits."""
     text = query.text_for(store.dialect)
     if query.analytics:
         from graph_api.mission.named import run_analytics  # the mission package imports this module's errors
@@ -275,7 +311,7 @@ def run_named(store: Store, query: NamedQuery, values: Mapping[str, Any], *, vie
         result = run_analytics(store, query.analytics, query.columns, query.bind(values), timeout_ms=timeout_ms,
                                max_rows=max_rows)
     else:
-        result = store.read_only(text, query.bind(values), timeout_ms=timeout_ms, max_rows=max_rows)
+        result = (runner or store).read_only(text, query.bind(values), timeout_ms=timeout_ms, max_rows=max_rows)
     actor_ids = sorted({row[id_column] for row in result.rows for _, id_column in query.names
                         if isinstance(row.get(id_column), str) and label_of(row[id_column]) == "Actor"})
     actors = store.nodes_by_id("Actor", actor_ids) if actor_ids else {}

@@ -1,6 +1,6 @@
 // name: most_connected_actors
 // purpose: Actors with the most distinct contacts, employers and projects (restricted actors by role label only)
-// param: limit: int = 10
+// param: limit: int = 10 (1..1000)
 // columns: actor_id, display_name, contacts, organizations, projects, adoptions, degree
 // names: display_name of actor_id
 // dialects: ladybug, neo4j

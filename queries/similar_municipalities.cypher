@@ -2,7 +2,7 @@
 // purpose: Municipalities like a given one: similar population (within a factor), same county, solutions both use actively (PILOT, ADOPTED, SCALED)
 // param: municipality: string = "Municipality:13076060"
 // param: factor: float = 2.0
-// param: limit: int = 10
+// param: limit: int = 10 (1..1000)
 // columns: municipality_id, municipality_name, population, population_gap, same_county, shared_solutions, score
 // dialects: ladybug, neo4j
 MATCH (m:Municipality {id: $municipality})

@@ -179,7 +179,7 @@ def test_injection_through_named_query_parameters_changes_nothing(payload: str, 
         strings = {p["name"]: payload for p in query["parameters"] if p["type"] == "string"}
         if strings:
             response = http.post(f"/queries/{query['name']}", json=strings)
-            assert response.status_code in (200, 422), (query["name"], response.text[:300])
+            assert response.status_code in (200, 400), (query["name"], response.text[:300])
     assert canonical_dump(store) == pilot_dump
 
 

@@ -110,13 +110,13 @@ def test_named_query_with_json_parameters(client: TestClient) -> None:
 def test_named_query_errors_name_the_problem(client: TestClient) -> None:
     assert client.post("/queries/no_such_query", json={}).status_code == 404
     bad = client.post("/queries/most_connected_actors", json={"limit": "many"})
-    assert bad.status_code == 422 and bad.json()["detail"]["parameter"] == "limit"
+    assert bad.status_code == 400 and bad.json()["detail"]["parameter"] == "limit"
     unknown = client.post("/queries/most_connected_actors", json={"limt": 3})
-    assert unknown.status_code == 422 and unknown.json()["detail"]["parameter"] == "limt"
+    assert unknown.status_code == 400 and unknown.json()["detail"]["parameter"] == "limt"
     wrong_list = client.post("/queries/adoptions_in_territory", json={"statuses": "ADOPTED"})
     assert wrong_list.status_code == 200  # a comma-separated string is a list of one
     not_a_list = client.post("/queries/adoptions_in_territory", json={"statuses": [1, 2]})
-    assert not_a_list.status_code == 422 and not_a_list.json()["detail"]["parameter"] == "statuses"
+    assert not_a_list.status_code == 400 and not_a_list.json()["detail"]["parameter"] == "statuses"
 
 
 def test_row_limit_cuts_and_flags(pilot_store: Store) -> None:

@@ -1,27 +1,33 @@
 """The analysts' queries over HTTP: the named library (`GET /queries`, `POST /queries/{name}`) and
 ad-hoc read-only Cypher (`POST /cypher`, API token required).
 
-Everything runs through `Store.read_only` with a time and a row limit, so a query can neither
-write nor hold the service: writes are refused (403), a query past its time limit is cancelled
-(504), and a result longer than the row limit is cut and flagged (`truncated: true`).
+Every query passes the allow-list guard (`graph_api/store/guard.py`; refused: 403) and then, on
+LadybugDB, runs in a supervised worker process on a copy of the database (`graph_api/sandbox`),
+so a query that crashes the engine ends that worker, not the service (400). A query past its
+time limit is cancelled (504), a result longer than the row limit is cut and flagged
+(`truncated: true`), and a parameter that does not fit its declaration is refused with its
+name (400).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Body, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from graph_api import policy
-from graph_api.http.deps import AuthorisedDep, StoreDep, get_settings
+from graph_api.http.deps import AuthorisedDep, StoreDep, get_settings, get_store
 from graph_api.query_library import (
     ParameterError,
+    ReadOnlyRunner,
     UnknownQuery,
     get_query,
     load_library,
     run_named,
 )
+from graph_api.sandbox import runner_for
 from graph_api.store import QueryRejected, QueryTimeout, ReadResult, StoreUnavailable
 
 router = APIRouter(tags=["queries"])
@@ -48,14 +54,24 @@ def _answer(result: ReadResult) -> QueryResult:
     return QueryResult(columns=result.columns, rows=result.rows, truncated=result.truncated)
 
 
-def _store_errors(exc: Exception) -> HTTPException | None:
-    if isinstance(exc, QueryRejected):
-        return HTTPException(403, detail=str(exc))
-    if isinstance(exc, QueryTimeout):
-        return HTTPException(504, detail=str(exc))
-    if isinstance(exc, StoreUnavailable):
-        return HTTPException(503, detail=str(exc))
-    return None
+def _runner(request: Request) -> ReadOnlyRunner:
+    return runner_for(get_store(request), workers=get_settings(request).pool_analysts)
+
+
+def _run(run: Callable[[], ReadResult]) -> QueryResult:
+    """Run a query and turn its failure into the HTTP answer that says what happened."""
+    try:
+        return _answer(run())
+    except ParameterError as exc:
+        raise HTTPException(400, detail={"parameter": exc.param, "message": str(exc)}) from None
+    except QueryRejected as exc:
+        raise HTTPException(403, detail=str(exc)) from None
+    except QueryTimeout as exc:
+        raise HTTPException(504, detail=str(exc)) from None
+    except StoreUnavailable as exc:
+        raise HTTPException(503, detail=str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - the engine's message (syntax, unknown label) or a crashed worker
+        raise HTTPException(400, detail=f"the query failed: {str(exc).strip()}") from None
 
 
 @router.get("/queries")
@@ -75,14 +91,9 @@ def run_query(name: str, request: Request, store: StoreDep, authorised: Authoris
     except UnknownQuery as exc:
         raise HTTPException(404, detail=exc.args[0]) from None
     timeout_ms, max_rows = _limits(request)
-    try:
-        viewer = policy.TOKEN_HOLDER if authorised else policy.ANONYMOUS
-        return _answer(run_named(store, query, params or {}, viewer=viewer, timeout_ms=timeout_ms,
-                                 max_rows=max_rows))
-    except ParameterError as exc:
-        raise HTTPException(422, detail={"parameter": exc.param, "message": str(exc)}) from None
-    except (QueryRejected, QueryTimeout, StoreUnavailable) as exc:
-        raise _store_errors(exc) from None
+    viewer = policy.TOKEN_HOLDER if authorised else policy.ANONYMOUS
+    return _run(lambda: run_named(store, query, params or {}, viewer=viewer, runner=_runner(request),
+                                  timeout_ms=timeout_ms, max_rows=max_rows))
 
 
 @router.post("/cypher", response_model=QueryResult)
@@ -95,11 +106,5 @@ def run_cypher(body: CypherRequest, request: Request, store: StoreDep, authorise
         raise HTTPException(401, detail="ad-hoc Cypher needs the API token (Authorization: Bearer <token>)",
                             headers={"WWW-Authenticate": "Bearer"})
     timeout_ms, max_rows = _limits(request)
-    try:
-        result = store.read_only(body.query, body.params, timeout_ms=timeout_ms,
-                                 max_rows=min(body.max_rows or max_rows, max_rows))
-    except (QueryRejected, QueryTimeout, StoreUnavailable) as exc:
-        raise _store_errors(exc) from None
-    except Exception as exc:  # noqa: BLE001 - the engine's message (syntax, unknown label) is the answer
-        raise HTTPException(400, detail=f"the query failed: {str(exc).strip()}") from None
-    return _answer(result)
+    return _run(lambda: _runner(request).read_only(body.query, body.params, timeout_ms=timeout_ms,
+                                                   max_rows=min(body.max_rows or max_rows, max_rows)))

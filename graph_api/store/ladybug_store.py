@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -139,6 +140,27 @@ class LadybugStore(Store):
             finally:
                 with contextlib.suppress(RuntimeError):  # an interrupted query already ended the transaction
                     conn.execute("ROLLBACK")
+
+    # ---- copies for query workers in other processes (graph_api/sandbox) ------------------
+    def files_version(self) -> tuple[tuple[int, int], ...]:
+        """Size and modification time of the database file and its WAL: changes with every write."""
+        stats = []
+        for path in (Path(self.path), Path(f"{self.path}.wal")):
+            with contextlib.suppress(FileNotFoundError):
+                stat = path.stat()
+                stats.append((stat.st_size, stat.st_mtime_ns))
+        return tuple(stats)
+
+    def copy_for_readers(self, folder: Path) -> tuple[Path, tuple[tuple[int, int], ...]]:
+        """A consistent copy of the database in `folder`, and the `files_version` it matches.
+
+        Another process cannot open the file while this one holds it (LadybugDB 0.22); a copy taken
+        under the write lock right after a checkpoint holds every committed write and no WAL."""
+        with self._pool.writing() as conn:
+            conn.execute("CHECKPOINT")
+            target = Path(folder) / Path(self.path).name
+            shutil.copyfile(self.path, target)
+            return target, self.files_version()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Run]:
