@@ -3,7 +3,7 @@
 // param: from: string = "Organization:kreisverwaltung-herzogtum-lauenburg"
 // param: to: string = "Municipality:01053092"
 // param: max_hops: int = 4
-// param: limit: int = 25
+// param: limit: int = 25 (1..1000)
 // columns: hops, path, via
 // dialects: ladybug, neo4j
 // analytics: contact_paths

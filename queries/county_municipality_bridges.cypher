@@ -2,7 +2,7 @@
 // purpose: People, organisations and projects between a county administration and its municipalities, by their share of the shortest contact paths (every municipality counted; see county_reach for those not reached)
 // param: county: string = "County:13076"
 // param: max_hops: int = 8
-// param: limit: int = 20
+// param: limit: int = 20 (1..1000)
 // columns: bridge_id, bridge_name, score, municipalities
 // names: bridge_name of bridge_id
 // dialects: ladybug, neo4j

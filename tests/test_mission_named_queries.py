@@ -112,10 +112,10 @@ def test_status_lists_in_the_named_queries_are_the_defined_ones() -> None:
     ("county_reach", {"county": "County:13076", "max_hops": 0}, "max_hops"),
     ("contact_paths", {"to": "Actor:nope"}, "to"),
 ])
-def test_unknown_ids_are_422_naming_the_parameter(pilot_store: Store, name: str, params: dict, parameter: str) -> None:
+def test_unknown_ids_are_400_naming_the_parameter(pilot_store: Store, name: str, params: dict, parameter: str) -> None:
     http = TestClient(GraphQLClient(pilot_store).app)
     response = http.post(f"/queries/{name}", json=params)
-    assert response.status_code == 422, response.text
+    assert response.status_code == 400, response.text
     assert response.json()["detail"]["parameter"] == parameter
 
 

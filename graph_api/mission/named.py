@@ -3,7 +3,7 @@
 `queries/<name>.cypher` declares such a query with `// analytics: <key>`; `run_named` hands it
 here, and the same `answers` functions the GraphQL fields call compute the rows, so a named
 query and its GraphQL field cannot disagree. Parameter problems are `ParameterError`s naming
-the parameter (HTTP 422), like every other named query; names of people pass the personal-data rule
+the parameter (HTTP 400), like every other named query; names of people pass the personal-data rule
 in `run_named` like every other named query's (`// names:` headers).
 """
 
