@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import HTTPException  # what Strawberry's views raise and answer for a bad request
 from fastapi import Request, Response
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from graph_api.http.deps import caller_of, get_settings, get_store
+from graph_api.http.json_body import BadJsonBody, decode_request_json
 from graph_api.schema import schema
 from graph_api.schema.context import GraphContext
 from graph_api.store import StoreUnavailable
@@ -31,6 +33,12 @@ async def context_getter(request: Request, response: Response) -> GraphContext:
 
 
 class CopgraphGraphQLRouter(GraphQLRouter):
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return decode_request_json(data)
+        except BadJsonBody as exc:
+            raise HTTPException(400, str(exc)) from None
+
     async def get_sub_response(self, request: Request) -> Response:
         return request.state.graphql_response
 
