@@ -14,7 +14,7 @@ from graph_api.mission import county as county_analytics
 from graph_api.mission import coverage as coverage_analytics
 from graph_api.mission import lineage as lineage_analytics
 from graph_api.mission import recommend as recommend_analytics
-from graph_api.mission.contacts import layer, paths
+from graph_api.mission.contacts import meet, paths
 from graph_api.mission.definitions import ACTIVE, CONTACT_LABELS, MAX_HOPS
 from graph_api.mission.errors import BadInput, NotFound
 from graph_api.model import label_of
@@ -55,8 +55,9 @@ def contact_paths(read: Read, dialect: str, start: str, target: str, max_hops: i
     require(read, target, CONTACT_LABELS, "to")
     if start == target:
         raise BadInput("to", "from and to are the same node")
-    layers = layer([start], lambda ids: reads.contact_neighbours(read, dialect, ids), max_hops, [target])
-    return [PathAnswer(ids, via) for ids, via in paths(layers, target, first)]
+    found, _ = meet([start], [target], lambda ids: reads.contact_neighbours(read, dialect, ids), max_hops)
+    layers = found[target]
+    return [PathAnswer(ids, via) for ids, via in paths(layers, target, first)] if layers else []
 
 
 @dataclass
@@ -81,9 +82,10 @@ def county_contacts(read: Read, dialect: str, county_id: str, max_hops: int) -> 
     def expand(ids: list[str]) -> list[tuple[str, str, str]]:
         return reads.contact_neighbours(read, dialect, ids)
 
-    layers = layer(frame["sources"], expand, max_hops, targets)
-    bridges, keys = county_analytics.analyse(frame, layers)
-    return CountyAnswer(county, max_hops, county_analytics.reach(frame, layers, max_hops, expand), bridges, keys)
+    found, connected = meet(frame["sources"], targets, expand, max_hops)
+    bridges, keys = county_analytics.analyse(frame, found)
+    return CountyAnswer(county, max_hops, county_analytics.reach(frame, found, max_hops, expand, connected),
+                        bridges, keys)
 
 
 def coverage(read: Read, county_id: str, category_id: str) -> list[coverage_analytics.Coverage]:

@@ -58,12 +58,14 @@ def municipality_side(frame: dict[str, Any], municipality: dict[str, Any]) -> se
     return side
 
 
-def reach(frame: dict[str, Any], layers: Layers, max_hops: int, expand: Expand) -> list[Reach]:
+def reach(frame: dict[str, Any], found: dict[str, Layers | None], max_hops: int, expand: Expand,
+          connected_nodes: set[str]) -> list[Reach]:
     """Every municipality of the county, reached or not (with the reason), in id order."""
     out = []
     connected: dict[str, bool] = {}
     for m in sorted(frame["municipalities"], key=lambda m: m["id"]):
-        if m["id"] in layers.dist:
+        layers = found.get(m["id"])
+        if layers is not None:
             out.append(Reach(m, layers.dist[m["id"]], layers.sigma[m["id"]]))
         elif not frame["sources"]:
             out.append(Reach(m, reason=NO_COUNTY_ADMINISTRATION,
@@ -74,7 +76,7 @@ def reach(frame: dict[str, Any], layers: Layers, max_hops: int, expand: Expand) 
             out.append(Reach(m, reason=NO_OWN_ADMINISTRATION,
                              explanation=f"no contact path of at most {max_hops} hops; neither the municipality"
                                          f"{where} has an administration in the graph"))
-        elif not _connected(m["id"], layers, expand, connected):
+        elif not _connected(m["id"], connected_nodes, expand, connected):
             out.append(Reach(m, reason=NOT_CONNECTED,
                              explanation="no chain of contacts of any length connects it with the county "
                                          "administration"))
@@ -85,16 +87,16 @@ def reach(frame: dict[str, Any], layers: Layers, max_hops: int, expand: Expand) 
     return out
 
 
-def _connected(node: str, layers: Layers, expand: Expand, memo: dict[str, bool]) -> bool:
+def _connected(node: str, known: set[str], expand: Expand, memo: dict[str, bool]) -> bool:
     """Whether any chain of contacts, however long, joins `node` with the county administration."""
     if node not in memo:
-        found, component = component_until(node, expand, set(layers.dist))
+        found, component = component_until(node, expand, known)
         for member in component:
             memo[member] = found
     return memo[node]
 
 
-def analyse(frame: dict[str, Any], layers: Layers) -> tuple[list[Bridge], list[KeyPerson]]:
+def analyse(frame: dict[str, Any], found: dict[str, Layers | None]) -> tuple[list[Bridge], list[KeyPerson]]:
     """Bridges (ranked) and key persons over the shortest paths to every reached municipality.
 
     A bridge's score sums, over municipalities, the share of their shortest paths running through
@@ -103,7 +105,8 @@ def analyse(frame: dict[str, Any], layers: Layers) -> tuple[list[Bridge], list[K
     keys: list[KeyPerson] = []
     for m in frame["municipalities"]:
         target = m["id"]
-        if target not in layers.dist or target in layers.sources:
+        layers = found.get(target)
+        if layers is None or target in layers.sources:
             continue
         total = layers.sigma[target]
         side = municipality_side(frame, m) | set(layers.sources)
