@@ -49,7 +49,8 @@ def measure(store: Store, iterations: int, budget_s: float) -> dict[str, Any]:
                       "RETURN m.id AS id ORDER BY m.population DESC LIMIT 1")[0]["id"]
     solution = store.read("MATCH (s:Solution)<-[:OF]-(a:Adoption) RETURN s.id AS id, count(a) AS c "
                           "ORDER BY c DESC, id LIMIT 1")[0]["id"]
-    category = store.read("MATCH (:Solution)-[:IN_CATEGORY]->(c:Concept) RETURN c.id AS id ORDER BY id LIMIT 1")[0]["id"]
+    category = store.read("MATCH (:Solution)-[:IN_CATEGORY]->(c:Concept) RETURN c.id AS id "
+                          "ORDER BY id LIMIT 1")[0]["id"]
     admin = store.read("MATCH (o:Organization)-[:ADMINISTERS]->(:County {id: $c}) RETURN o.id AS id",
                        {"c": county})[0]["id"]
     library = load_library()
