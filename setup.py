@@ -39,5 +39,7 @@ def _packages() -> list[str]:
     return packages
 
 
+# include_package_data=False: the data is exactly PACKAGE_DATA, not whatever git or a manifest holds
+# (and setuptools stops warning that data folders such as sample_data/curated look like packages)
 setup(packages=_packages(), package_dir=MAPPED_FOLDERS, package_data=PACKAGE_DATA,
-      exclude_package_data=EXCLUDED_DATA)
+      exclude_package_data=EXCLUDED_DATA, include_package_data=False)
