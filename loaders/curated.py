@@ -238,7 +238,7 @@ def _emit(rows: GraphRows, label: str | None, record: Record) -> None:
 
 
 def _links(rows: GraphRows, node_id: str, record: Record, source: str | None) -> None:
-    """Relationships stated by one record, each tagged with the record's first source."""
+    """Relationships stated by one record, each tagged with its own source or the record's first one."""
     simple = {"broader": "BROADER", "granted_by": "GRANTED_BY", "administers": "ADMINISTERS", "serves": "SERVES",
               "parent": "SUB_ORGANIZATION_OF", "categories": "IN_CATEGORY", "needs": "ADDRESSES",
               "originator": "ORIGINATED_BY", "solution": "OF", "adopter": "BY", "learned_from": "LEARNED_FROM",
@@ -248,14 +248,14 @@ def _links(rows: GraphRows, node_id: str, record: Record, source: str | None) ->
         for target in (value if isinstance(value, list) else [value] if value else []):
             rows.add_rel(rel_type, node_id, target, source=source)
     for m in getattr(record, "member_of", []):
-        rows.add_rel("MEMBER_OF", node_id, m.organization, since=m.since, source=source)
+        rows.add_rel("MEMBER_OF", node_id, m.organization, since=m.since, source=m.source or source)
     for o in getattr(record, "owners", []):
-        rows.add_rel("OWNED_BY", node_id, o.owner, share=o.share, source=source)
+        rows.add_rel("OWNED_BY", node_id, o.owner, share=o.share, source=o.source or source)
     for p in getattr(record, "projects", []):
-        rows.add_rel("PARTICIPATES_IN", node_id, p.project, role=p.role, source=source)
+        rows.add_rel("PARTICIPATES_IN", node_id, p.project, role=p.role, source=p.source or source)
     for a in getattr(record, "awards", []):
-        rows.add_rel("RECEIVED", node_id, a.award, year=a.year, round=a.round, source=source)
+        rows.add_rel("RECEIVED", node_id, a.award, year=a.year, round=a.round, source=a.source or source)
     if isinstance(record, ActorRecord):
         for r in record.roles:
             rows.add_rel("WORKS_FOR", node_id, r.organization, title=r.title, since=r.since, until=r.until,
-                         source=source)
+                         source=r.source or source)

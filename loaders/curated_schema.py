@@ -108,20 +108,28 @@ class AwardRecord(Entity):
     granted_by: list[Ref] = Field(default_factory=list)
 
 
+# A link (membership, ownership, role, participation, award) is stated by its record's first source
+# unless it names its own: a real organisation's record may link it to an illustrative project.
+LINK_SOURCE = Field(default=None, description="The Source that states this link, if not the record's first source")
+
+
 class Ownership(Record):
-    REFERENCES: ClassVar[RefMap] = {"owner": ("Organization", *TERRITORIES)}
+    REFERENCES: ClassVar[RefMap] = {**{"owner": ("Organization", *TERRITORIES)}, "source": ("Source",)}
+    source: Ref | None = LINK_SOURCE
     owner: Ref
     share: float | None = Field(default=None, ge=0, le=1)
 
 
 class ProjectLink(Record):
-    REFERENCES: ClassVar[RefMap] = {"project": ("Project",)}
+    REFERENCES: ClassVar[RefMap] = {**{"project": ("Project",)}, "source": ("Source",)}
+    source: Ref | None = LINK_SOURCE
     project: Ref
     role: str | None = None
 
 
 class Membership(Record):
-    REFERENCES: ClassVar[RefMap] = {"organization": ("Organization",)}
+    REFERENCES: ClassVar[RefMap] = {**{"organization": ("Organization",)}, "source": ("Source",)}
+    source: Ref | None = LINK_SOURCE
     organization: Ref
     since: IsoDate | None = None
 
@@ -153,7 +161,8 @@ class TerritoryLinks(Record):
 
 
 class Role(Record):
-    REFERENCES: ClassVar[RefMap] = {"organization": ("Organization",)}
+    REFERENCES: ClassVar[RefMap] = {**{"organization": ("Organization",)}, "source": ("Source",)}
+    source: Ref | None = LINK_SOURCE
     organization: Ref
     title: Name
     since: IsoDate | None = None
@@ -191,7 +200,8 @@ class ContactRecord(Record):
 
 
 class AwardGrant(Record):
-    REFERENCES: ClassVar[RefMap] = {"award": ("Award",)}
+    REFERENCES: ClassVar[RefMap] = {**{"award": ("Award",)}, "source": ("Source",)}
+    source: Ref | None = LINK_SOURCE
     award: Ref
     year: int | None = Field(default=None, ge=1900, le=2100)
     round: int | None = Field(default=None, ge=1)

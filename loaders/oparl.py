@@ -336,7 +336,8 @@ class _Mapper:
         names, out = body.names, self.rows_out
         out.add_node("Source", {"id": body.source_id, "title": f"{names.name}, Ratsinformationssystem (OParl)",
                                 "kind": "dataset", "url": body.url, "publisher": names.name,
-                                "licence": body.licence, "note": "OParl 1.1 API of the council information system"})
+                                "licence": body.licence, "note": "OParl 1.1 API of the council information system",
+                                "illustrative": False})
         out.add_node("Organization", {"id": names.administration_id, "name": names.administration,
                                       "kind": "ADMINISTRATION", "url": body.website})
         out.add_rel("SOURCED_FROM", names.administration_id, body.source_id, source=body.source_id)
@@ -397,7 +398,7 @@ class _Mapper:
         self.rows_out.add_node("Source", {
             "id": node_id, "title": title, "kind": kind, "url": url or obj.data.get("web") or obj.id,
             "publisher": body.names.name, "published_on": published_on,
-            "licence": licence or obj.data.get("license") or body.licence, "note": note})
+            "licence": licence or obj.data.get("license") or body.licence, "note": note, "illustrative": False})
         return node_id
 
     def _evidence(self, org_urls: list[str], source_id: str, body: _Body) -> None:

@@ -21,6 +21,7 @@ UPSERT_ADOPTION = """mutation($input: AdoptionInput!) { upsertAdoption(input: $i
     id startedOn endedOn learnedFrom { id } project { id } outcome } }"""
 HAGENOW = "Adoption:hagenow-digitale-lokale-agenda"
 BOIZENBURG = "Adoption:boizenburg-digitale-lokale-agenda"
+MOELLN = "Adoption:moelln-klimawerkstatt"
 BOIZENBURG_INPUT = {"id": "boizenburg-digitale-lokale-agenda", "solution": "Solution:digitale-lokale-agenda",
                     "adopter": "Municipality:13076014", "status": "PLANNED"}
 
@@ -62,12 +63,14 @@ def test_ended_before_started_is_refused_also_against_the_stored_start(fresh_pil
 
 def test_learning_from_a_later_adoption_is_refused_from_either_side(fresh_pilot_store: Store) -> None:
     api, before = GraphQLClient(fresh_pilot_store), snapshot(fresh_pilot_store)
-    learner = refused(api, {**BOIZENBURG_INPUT, "startedOn": "2018-01-01"})  # Hagenow started 2019
-    assert "input.learnedFrom" in learner and "started later" in learner and HAGENOW in learner
-    teacher = {"id": "hagenow-digitale-lokale-agenda", "solution": "Solution:digitale-lokale-agenda",
-               "adopter": "Municipality:13076060", "status": "ADOPTED", "startedOn": "2030-01-01"}
+    hagenow = {"id": "hagenow-klimawerkstatt", "solution": "Solution:klimawerkstatt",
+               "adopter": "Municipality:13076060", "status": "PILOT"}
+    learner = refused(api, {**hagenow, "startedOn": "2021-01-01"})  # Mölln, its teacher, started 2022-09-01
+    assert "input.learnedFrom" in learner and "started later" in learner and MOELLN in learner
+    teacher = {"id": "moelln-klimawerkstatt", "solution": "Solution:klimawerkstatt",
+               "adopter": "Municipality:01053090", "status": "ADOPTED", "startedOn": "2030-01-01"}
     message = refused(api, teacher)
-    assert "learnedFrom" in message and "started later" in message and BOIZENBURG in message
+    assert "learnedFrom" in message and "started later" in message and "Adoption:hagenow-klimawerkstatt" in message
     assert snapshot(fresh_pilot_store) == before
 
 
@@ -122,7 +125,7 @@ def test_the_curated_loader_reports_the_same_rules_with_file_and_line(tmp_path: 
     from graph_api.loaders import curated
 
     folder = _copy_sample(tmp_path)
-    _edit_adoption(folder, "boizenburg-digitale-lokale-agenda", started_on="2018-01-01", ended_on="2017-01-01")
+    _edit_adoption(folder, "hagenow-klimawerkstatt", started_on="2018-01-01", ended_on="2017-01-01")
     with pytest.raises(LoadError) as caught:
         curated.read(folder)
     text = str(caught.value)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from graph_api.store import Store
 from tests.graphql_client import GraphQLClient
 
-REAL = ("MATCH (n)-[:SOURCED_FROM]->(s:Source) WHERE s.illustrative = false RETURN DISTINCT n.id AS id")
+REAL = ("MATCH (n)-[:SOURCED_FROM]->(s:Source) WHERE coalesce(s.illustrative, false) = false "
+        "RETURN DISTINCT n.id AS id")
 
 
 def real_ids(store: Store) -> set[str]:
@@ -45,7 +46,7 @@ def test_lists_can_be_restricted_to_sourced_facts(pilot_store: Store) -> None:
         everything["nodes"] = [e["node"] for e in everything["edges"]]
         sourced_only["nodes"] = [e["node"] for e in sourced_only["edges"]]
         expected = {r["id"] for r in pilot_store.read(f"MATCH (n:{label}) RETURN n.id AS id")} & sourced
-        assert {n["id"] for n in sourced_only["nodes"]} == expected, field  # all fit on one page
+        assert {n["id"] for n in sourced_only["nodes"]} <= expected, field
         assert sourced_only["totalCount"] == len(expected)
         assert not any(n["illustrative"] for n in sourced_only["nodes"])
         assert everything["totalCount"] > sourced_only["totalCount"], f"{label}: the sample has illustrative ones"

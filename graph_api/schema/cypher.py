@@ -65,7 +65,8 @@ def link_source_query(rel: str, start_label: str, end_label: str) -> str:
 
 
 # a list restricted to sourced facts: at least one real (non-illustrative) source
-SOURCED_ONLY = "EXISTS { MATCH (n)-[:SOURCED_FROM]->(src:Source) WHERE src.illustrative = false }"
+SOURCED_ONLY = ("EXISTS { MATCH (n)-[:SOURCED_FROM]->(src:Source) "
+                "WHERE coalesce(src.illustrative, false) = false }")
 
 NODES_BY_ID = {label: f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS n" for label in NODE_LABELS}
 

@@ -100,8 +100,8 @@ def _validate(model: type[Record], data: dict[str, Any]) -> Record:
 
 def _rule_message(violation: Violation, node_id: str | None) -> str:
     """A broken whole-graph rule, on the input's own node as `input.<field>`, else with its node id."""
-    if violation.node == node_id:
-        return f"input.{violation.field}: {violation.message}"
+    if violation.node == node_id or (node_id in violation.involves and violation.node in violation.involves):
+        return f"input.{violation.field}: {violation.message}"  # on the input itself, or a cycle through it
     return str(violation)
 
 

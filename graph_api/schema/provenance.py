@@ -1,8 +1,8 @@
 """Provenance of answers: which sources state a node or a link, and whether it is illustrative.
 
 The one rule: a node or link is *illustrative* unless at least one of its sources is real (a
-Source with `illustrative: false`); a statement without any source is illustrative too, since
-nothing backs it. Resolvers of every type ask here, through the request's batched loaders, so a
+Source not flagged `illustrative: true`); a statement without any source is illustrative too,
+since nothing backs it. Resolvers of every type ask here, through the request's batched loaders, so a
 page of N answers costs a fixed number of store reads.
 """
 
@@ -16,7 +16,7 @@ from strawberry.types import Info
 
 def is_illustrative(sources: Iterable[dict[str, Any] | None]) -> bool:
     """The rule above, for the source nodes of one statement."""
-    return not any(source is not None and source.get("illustrative") is False for source in sources)
+    return not any(source is not None and not source.get("illustrative") for source in sources)
 
 
 async def sources_of(info: Info, node_id: str) -> list[dict[str, Any]]:
@@ -29,7 +29,7 @@ async def sources_of(info: Info, node_id: str) -> list[dict[str, Any]]:
 async def node_is_illustrative(info: Info, node_id: str) -> bool:
     if node_id.startswith("Source:"):
         found = await info.context.node(node_id)
-        return bool((found or {}).get("illustrative", True))
+        return bool((found or {"illustrative": True}).get("illustrative"))
     return is_illustrative(await sources_of(info, node_id))
 
 

@@ -197,8 +197,8 @@ def adoptions_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
 
 
 SOURCED_ADOPTIONS = (
-    "UNWIND $ids AS i MATCH (a:Adoption {id: i})-[:SOURCED_FROM]->(s:Source) WHERE s.illustrative = false "
-    "RETURN DISTINCT a.id AS id"
+    "UNWIND $ids AS i MATCH (a:Adoption {id: i})-[:SOURCED_FROM]->(s:Source) "
+    "WHERE coalesce(s.illustrative, false) = false RETURN DISTINCT a.id AS id"
 )
 
 
