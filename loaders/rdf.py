@@ -139,7 +139,7 @@ def _rows(file: str, dataset: Dataset, base_iri: str) -> GraphRows:
         if predicate == v.RDF_TYPE:
             c.types[node_id].add(str(o))
         elif predicate in v.REL_OF_PREDICATE:
-            _relationship(c, v.REL_OF_PREDICATE[predicate], node_id, o, graph)
+            _relationship(c, v.REL_OF_PREDICATE[predicate], predicate, node_id, o, graph)
         else:
             c.values[node_id][predicate].append(o)
     rows = GraphRows()
@@ -155,10 +155,14 @@ def _rows(file: str, dataset: Dataset, base_iri: str) -> GraphRows:
     return rows
 
 
-def _relationship(c: _Collector, rel_type: str, from_id: str, obj: Any, graph: str | None) -> None:
+def _relationship(c: _Collector, rel_type: str, predicate: str, from_id: str, obj: Any, graph: str | None) -> None:
     to_id = v.id_of_iri(str(obj)) if isinstance(obj, URIRef) else None
     if to_id is None:
-        c.problem(v.curie(v.REL_PREDICATE[rel_type]), f"{from_id}: object {obj!s} is not a node IRI")
+        c.problem(v.curie(predicate), f"{from_id}: object {obj!s} is not a node IRI")
+        return
+    expected = v.rel_predicate_of_ids(rel_type, from_id, to_id)
+    if predicate != expected:  # e.g. cg:adopter pointing at a place: places are not agents
+        c.problem(v.curie(predicate), f"{from_id} -> {to_id}: between these ends the predicate is {v.curie(expected)}")
         return
     props = c.rels.setdefault((rel_type, from_id, to_id), {})
     source = v.id_of_iri(graph) if graph else None
@@ -192,10 +196,6 @@ def _nodes(c: _Collector, rows: GraphRows) -> None:
                 continue
             value = _value(c, f"{node_id} {v.curie(predicate)}", NODE_PROPERTIES[label][prop],
                            v.NODE_PROPS[label][prop], objects[0])
-            if prop == "scheme" and value is not None:
-                value = v.scheme_of_iri(value)
-                if value is None:
-                    c.problem(f"{node_id} {v.curie(predicate)}", "not a concept scheme IRI ({base}id/scheme/{name})")
             row[prop] = value
         for prop, message in check_node(label, row, new=False):
             c.problem(f"{node_id} {prop}", message)
@@ -207,7 +207,12 @@ def _value(c: _Collector, field: str, model_type: str, prop: v.Prop, obj: Any) -
         if not isinstance(obj, URIRef):
             c.problem(field, f"expected an IRI, found {obj!r}")
             return None
-        return str(obj)
+        if prop.from_iri is None:
+            return str(obj)
+        value = prop.from_iri(str(obj))
+        if value is None:
+            c.problem(field, f"{obj} is not an IRI this property takes")
+        return value
     if not isinstance(obj, Literal):
         c.problem(field, f"expected a literal, found {obj}")
         return None

@@ -45,6 +45,18 @@ def _rels(store: Store) -> set[tuple]:
     return out
 
 
+def _without_lone_sources(rels: set[tuple]) -> set[tuple]:
+    """What a triple format keeps: a relationship whose only property is its source says it in a named
+    graph (N-Quads, TriG), not by reification, so Turtle, N-Triples and JSON-LD drop that source."""
+    out = set()
+    for rel in rels:
+        props = dict(rel[1:])
+        if set(props) == {"f", "t", "source"} and rel[0] != "SOURCED_FROM":
+            rel = tuple(x for x in rel if x[0] != "source")
+        out.add(rel)
+    return out
+
+
 @pytest.mark.parametrize("fmt", ["nq", "ttl", "nt", "trig", "jsonld"])
 def test_export_import_round_trip(fmt: str, fresh_pilot_store: Store, tmp_path: Path) -> None:
     path = tmp_path / f"export{EXTENSIONS[fmt]}"
@@ -55,7 +67,8 @@ def test_export_import_round_trip(fmt: str, fresh_pilot_store: Store, tmp_path: 
         assert target.node_label_counts() == fresh_pilot_store.node_label_counts()
         assert target.rel_type_counts() == fresh_pilot_store.rel_type_counts()
         assert _nodes(target) == _nodes(fresh_pilot_store)
-        assert _rels(target) == _rels(fresh_pilot_store)
+        expected = _rels(fresh_pilot_store)
+        assert _rels(target) == (expected if fmt in ("nq", "trig") else _without_lone_sources(expected))
         again = target.apply(read(path))  # idempotent
         assert not again.changed
     finally:

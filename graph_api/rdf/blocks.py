@@ -21,8 +21,7 @@ from graph_api.rdf import vocab as v
 from graph_api.store import Store
 
 PAGE_SIZE = 5_000
-# An object: (value, datatype); datatype None means the value is an IRI.
-Obj = tuple[Any, str | None]
+Obj = v.Obj
 
 
 @dataclass(slots=True)
@@ -85,16 +84,17 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
     values = v.exported_values(label, props)
     if label == "Organization" and values.get("kind") in v.PUBLIC_ORGANISATION_KINDS:
         main.pairs.append((v.RDF_TYPE, (v.CPOV_PUBLIC_ORGANISATION, None)))
+    if label == "Organization" and values.get("kind") == "DEPARTMENT":
+        main.pairs.append((v.RDF_TYPE, (v.ORG_ORGANIZATIONAL_UNIT, None)))
     shown = v.display_label(label, values)
     if shown:
         main.pairs.append((v.RDFS_LABEL, (shown, v.XSD_STRING)))
     table = v.NODE_PROPS[label]
     for key, value in values.items():
         prop = table[key]
-        if key == "scheme":
-            main.pairs.append((prop.predicate, (v.scheme_iri(base, value), None)))
-        else:
-            main.pairs.append((prop.predicate, (value, prop.datatype)))
+        obj = v.node_object(prop, value, base)
+        if obj is not None:
+            main.pairs.append((prop.predicate, obj))
     for iri in v.geocoding_iris(label, values):
         main.pairs.append((v.GEOCODING_LINK, (iri, None)))
     blocks = [main]
@@ -108,7 +108,7 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
         if block is None:
             block = by_graph[graph] = Block(subject, graph)
             blocks.append(block)
-        predicate = v.REL_PREDICATE[rel_type]
+        predicate = v.rel_predicate(rel_type, label, label_of(row["t"]))
         block.pairs.append((predicate, (target, None)))
         statement = statement_block(base, rel_type, node_id, row, graph, {node_id: props} if label == "Actor" else {})
         if statement is not None:
@@ -123,15 +123,17 @@ def statement_block(base: str, rel_type: str, from_id: str, row: dict[str, Any],
     to_id = row["t"]
     shown = v.exported_rel_values(rel_type, from_id, to_id, row, actors)
     values = {k: shown.get(k) for k in v.REL_PROPS[rel_type] if shown.get(k) is not None and shown.get(k) != ""}
-    if not values:
-        return None
+    if not values or (set(values) == {"source"} and rel_type != "SOURCED_FROM"):
+        return None  # nothing to say, or only the source, which the named graph already says (a dct:source
+        # link is stated in the graph of the Source it names, so its own source needs the Statement)
     subject = v.statement_iri(base, rel_type, from_id, to_id)
     from_iri, to_iri = v.node_iri(base, from_id), v.node_iri(base, to_id)
     block = Block(subject, graph, [(v.RDF_TYPE, (v.RDF_STATEMENT, None))])
     if rel_type in v.MEMBERSHIP_RELS:
         block.pairs += [(v.RDF_TYPE, (v.ORG_MEMBERSHIP, None)), (v.ORG_MEMBER, (from_iri, None)),
                         (v.ORG_ORGANIZATION, (to_iri, None))]
-    block.pairs += [(v.RDF_SUBJECT, (from_iri, None)), (v.RDF_PREDICATE, (v.REL_PREDICATE[rel_type], None)),
+    predicate = v.rel_predicate_of_ids(rel_type, from_id, to_id)
+    block.pairs += [(v.RDF_SUBJECT, (from_iri, None)), (v.RDF_PREDICATE, (predicate, None)),
                     (v.RDF_OBJECT, (to_iri, None))]
     for key, value in values.items():
         prop = v.REL_PROPS[rel_type][key]

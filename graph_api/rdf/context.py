@@ -18,20 +18,21 @@ def _local(iri: str) -> str:
 
 
 def _predicates() -> dict[str, str | None]:
-    """Every predicate the export writes -> its datatype (None: IRI-valued)."""
+    """Every predicate the export writes -> its datatype (None: IRI-valued, "@de": German text)."""
     out: dict[str, str | None] = {v.RDFS_LABEL: v.XSD_STRING, v.GEOCODING_LINK: None, v.RDF_SUBJECT: None,
                                   v.RDF_PREDICATE: None, v.RDF_OBJECT: None, v.ORG_MEMBER: None,
                                   v.ORG_ORGANIZATION: None}
     for props in v.NODE_PROPS.values():
-        out.update({p.predicate: p.datatype for p in props.values()})
+        out.update({p.predicate: "@" + p.language if p.language else p.datatype for p in props.values()})
     for props in v.REL_PROPS.values():
         out.update({p.predicate: p.datatype for p in props.values()})
-    out.update({predicate: None for predicate in v.REL_PREDICATE.values()})
+    out.update({predicate: None for predicate in v.ALL_REL_PREDICATES})
     return out
 
 
 def _classes() -> list[str]:
-    return [*v.CLASS.values(), v.CPOV_PUBLIC_ORGANISATION, v.RDF_STATEMENT, v.ORG_MEMBERSHIP, v.SKOS_CONCEPT_SCHEME]
+    return [*v.CLASS.values(), v.CPOV_PUBLIC_ORGANISATION, v.ORG_ORGANIZATIONAL_UNIT, v.RDF_STATEMENT, v.ORG_MEMBERSHIP,
+            v.SKOS_CONCEPT_SCHEME]
 
 
 PREDICATE_DATATYPES = _predicates()
@@ -50,6 +51,8 @@ def build_context() -> dict[str, Any]:
         term = TERM_OF_PREDICATE[iri]
         if datatype is None:
             context[term] = {"@id": v.curie(iri), "@type": "@id"}
+        elif datatype.startswith("@"):
+            context[term] = {"@id": v.curie(iri), "@language": datatype[1:]}
         elif datatype in (v.XSD_STRING, v.XSD_BOOLEAN):
             context[term] = v.curie(iri)
         else:

@@ -103,7 +103,7 @@ def describe_blocks(store: Store, base: str, node_id: str, page: int = 1,
         graph = v.node_iri(base, source) if source else None
         row["t"] = node_id
         blocks.append(Block(v.node_iri(base, from_id), graph,
-                            [(v.REL_PREDICATE[rel_type], (v.node_iri(base, node_id), None))]))
+                            [(v.rel_predicate_of_ids(rel_type, from_id, node_id), (v.node_iri(base, node_id), None))]))
         statement = statement_block(base, rel_type, from_id, row, graph, actors)
         if statement is not None:
             blocks.append(statement)

@@ -13,7 +13,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from graph_api.model import ADOPTION_STATUSES, NODE_PROPERTIES, ORGANIZATION_KINDS, REL_TYPES, TERRITORY_LABELS
+from graph_api.model import ADOPTION_STATUSES, NODE_PROPERTIES, ORGANIZATION_KINDS, TERRITORY_LABELS
 from graph_api.rdf import vocab as v
 from graph_api.rdf.blocks import out_rel_types
 
@@ -50,11 +50,15 @@ def _list(graph: Graph, items: list) -> BNode:
 
 def _property(graph: Graph, shape: URIRef, path: str, *, datatype: str | None = None, iri: bool = False,
               min_count: int = 0, max_count: int | None = None, pattern: str | None = None,
-              values: tuple[str, ...] | None = None, classes: list[str] | None = None) -> None:
+              values: tuple[str, ...] | None = None, classes: list[str] | None = None,
+              language: str | None = None) -> BNode:
     node = BNode()
     graph.add((shape, SH.property, node))
     graph.add((node, SH.path, URIRef(path)))
-    if datatype:
+    if language:
+        graph.add((node, SH.datatype, RDF.langString))
+        graph.add((node, SH.languageIn, _list(graph, [Literal(language)])))
+    elif datatype:
         graph.add((node, SH.datatype, URIRef(datatype)))
     if iri:
         graph.add((node, SH.nodeKind, SH.IRI))
@@ -65,7 +69,7 @@ def _property(graph: Graph, shape: URIRef, path: str, *, datatype: str | None = 
     if pattern:
         graph.add((node, SH.pattern, Literal(pattern)))
     if values:
-        graph.add((node, SH["in"], _list(graph, [Literal(x) for x in values])))
+        graph.add((node, SH["in"], _list(graph, [URIRef(x) if iri else Literal(x) for x in values])))
     if classes:
         if len(classes) == 1:
             graph.add((node, SH["class"], URIRef(classes[0])))
@@ -76,6 +80,7 @@ def _property(graph: Graph, shape: URIRef, path: str, *, datatype: str | None = 
                 graph.add((alt, SH["class"], URIRef(cls)))
                 alternatives.append(alt)
             graph.add((node, SH["or"], _list(graph, alternatives)))
+    return node
 
 
 def _node_shape(graph: Graph, label: str) -> None:
@@ -91,19 +96,30 @@ def _node_shape(graph: Graph, label: str) -> None:
     named = label != "Adoption"  # an adoption is named by what it joins, not by a property of its own
     _property(graph, shape, v.RDFS_LABEL, datatype=v.XSD_STRING, min_count=1 if named else 0, max_count=1)
     for name, prop in v.NODE_PROPS[label].items():
+        values = ENUMS.get((label, name))
+        if values and prop.to_iri is not None:
+            values = tuple(iri for iri in (prop.to_iri(x, "") for x in values) if iri)
         _property(graph, shape, prop.predicate, datatype=prop.datatype, iri=prop.datatype is None,
                   min_count=1 if name in required else 0, max_count=1, pattern=PATTERNS.get((label, name)),
-                  values=ENUMS.get((label, name)),
+                  values=values, language=prop.language,
                   classes=[v.SKOS_CONCEPT_SCHEME] if name == "scheme" else None)
     if label in TERRITORY_LABELS:
         _property(graph, shape, v.GEOCODING_LINK, iri=True, min_count=1, max_count=2,
                   pattern=f"^{v.GEOCODING}(municipalityKey|municipalAssociationKey|districtKey|stateKey|regionalKey)/"
                           "[0-9]+$")
     for rel_type in out_rel_types(label):
-        targets = sorted({b for a, b in REL_TYPES[rel_type].pairs if a == label})
+        predicates = v.rel_predicates(rel_type, label)
         low, high = REL_CARDINALITY.get((label, rel_type), (0, None))
-        _property(graph, shape, v.REL_PREDICATE[rel_type], iri=True, min_count=low, max_count=high,
-                  classes=[v.CLASS[t] for t in targets])
+        for predicate, targets in sorted(predicates.items()):
+            _property(graph, shape, predicate, iri=True, min_count=low if len(predicates) == 1 else 0,
+                      max_count=high, classes=[v.CLASS[t] for t in sorted(set(targets))])
+        if low and len(predicates) > 1:  # e.g. an adoption has one adopter: an organisation or a place
+            alternatives = []
+            for predicate in sorted(predicates):
+                alternative = BNode()
+                _property(graph, alternative, predicate, min_count=1)
+                alternatives.append(alternative)
+            graph.add((shape, SH.xone, _list(graph, alternatives)))
     if label == "Actor":  # personal data: a name only for public actors
         public, nameless = BNode(), BNode()
         graph.add((public, SH.path, URIRef(v.NODE_PROPS["Actor"]["visibility"].predicate)))
@@ -126,7 +142,7 @@ def _statement_shape(graph: Graph) -> None:
                _list(graph, [RDF.type, URIRef(v.ORG_MEMBER), URIRef(v.ORG_ORGANIZATION)])))
     _property(graph, shape, v.RDF_SUBJECT, iri=True, min_count=1, max_count=1)
     _property(graph, shape, v.RDF_OBJECT, iri=True, min_count=1, max_count=1)
-    predicates = _list(graph, [URIRef(p) for p in v.REL_PREDICATE.values()])
+    predicates = _list(graph, [URIRef(p) for p in v.ALL_REL_PREDICATES])
     node = BNode()
     graph.add((shape, SH.property, node))
     graph.add((node, SH.path, RDF.predicate))

@@ -12,10 +12,21 @@ its start node, so every format carries the complete graph.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
 
 from graph_api import policy
-from graph_api.model import NODE_PROPERTIES, REL_TYPES, TERRITORY_LABELS, key_of, label_of, make_id
+from graph_api.model import (
+    NODE_PROPERTIES,
+    ORGANIZATION_KINDS,
+    REL_TYPES,
+    TERRITORY_LABELS,
+    key_of,
+    label_of,
+    make_id,
+)
 
 ONTOLOGY_IRI = "https://copgraph.example.org/ontology"
 CG = ONTOLOGY_IRI + "#"
@@ -56,8 +67,16 @@ RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = expand("rdf:subject"), expand("rdf:pred
 ORG_MEMBERSHIP, ORG_MEMBER, ORG_ORGANIZATION = expand("org:Membership"), expand("org:member"), expand(
     "org:organization")
 SKOS_CONCEPT_SCHEME = expand("skos:ConceptScheme")
-GEOCODING_LINK = expand("cg:politicalGeocodingURI")
+# a territory and the DCAT-AP.de political-geocoding concept of its key name the same unit (SKOS mapping,
+# not owl:sameAs: the place and the vocabulary concept keep their own descriptions)
+GEOCODING_LINK = expand("skos:exactMatch")
 CPOV_PUBLIC_ORGANISATION = expand("cpov:PublicOrganisation")
+ORG_ORGANIZATIONAL_UNIT = expand("org:OrganizationalUnit")
+RDF_LANG_STRING = expand("rdf:langString")
+ORG_KIND_SCHEME = expand("cg:OrganisationKinds")
+SPDX = "http://spdx.org/licenses/"
+# An object of a triple: (value, datatype); datatype None means the value is an IRI, "@de" a German string.
+Obj = tuple[Any, str | None]
 
 # One RDF class per node label (the class import reads the label back from).
 CLASS: dict[str, str] = {
@@ -77,26 +96,49 @@ CLASS: dict[str, str] = {
 LABEL_OF_CLASS = {iri: label for label, iri in CLASS.items()}
 # Organisation kinds that are public organisations in the sense of the Core Public Organisation Vocabulary.
 PUBLIC_ORGANISATION_KINDS = frozenset({"ADMINISTRATION", "DEPARTMENT"})
+# Organisation kinds as concepts of the SKOS scheme cg:OrganisationKinds (declared in the ontology), for
+# org:classification: PUBLIC_ENTERPRISE -> cg:PublicEnterprise
+ORG_KIND_CONCEPT: dict[str, str] = {kind: CG + "".join(part.capitalize() for part in kind.split("_"))
+                                    for kind in ORGANIZATION_KINDS}
+ORG_KIND_OF_CONCEPT = {iri: kind for kind, iri in ORG_KIND_CONCEPT.items()}
 
 
 @dataclass(frozen=True)
 class Prop:
-    """A property written as `predicate` with literal datatype `datatype` (None: the value is an IRI)."""
+    """A property written as `predicate` with literal datatype `datatype` (None: the value is an IRI).
+
+    `language` marks human-language text (an `rdf:langString`); `to_iri`/`from_iri` turn a stored
+    value into the IRI that is written and back (None from `from_iri`: not an IRI this property takes)."""
 
     predicate: str
     datatype: str | None = XSD_STRING
+    language: str | None = None
+    to_iri: Callable[[Any, str], str | None] | None = None
+    from_iri: Callable[[str], Any] | None = None
+
+
+def _german(curie_: str) -> Prop:
+    return Prop(expand(curie_), language="de")
+
+
+def _licence_iri(value: str, _base: str) -> str:
+    """A licence as an IRI: an IRI stays, an SPDX identifier (EUPL-1.2) becomes its SPDX IRI."""
+    return value if value.startswith(("http://", "https://")) else SPDX + quote(value, safe="")
+
+
+def _licence_of(iri: str) -> str:
+    return unquote(iri[len(SPDX):]) if iri.startswith(SPDX) else iri
 
 
 _COMMON: dict[str, Prop] = {
     "name": Prop(expand("schema:name")),
-    "description": Prop(expand("dct:description")),
+    "description": _german("dct:description"),
     "url": Prop(expand("schema:url"), XSD_ANYURI),
     "kind": Prop(expand("cg:kind")),
     "updated_by": Prop(expand("cg:updatedBy")),
     "updated_at": Prop(expand("dct:modified"), XSD_DATETIME),
     "started_on": Prop(expand("schema:startDate"), XSD_DATE),
     "ended_on": Prop(expand("schema:endDate"), XSD_DATE),
-    "licence": Prop(expand("schema:license")),
 }
 _TERRITORY: dict[str, Prop] = {
     "ags": Prop(expand("cg:ags")),
@@ -110,15 +152,25 @@ _TERRITORY: dict[str, Prop] = {
     "several_postcodes": Prop(expand("cg:severalPostcodes"), XSD_BOOLEAN),
 }
 _SPECIFIC: dict[str, dict[str, Prop]] = {
-    "Organization": {"short_name": Prop(expand("schema:alternateName")), "legal_form": Prop(expand("cg:legalForm"))},
+    "Organization": {"short_name": Prop(expand("schema:alternateName")), "legal_form": Prop(expand("cg:legalForm")),
+                     "kind": Prop(expand("org:classification"), None, to_iri=lambda kind, _: ORG_KIND_CONCEPT.get(kind),
+                                  from_iri=ORG_KIND_OF_CONCEPT.get)},
     "Actor": {"role_label": Prop(expand("cg:roleLabel")), "visibility": Prop(expand("cg:visibility"))},
-    "Solution": {"summary": Prop(expand("dct:abstract")), "maturity": Prop(expand("cg:maturity"))},
-    "Concept": {"label": Prop(expand("skos:prefLabel")), "scheme": Prop(expand("skos:inScheme"), None),
-                "definition": Prop(expand("skos:definition"))},
-    "Adoption": {"status": Prop(expand("cg:adoptionStatus")), "outcome": Prop(expand("cg:outcome"))},
-    "Source": {"title": Prop(expand("dct:title")), "publisher": Prop(expand("dc:publisher")),
+    # an ADMS asset described as DCAT-AP expects: title and description in German, licence and page as IRIs
+    "Solution": {"name": _german("dct:title"), "summary": _german("dct:description"),
+                 "maturity": Prop(expand("cg:maturity")),
+                 "url": Prop(expand("dcat:landingPage"), None, to_iri=lambda url, _: url, from_iri=str),
+                 "licence": Prop(expand("dct:license"), None, to_iri=_licence_iri, from_iri=_licence_of)},
+    "Concept": {"label": _german("skos:prefLabel"),
+                "scheme": Prop(expand("skos:inScheme"), None, to_iri=lambda name, base: scheme_iri(base, name),
+                               from_iri=lambda iri: scheme_of_iri(iri)),
+                "definition": _german("skos:definition")},
+    "Adoption": {"status": Prop(expand("cg:adoptionStatus")), "outcome": _german("cg:outcome")},
+    "Source": {"title": _german("dct:title"), "publisher": Prop(expand("dc:publisher")),
                "published_on": Prop(expand("dct:issued"), XSD_DATE),
-               "illustrative": Prop(expand("cg:illustrative"), XSD_BOOLEAN), "note": Prop(expand("skos:note"))},
+               "illustrative": Prop(expand("cg:illustrative"), XSD_BOOLEAN), "note": _german("skos:note"),
+               # a source's terms of use are free text (no licence IRI to point at)
+               "licence": _german("dct:rights")},
 }
 # Personal contact data never leaves the store (it is not even mapped); what else of an actor is published
 # is the anonymous view of `graph_api.policy` (see `exported_values`).
@@ -156,9 +208,45 @@ REL_PREDICATE: dict[str, str] = {
     "GRANTED_BY": expand("cg:grantedBy"),
     "SOURCED_FROM": expand("dct:source"),
 }
-REL_OF_PREDICATE = {iri: name for name, iri in REL_PREDICATE.items()}
+# Places are not agents. Where the agent end of one of these relationships is an official territory
+# (a dct:Location), the agent predicate (cg:adopter ⊑ prov:wasAssociatedWith, cg:originatedBy ⊑
+# prov:wasAttributedTo, org:memberOf with domain foaf:Agent, ownership) is replaced by one that says
+# the local authority of that place acts, without making the place an agent under RDFS inference.
+# rel type -> (the end that would be the agent, predicate used when that end is a territory)
+PLACE_PREDICATE: dict[str, tuple[str, str]] = {
+    "BY": ("to", expand("cg:adoptedIn")),
+    "ORIGINATED_BY": ("to", expand("cg:originatedIn")),
+    "OWNED_BY": ("to", expand("cg:ownedByAuthorityOf")),
+    "MEMBER_OF": ("from", expand("cg:authorityMemberOf")),
+}
+
+
+def rel_predicate(rel_type: str, from_label: str | None, to_label: str | None) -> str:
+    """The predicate of one relationship, given the labels of its ends (see PLACE_PREDICATE)."""
+    variant = PLACE_PREDICATE.get(rel_type)
+    if variant is not None and (to_label if variant[0] == "to" else from_label) in TERRITORY_LABELS:
+        return variant[1]
+    return REL_PREDICATE[rel_type]
+
+
+def rel_predicate_of_ids(rel_type: str, from_id: str, to_id: str) -> str:
+    return rel_predicate(rel_type, label_of(from_id), label_of(to_id))
+
+
+def rel_predicates(rel_type: str, from_label: str) -> dict[str, list[str]]:
+    """predicate -> the target labels it joins `from_label` to, for one relationship type."""
+    out: dict[str, list[str]] = {}
+    for a, b in REL_TYPES[rel_type].pairs:
+        if a == from_label:
+            out.setdefault(rel_predicate(rel_type, a, b), []).append(b)
+    return out
+
+
+ALL_REL_PREDICATES: tuple[str, ...] = (*REL_PREDICATE.values(), *(p for _, p in PLACE_PREDICATE.values()))
+REL_OF_PREDICATE = {**{iri: name for name, iri in REL_PREDICATE.items()},
+                    **{iri: name for name, (_, iri) in PLACE_PREDICATE.items()}}
 assert set(REL_PREDICATE) == set(REL_TYPES), "every relationship type needs a predicate"
-assert len(REL_OF_PREDICATE) == len(REL_PREDICATE), "relationship predicates must be distinct"
+assert len(REL_OF_PREDICATE) == len(ALL_REL_PREDICATES), "relationship predicates must be distinct"
 
 # Properties of relationships, written on the relationship's rdf:Statement node.
 _REL_PROP: dict[str, Prop] = {
@@ -177,6 +265,17 @@ REL_PROPS: dict[str, dict[str, Prop]] = {
 }
 # Relationship types whose Statement node is also an org:Membership (member, organisation).
 MEMBERSHIP_RELS = frozenset({"WORKS_FOR", "MEMBER_OF"})
+
+def node_object(prop: Prop, value: Any, base: str) -> Obj | None:
+    """The object a stored property value is written as (an IRI, a German string or a typed literal);
+    None for a value the property has no IRI for (an organisation kind outside the model's list)."""
+    if prop.to_iri is not None:
+        iri = prop.to_iri(value, base)
+        return (iri, None) if iri is not None else None
+    if prop.language:
+        return value, "@" + prop.language
+    return value, prop.datatype
+
 
 for _label, _props in NODE_PROPS.items():
     _preds = [p.predicate for p in _props.values()]

@@ -66,6 +66,8 @@ def nt_object(obj: Obj) -> str:
     text = escape_literal(lexical(value, datatype))
     if datatype == v.XSD_STRING:
         return f'"{text}"'
+    if datatype.startswith("@"):  # language-tagged string
+        return f'"{text}"{datatype}'
     return f'"{text}"^^{iri_term(datatype)}'
 
 
@@ -105,11 +107,13 @@ def ttl_object(obj: Obj) -> str:
     text = escape_literal(lexical(value, datatype))
     if datatype == v.XSD_STRING:
         return f'"{text}"'
+    if datatype.startswith("@"):
+        return f'"{text}"{datatype}'
     return f'"{text}"^^{_ttl_iri(datatype)}'
 
 
-_VOCAB_OBJECTS = frozenset([*v.CLASS.values(), *v.REL_PREDICATE.values(), v.RDF_STATEMENT, v.ORG_MEMBERSHIP,
-                            v.SKOS_CONCEPT_SCHEME, v.CPOV_PUBLIC_ORGANISATION])
+_VOCAB_OBJECTS = frozenset([*v.CLASS.values(), *v.ALL_REL_PREDICATES, v.RDF_STATEMENT, v.ORG_MEMBERSHIP,
+                            v.SKOS_CONCEPT_SCHEME, v.CPOV_PUBLIC_ORGANISATION, v.ORG_ORGANIZATIONAL_UNIT])
 
 
 def _ttl_block(subject: str, pairs: list[tuple[str, Obj]], indent: str = "") -> str:
