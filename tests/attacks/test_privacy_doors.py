@@ -68,7 +68,7 @@ PERSON = f"... on Actor {{ {ACTOR_FIELDS} }}"
 MISSION = f"""query($county: ID!) {{
   contactPaths(from: "Organization:kreisverwaltung-ludwigslust-parchim", to: "Municipality:13076060", first: 10) {{
     steps {{ node {{ __typename id {PERSON} }} }} }}
-  countyMunicipalBridges(county: $county, first: 50) {{ bridges {{ node {{ __typename id {PERSON} }} }} }}
+  countyMunicipalBridges(county: $county, first: 50) {{ node {{ __typename id {PERSON} }} }}
   keyPersonRisks(county: $county) {{ risks {{ person {{ {ACTOR_FIELDS} }} }} }} }}"""
 
 
