@@ -242,6 +242,8 @@ def runner_for(store: Store, *, workers: int = 2) -> Any:  # noqa: ANN401 - a St
     every app on it), the store itself on Neo4j, whose server is already another process."""
     if store.dialect != "ladybug":
         return store
+    while "_inner" in vars(store):  # a wrapper made per app (graph_api.rdf.changes.ObservedStore): share by store
+        store = vars(store)["_inner"]
     with _BY_STORE_LOCK:
         if store not in _BY_STORE:
             _BY_STORE[store] = QueryWorkers(store, workers=workers)
