@@ -108,16 +108,22 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
     home = reads.municipality(read, municipality_id) or home
     candidates = [r["s"] for r in (read(reads.SOLUTIONS_FOR_NEED, {"need": need_id}) if need
                                    else read(reads.SOLUTIONS, {}))]
+    places = [home["id"], *([home["_association"]] if home.get("_association") else []), county["id"]]
+    # what it took up or what covers it, whatever the source says
+    skip = recommend_analytics.excluded(home, county, reads.place_adoptions(read, places))
+    candidates = [s for s in candidates if s["id"] not in skip]
     ids = sorted(s["id"] for s in candidates)
-    rows = reads.adoptions_of(read, ids)
-    skip = recommend_analytics.excluded(home, county, rows)  # what it took up, whatever the source says
-    if sourced_only:
-        rows = _sourced(read, rows)
     awards: dict[str, list[dict[str, Any]]] = {}
     for row in reads.awards_of(read, ids):
         awards.setdefault(row["solution"], []).append(row)
-    scored = recommend_analytics.score(home, [s for s in candidates if s["id"] not in skip],
-                                       recommend_analytics.adopters_by_solution(home, rows), awards, need)
+    if not sourced_only:  # rank every candidate by counts, name the evidence of the first few only
+        levels = read(reads.ADOPTER_LEVELS, recommend_analytics.level_params(home))
+        candidates = recommend_analytics.rank(candidates, levels, awards, need)[:first]
+    rows = reads.adoptions_of(read, sorted(s["id"] for s in candidates))
+    if sourced_only:
+        rows = _sourced(read, rows)
+    scored = recommend_analytics.score(home, candidates, recommend_analytics.adopters_by_solution(home, rows),
+                                       awards, need)
     return scored[:first]
 
 

@@ -43,7 +43,8 @@ def proximity(home_ars: str, other_ars: str | None) -> int:
 
 
 def similar_size(a: int | None, b: int | None) -> bool:
-    return bool(a and b) and abs(math.log(a / b)) <= math.log(SIMILAR_SIZE_FACTOR)
+    """Both known and positive, each at most SIMILAR_SIZE_FACTOR times the other."""
+    return bool(a and b) and a * SIMILAR_SIZE_FACTOR >= b and a <= b * SIMILAR_SIZE_FACTOR
 
 
 @dataclass
@@ -90,6 +91,30 @@ def excluded(home: dict[str, Any], county: dict[str, Any], rows: list[dict[str, 
            and any(place == home["id"] for place, _ in places_of(r))}
     covered = {c.solution for c in coverage([home], county, rows)[0].covers}
     return own | covered
+
+
+def level_params(home: dict[str, Any]) -> dict[str, Any]:
+    """The home's key prefixes for `ADOPTER_LEVELS` (a verbandsfrei key has no association level)."""
+    ars = home.get("ars") or ""
+    return {"association": ars[:9] if ars[5:9] != "0000" else "#", "county": ars[:5], "state": ars[:2],
+            "population": home.get("population") or 0, "factor": SIMILAR_SIZE_FACTOR, "active": list(ACTIVE),
+            "home": home["id"]}
+
+
+def rank(solutions: list[dict[str, Any]], levels: list[dict[str, Any]], awards: dict[str, list[dict[str, Any]]],
+         need: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Candidates by the score `score` gives them, computed from the per-level adopter counts alone."""
+    w = RECOMMENDATION_WEIGHTS
+    value: dict[str, float] = defaultdict(float)
+    for row in levels:
+        value[row["solution"]] += (w[LEVELS[3 - int(row["level"])]] * int(row["adopters"])
+                                   + w["similar_size"] * int(row["similar"]))
+    for solution, granted in awards.items():
+        value[solution] += sum(w["seal"] if a["award"] == SEAL_AWARD_ID else w["other_award"] for a in granted)
+    for solution in solutions:
+        value[solution["id"]] += (w["need"] if need is not None else 0) + (
+            w["maturity"] if solution.get("maturity") in MATURE else 0)
+    return sorted(solutions, key=lambda s: (-round(value[s["id"]], 3), s["id"]))
 
 
 def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[str, list[Adopter]],

@@ -168,6 +168,29 @@ ADOPTIONS_OF_SOLUTIONS = (
     "t.name AS place_name"
 )
 SOLUTIONS = "MATCH (s:Solution) RETURN s AS s"
+# Per solution: its distinct active adopters other than the home municipality, by their nearest level to
+# the home (3 = same association, 2 = same county, 1 = same state, 0 = elsewhere; an organisation at
+# the places it administers) and how many are municipalities of similar size. The ranking of every
+# candidate reads only these counts; the adopters are named for the few recommended (ADOPTIONS_OF_SOLUTIONS).
+ADOPTER_LEVELS = (
+    "MATCH (s:Solution)<-[:OF]-(a:Adoption)-[:BY]->(x) WHERE a.status IN $active AND x.id <> $home "
+    "OPTIONAL MATCH (x)-[:ADMINISTERS]->(t) "
+    "WITH s, x, coalesce(x.ars, t.ars) AS ars "
+    "WITH s, x, max(CASE WHEN ars STARTS WITH $association THEN 3 WHEN ars STARTS WITH $county THEN 2 "
+    "WHEN ars STARTS WITH $state THEN 1 ELSE 0 END) AS level, "
+    "max(CASE WHEN x.id STARTS WITH 'Municipality:' AND x.population * $factor >= $population "
+    "AND x.population <= $population * $factor THEN 1 ELSE 0 END) AS similar "
+    "RETURN s.id AS solution, level, count(x) AS adopters, sum(similar) AS similar"
+)
+# Adoptions that stand for the home municipality, its association or its county (themselves or
+# through an organisation that administers them): what it took up and what covers it.
+_PLACE_ADOPTIONS = (
+    "MATCH (p:{label} {{id: $id}})<-[:BY]-(a:Adoption)-[:OF]->(s:Solution) "
+    "RETURN s.id AS solution, a.id AS adoption, a.status AS status, p.id AS adopter, p.id AS place "
+    "UNION ALL MATCH (p:{label} {{id: $id}})<-[:ADMINISTERS]-(o:Organization)<-[:BY]-(a:Adoption)-[:OF]->(s:Solution) "
+    "RETURN s.id AS solution, a.id AS adoption, a.status AS status, o.id AS adopter, p.id AS place"
+)
+PLACE_ADOPTIONS = {label: _PLACE_ADOPTIONS.format(label=label) for label in ("Municipality", "Association", "County")}
 SOLUTIONS_FOR_NEED = (
     f"MATCH (s:Solution)-[:ADDRESSES]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(:Concept {{id: $need}}) "
     "RETURN DISTINCT s AS s"
@@ -210,6 +233,14 @@ def sourced_adoptions(read: Read, adoption_ids: list[str]) -> set[str]:
     return found
 
 
+def place_adoptions(read: Read, places: list[str]) -> list[dict[str, Any]]:
+    """Adoption rows (as `ADOPTIONS_OF_SOLUTIONS` shapes them) by these places or their administrations."""
+    rows: list[dict[str, Any]] = []
+    for place in places:
+        rows += read(PLACE_ADOPTIONS[label_of(place) or ""], {"id": place})
+    return rows
+
+
 def awards_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
     return read(AWARDS_OF_SOLUTIONS, {"ids": solution_ids}) if solution_ids else []
 
@@ -226,5 +257,6 @@ def all_texts(dialect: str) -> dict[str, str]:
               "departments": DEPARTMENTS, "staff": STAFF, "adoptions": ADOPTIONS_OF_SOLUTIONS,
               "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED, "awards": AWARDS_OF_SOLUTIONS,
               "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE,
+              "adopter-levels": ADOPTER_LEVELS, **{f"place-adoptions-{k}": v for k, v in PLACE_ADOPTIONS.items()},
               "sourced-adoptions": SOURCED_ADOPTIONS}
     return texts
