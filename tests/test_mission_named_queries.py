@@ -130,3 +130,19 @@ def test_the_user_docs_state_the_definitions() -> None:
     assert f"`{definitions.SEAL_AWARD_ID}`" in text and f"up to {definitions.LINEAGE_MAX_GENERATIONS}" in text
     for level in definitions.COVERING_LEVELS:
         assert {"Association": "its association", "County": "its county"}[level] in text
+
+
+def test_adoptions_in_territory_agree_with_the_within_filter(graph: tuple[Store, GraphQLClient]) -> None:
+    store, api = graph
+    territories = [r["id"] for r in store.read(
+        "MATCH (t:State) RETURN t.id AS id UNION ALL MATCH (t:County) RETURN t.id AS id "
+        "UNION ALL MATCH (t:Association) RETURN t.id AS id")][:8]
+    territories.append(store.read("MATCH (:Adoption)-[:BY]->(m:Municipality) RETURN m.id AS id LIMIT 1")[0]["id"])
+    for territory in territories:
+        for statuses in (list(definitions.ACTIVE), [*definitions.ACTIVE, *definitions.INTERESTED, *definitions.ENDED]):
+            rows = _named(store, "adoptions_in_territory", territory=territory, statuses=statuses)
+            got = api.data("""query($t: ID!, $s: [AdoptionStatus!]) { adoptions(filter: {within: $t, status: $s},
+                first: 100) { totalCount edges { node { id } } } }""", {"t": territory, "s": statuses})["adoptions"]
+            assert len(rows) == got["totalCount"]
+            if got["totalCount"] <= 100:
+                assert sorted(r["adoption_id"] for r in rows) == sorted(e["node"]["id"] for e in got["edges"])
