@@ -3,7 +3,8 @@
 The raw side is what a hand-written client of the store would send (one `store.read` with the
 equivalent Cypher, or the search call plus one lookup per label), so GraphQL latency divided by
 raw latency is the cost of the API layer: HTTP, parsing, validation, resolvers and DataLoaders.
-The mission queries reuse the exact Cypher texts of `graph_api.schema.mission`.
+The mission questions' raw side is `graph_api.mission.answers` called on the store directly: the same
+reads and analytics without HTTP and GraphQL.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from graph_api.mission import answers
+from graph_api.mission.definitions import DEFAULT_COUNTY_HOPS
 from graph_api.model import label_of
-from graph_api.schema import cypher, mission
+from graph_api.schema import cypher
 from graph_api.store import Store
 
 
@@ -94,8 +97,6 @@ def _search_raw(store: Store, text: str) -> list[dict[str, Any]]:
 
 
 def cases(s: Samples, dialect: str) -> list[Case]:
-    paths = mission.contact_path_query(dialect, "Actor", "Actor", 4)
-    county_paths = mission.county_paths_query(dialect)
     return [
         Case("municipality_by_key", MUNICIPALITY_BY_KEY, {"key": s.municipality_ags},
              lambda st: st.read(MUNICIPALITY_RAW, {"id": s.municipality})),
@@ -104,13 +105,11 @@ def cases(s: Samples, dialect: str) -> list[Case]:
         Case("solution_adoptions_with_adopters", SOLUTION_ADOPTIONS, {"id": s.solution},
              lambda st: st.read(SOLUTION_ADOPTIONS_RAW, {"id": s.solution})),
         Case("contact_paths_maxhops4", CONTACT_PATHS, {"from": s.actor_from, "to": s.actor_to},
-             lambda st: st.read(paths, {"start": s.actor_from, "target": s.actor_to,
-                                        "limit": mission.PATH_ROW_LIMIT})),
+             lambda st: answers.contact_paths(st.read, dialect, s.actor_from, s.actor_to, 4, 3)),
         Case("county_municipal_bridges", BRIDGES, {"county": s.county},
-             lambda st: st.read(county_paths, {"county": s.county, "county_ags": s.county_ags,
-                                               "limit": mission.PATH_ROW_LIMIT})),
+             lambda st: answers.county_contacts(st.read, dialect, s.county, DEFAULT_COUNTY_HOPS).reach),
         Case("recommend_solutions", RECOMMEND, {"m": s.municipality},
-             lambda st: st.read(mission.RECOMMEND_ANY, {"municipality": s.municipality, "need": ""})),
+             lambda st: answers.recommendations(st.read, s.municipality, None, 5)),
         Case("search", SEARCH, {"text": s.search_text}, lambda st: _search_raw(st, s.search_text)),
     ]
 
