@@ -201,3 +201,21 @@ def test_lineage_teachers_come_first(api: GraphQLClient) -> None:
     for adoption in lineage:
         assert {t["id"] for t in adoption["learnedFrom"]} <= seen
         seen.add(adoption["id"])
+
+
+def test_adopted_means_active_in_the_list_filters(api: GraphQLClient, pilot_any: Store) -> None:
+    rows = pilot_any.read("MATCH (s:Solution)<-[:OF]-(a:Adoption)-[:BY]->(x) RETURN s.id AS s, a.status AS status, "
+                          "x.id AS x")
+    admins = {(r["o"], r["m"]) for r in pilot_any.read(
+        "MATCH (o:Organization)-[:ADMINISTERS]->(m:Municipality) RETURN o.id AS o, m.id AS m")}
+    for solution in sorted({r["s"] for r in rows}):
+        active = {r["x"] for r in rows if r["s"] == solution and r["status"] in definitions.ACTIVE}
+        expected = {x for x in active if x.startswith("Municipality:")} | {m for o, m in admins if o in active}
+        got = api.data(f"""{{ municipalities(filter: {{hasAdopted: "{solution}"}}, first: 100) {{
+            edges {{ node {{ id }} }} }} }}""")["municipalities"]["edges"]
+        assert {e["node"]["id"] for e in got} == expected, solution
+    within = api.data("""{ solutions(filter: {adoptedWithin: "County:13076"}, first: 100) {
+        edges { node { id adoptions(first: 100) { edges { node { status } } } } } } }""")["solutions"]["edges"]
+    assert within
+    for edge in within:
+        assert any(a["node"]["status"] in definitions.ACTIVE for a in edge["node"]["adoptions"]["edges"])

@@ -12,7 +12,10 @@ against 1-6 ms at Germany scale, see bench/RESULTS.md); Neo4j seeks the id index
 from __future__ import annotations
 
 from graph_api import policy
+from graph_api.mission.definitions import ACTIVE
 from graph_api.model import NODE_LABELS, NODE_PROPERTIES, REL_TYPES, TERRITORY_LABELS
+
+_ACTIVE = "[" + ", ".join(f"'{status}'" for status in ACTIVE) + "]"  # "adopted" = an active adoption
 
 # name -> (parent labels it applies to, pattern from the parent `x` to the related node `n`, extra columns)
 _RELATIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -106,7 +109,7 @@ ADOPTIONS_BY = {
 
 ADOPTER_COUNT = (
     "MATCH (s:Solution) WHERE s.id IN $ids "
-    "OPTIONAL MATCH (a:Adoption)-[:OF]->(s) WHERE a.status IN ['PILOT', 'ADOPTED', 'SCALED'] "
+    "OPTIONAL MATCH (a:Adoption)-[:OF]->(s) WHERE a.status IN " + _ACTIVE + " "
     "OPTIONAL MATCH (a)-[:BY]->(t) "
     "RETURN s.id AS key, count(DISTINCT t.id) AS n"
 )
@@ -118,7 +121,10 @@ MUNICIPALITY_FILTERS = {
     "name_contains": "lower(n.name) CONTAINS $name_contains",
     "min_population": "n.population >= $min_population",
     "max_population": "n.population <= $max_population",
-    "has_adopted": "EXISTS { MATCH (n)<-[:BY]-(:Adoption)-[:OF]->(:Solution {id: $has_adopted}) }",
+    "has_adopted": "(EXISTS { MATCH (n)<-[:BY]-(a:Adoption)-[:OF]->(:Solution {id: $has_adopted}) "
+                   "WHERE a.status IN " + _ACTIVE + " } OR "
+                   "EXISTS { MATCH (n)<-[:ADMINISTERS]-(:Organization)<-[:BY]-(a:Adoption)"
+                   "-[:OF]->(:Solution {id: $has_adopted}) WHERE a.status IN " + _ACTIVE + " })",
 }
 ORGANIZATION_FILTERS = {
     "kind": "n.kind IN $kinds",
@@ -139,9 +145,10 @@ SOLUTION_FILTERS = {
     "need": "EXISTS { MATCH (n)-[:ADDRESSES]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $need}) }",
     "awarded_true": "EXISTS { MATCH (n)-[:RECEIVED]->(:Award) }",
     "awarded_false": "NOT EXISTS { MATCH (n)-[:RECEIVED]->(:Award) }",
-    "adopted_within": "EXISTS { MATCH (n)<-[:OF]-(:Adoption)-[:BY]->(t) WHERE t.ars STARTS WITH $within_prefix } OR "
-                      "EXISTS { MATCH (n)<-[:OF]-(:Adoption)-[:BY]->(:Organization)-[:ADMINISTERS|SERVES]->(t2) "
-                      "WHERE t2.ars STARTS WITH $within_prefix }",
+    "adopted_within": "(EXISTS { MATCH (n)<-[:OF]-(a:Adoption)-[:BY]->(t) WHERE a.status IN " + _ACTIVE +
+                      " AND t.ars STARTS WITH $within_prefix } OR "
+                      "EXISTS { MATCH (n)<-[:OF]-(a:Adoption)-[:BY]->(:Organization)-[:ADMINISTERS|SERVES]->(t2) "
+                      "WHERE a.status IN " + _ACTIVE + " AND t2.ars STARTS WITH $within_prefix })",
 }
 ADOPTION_FILTERS = {
     "solution": "EXISTS { MATCH (n)-[:OF]->(:Solution {id: $solution}) }",
@@ -160,7 +167,7 @@ ORDER_KEYS: dict[str, str] = {
     "POPULATION": "coalesce(n.population, -1)",
     "STARTED_ON": "coalesce(n.started_on, '')",
     "ADOPTER_COUNT": "COUNT { MATCH (n)<-[:OF]-(a:Adoption)-[:BY]->(t) "
-                     "WHERE a.status IN ['PILOT', 'ADOPTED', 'SCALED'] }",
+                     "WHERE a.status IN " + _ACTIVE + " }",
     "ID": "n.id",
 }
 

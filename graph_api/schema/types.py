@@ -67,7 +67,9 @@ class MunicipalityFilter:
     name_contains: str | None = None
     min_population: int | None = None
     max_population: int | None = None
-    has_adopted: strawberry.ID | None = None
+    has_adopted: strawberry.ID | None = strawberry.field(
+        default=None, description="Municipalities with an active adoption (PILOT, ADOPTED, SCALED) of this solution, "
+                                  "their own or their administration's.")
 
 
 @strawberry.input
@@ -76,7 +78,8 @@ class SolutionFilter:
     category: strawberry.ID | None = None
     need: strawberry.ID | None = None
     awarded: bool | None = None
-    adopted_within: strawberry.ID | None = None
+    adopted_within: strawberry.ID | None = strawberry.field(
+        default=None, description="Solutions with an active adoption (PILOT, ADOPTED, SCALED) inside this territory.")
 
 
 @strawberry.input
