@@ -9,6 +9,7 @@ name instead of failing later in a request.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ MiB = 1 << 20
 
 # The name a caller presenting COPGRAPH_API_TOKEN is known by (in logs and change records).
 API_TOKEN_NAME = "api-token"
+_TOKEN_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class Settings(BaseSettings):
@@ -59,6 +61,9 @@ class Settings(BaseSettings):
 
     # ---- who may write and see restricted data: every token the service accepts, in one place
     api_token: SecretStr | None = None
+    api_tokens: Annotated[dict[str, SecretStr], NoDecode] = Field(
+        default_factory=dict, description="named tokens, 'name=token,name2=token2'; the name is recorded as who "
+                                          "changed what (the single COPGRAPH_API_TOKEN is named 'api-token')")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -77,9 +82,30 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: Any) -> Any:  # noqa: ANN401
         return value or None
 
+    @field_validator("api_tokens", mode="before")
+    @classmethod
+    def _named_tokens(cls, value: Any) -> Any:  # noqa: ANN401 - whatever the source gave
+        if not isinstance(value, str):
+            return value
+        named: dict[str, str] = {}
+        for pair in (p.strip() for p in value.split(",") if p.strip()):
+            name, sep, secret = (part.strip() for part in pair.partition("="))
+            if not sep or not _TOKEN_NAME.match(name) or not secret:
+                raise ValueError(f"COPGRAPH_API_TOKENS: '{name or pair[:20]}' is not name=token "
+                                 "(name: letters, digits, '.', '_', '-'; token not empty)")
+            if name in named:
+                raise ValueError(f"COPGRAPH_API_TOKENS: the name '{name}' is given twice")
+            if secret in named.values():
+                raise ValueError(f"COPGRAPH_API_TOKENS: '{name}' has the same token as another name")
+            named[name] = secret
+        return named
+
     def tokens(self) -> dict[str, str]:
         """Token name -> secret, for every token that opens the protected doors."""
-        return {API_TOKEN_NAME: self.api_token.get_secret_value()} if self.api_token else {}
+        named = {name: secret.get_secret_value() for name, secret in self.api_tokens.items()}
+        if self.api_token:
+            named[API_TOKEN_NAME] = self.api_token.get_secret_value()
+        return named
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed (None leaves a field as it is: an unset CLI flag)."""

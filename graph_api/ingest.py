@@ -6,6 +6,7 @@ never reaches the store, and a batch that reaches it is written in one transacti
 
 from __future__ import annotations
 
+import getpass
 import inspect
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from graph_api.loaders import get_loader
 from graph_api.model import label_of
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.store import Store
+from graph_api.store.history import Origin
 
 
 def existing_ids_in(store: Store):  # noqa: ANN201 - returns the loaders' ExistingIds callable
@@ -41,12 +43,22 @@ def read_rows(loader: str, path: str | Path, store: Store | None = None, **optio
     return function(path, **options)
 
 
-def load(store: Store, loader: str, paths: list[str | Path], **options: object) -> ApplySummary:
-    """Validate every path, then apply all rows in one batch."""
+def load(store: Store, loader: str, paths: list[str | Path], *, who: str | None = None,
+         **options: object) -> ApplySummary:
+    """Validate every path, then apply all rows in one batch (recorded in the change history as `who`)."""
     rows = GraphRows()
     for path in paths:
         rows.extend(read_rows(loader, path, store, **options))
-    return store.apply(rows)
+    origin = Origin(who or local_user(), f"load {loader} {' '.join(Path(p).name for p in paths)}")
+    return store.apply(rows, origin=origin)
+
+
+def local_user() -> str:
+    """Who runs a load from this machine: the operating-system user, as the history's `who`."""
+    try:
+        return f"local:{getpass.getuser()}"
+    except (KeyError, OSError):  # no name for the uid (containers)
+        return "local"
 
 
 def load_sample(store: Store, sample_dir: Path = SAMPLE_DIR) -> ApplySummary:

@@ -77,10 +77,10 @@ def store_texts() -> dict[str, str]:
         row = {"from": f"{key[1]}:x", "to": f"{key[2]}:y", **dict.fromkeys(rel.properties, "v")}
         base.Store._create_rels(None, run, key, [row])
         base._update_rels(run, key, [row])
-    from graph_api.store import facts, territory_totals
+    from graph_api.store import facts, history, territory_totals
 
     texts = {f"store-{i}": t for i, t in enumerate(recorded)}
-    texts |= facts.texts() | territory_totals.texts()
+    texts |= facts.texts() | territory_totals.texts() | history.texts()
     texts |= {f"schema-{i}": t for i, t in enumerate(schema_statements())}
     return texts
 

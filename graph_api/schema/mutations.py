@@ -47,6 +47,7 @@ from graph_api.schema.types import (
     Solution,
     to_type,
 )
+from graph_api.store.history import Origin
 
 # GraphQL input field (snake_case) -> relationship type replaced when that list is given
 _REPLACED = {"categories": "IN_CATEGORY", "needs": "ADDRESSES", "originator": "ORIGINATED_BY", "awards": "RECEIVED",
@@ -107,6 +108,7 @@ def _rule_message(violation: Violation, node_id: str | None) -> str:
 
 async def _upsert(info: Info, label: str | None, model: type[Record], data: dict[str, Any]) -> dict[str, Any] | None:
     context = _require_token(info)
+    what = info.field_name  # the mutation, as the change history's `what`
     record = _validate(model, _stated(data))
     problems = []
     refs = list(curated._references(record))
@@ -129,7 +131,7 @@ async def _upsert(info: Info, label: str | None, model: type[Record], data: dict
     audit = {"updated_by": context.caller, "updated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     try:
         await run_in_threadpool(partial(context.store.apply, rows, audit=audit if label else None,
-                                        replace=replace, clear=clear))
+                                        replace=replace, clear=clear, origin=Origin(context.caller, what)))
     except GraphRuleError as exc:
         raise GraphQLError("; ".join(_rule_message(v, node_id) for v in exc.violations)) from None
     if node_id is None:
@@ -260,7 +262,7 @@ class Mutation:
         label = label_of(str(id))
         if label not in _DELETABLE:
             raise GraphQLError(f"only {', '.join(_DELETABLE)} can be deleted; '{id}' is not one of them")
-        return await run_in_threadpool(context.store.delete_node, str(id))
+        return await run_in_threadpool(context.store.delete_node, str(id), Origin(context.caller, "deleteNode"))
 
     @strawberry.mutation(description="Delete the contact between two actors (either direction).")
     async def delete_contact(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> bool:

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from graph_api.mission.coverage import gaps
 from graph_api.mission.definitions import CONTACT_EDGE_TYPES, DEFAULT_CONTACT_PATH_HOPS, DEFAULT_COUNTY_HOPS
-from graph_api.schema import cypher, mission
+from graph_api.schema import cypher, history, mission
 from graph_api.schema.filters import (
     Where,
     actor_where,
@@ -207,6 +207,12 @@ class Query:
     async def coverage(self, info: Info, county: strawberry.ID, category: strawberry.ID
                        ) -> list[mission.MunicipalityCoverage]:
         return await mission.coverage_entries(info, str(county), str(category))
+
+    @strawberry.field(description="The change history (token holders only): every mutation and load, oldest "
+                                  "first; `since` is an ISO date or timestamp (UTC), `id` one node's history.")
+    async def changes(self, info: Info, since: str | None = None, id: strawberry.ID | None = None,
+                      first: int = 100) -> list[history.Change]:
+        return await history.changes(info, since, str(id) if id is not None else None, first)
 
 
 async def _territory_by_ars(info: Info, ars: str) -> dict[str, Any] | None:

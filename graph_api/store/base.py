@@ -19,7 +19,7 @@ from typing import Any, ClassVar, TypeVar
 from graph_api.integrity import GraphRuleError
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rows import ApplySummary, GraphRows, LoadError, LoadProblem
-from graph_api.store import territory_totals
+from graph_api.store import history, territory_totals
 from graph_api.store.facts import violations as rule_violations
 
 Params = Mapping[str, Any]
@@ -148,15 +148,15 @@ class Store(ABC):
     # ---- the shared, idempotent upsert ---------------------------------------------------
     def apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
               replace: set[tuple[str, str]] | None = None,
-              clear: set[tuple[str, str]] | None = None) -> ApplySummary:
+              clear: set[tuple[str, str]] | None = None, origin: history.Origin | None = None) -> ApplySummary:
         """Write `rows` idempotently in one transaction; see `_apply`. One writer at a time: the
         lookups that decide what is new must not be overtaken by another write."""
         with self._writes():
-            return self._apply(rows, audit=audit, replace=replace, clear=clear)
+            return self._apply(rows, audit=audit, replace=replace, clear=clear, origin=origin)
 
     def _apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
                replace: set[tuple[str, str]] | None = None,
-               clear: set[tuple[str, str]] | None = None) -> ApplySummary:
+               clear: set[tuple[str, str]] | None = None, origin: history.Origin | None = None) -> ApplySummary:
         """Write `rows` idempotently in one transaction; return created/updated/unchanged counts.
 
         Properties a row leaves as None are not touched, so a source never erases what another
@@ -165,7 +165,8 @@ class Store(ABC):
         first in the same transaction (an update that restates a list, e.g. via a mutation);
         `clear` names (node id, property) pairs set to null (a mutation's explicit `null`).
         The whole-graph rules (`graph_api.integrity`) are checked on the result before the
-        commit; a write that breaks one raises `GraphRuleError` and is rolled back.
+        commit; a write that breaks one raises `GraphRuleError` and is rolled back. What changed
+        is recorded in the change history (`history`) in the same transaction, as `origin`.
         """
         replace = replace or set()
         clear = {(node_id, prop) for node_id, prop in (clear or set())
@@ -175,6 +176,7 @@ class Store(ABC):
         nodes = {label: _dedupe_nodes(rs) for label, rs in rows.nodes.items() if rs}
         rels = {key: _dedupe_rels(rs) for key, rs in rows.rels.items() if rs}
 
+        changes: dict[str, history.Change] = {}
         new_nodes: dict[str, list[dict[str, Any]]] = {}
         changed_nodes: dict[str, list[dict[str, Any]]] = {}
         known_ids: set[str] = set()
@@ -185,11 +187,15 @@ class Store(ABC):
                 before = existing.get(row["id"])
                 if before is None:
                     new.append({**row, **(audit or {})})
+                    changes[row["id"]] = history.Change(row["id"], "created", {
+                        k: (None, v) for k, v in row.items() if k != "id" and v is not None})
                     continue
                 known_ids.add(row["id"])
                 diff = {k: v for k, v in row.items() if v is not None and not _same(before.get(k), v)}
                 if diff:
                     changed.append({"id": row["id"], **diff, **(audit or {})})
+                    changes[row["id"]] = history.Change(row["id"], "updated", {
+                        k: (before.get(k), v) for k, v in diff.items()})
                 else:
                     summary.unchanged[label] += 1
             new_nodes[label], changed_nodes[label] = new, changed
@@ -208,11 +214,13 @@ class Store(ABC):
                 before = existing.get((row["from"], row["to"]))
                 if before is None:
                     new.append(row)
+                    _note_rel(changes, key[0], row, None)
                     continue
                 diff = {k: v for k, v in row.items()
                         if k not in ("from", "to") and v is not None and not _same(before.get(k), v)}
                 if diff:
                     changed.append({"from": row["from"], "to": row["to"], **diff})
+                    _note_rel(changes, key[0], row, before)
                 else:
                     summary.unchanged[key[0]] += 1
             new_rels[key], changed_rels[key] = new, changed
@@ -223,9 +231,20 @@ class Store(ABC):
             return summary
 
         def write_batch(run: Run) -> None:
+            recorded = {k: history.Change(v.node, v.action, dict(v.properties)) for k, v in changes.items()}
             for rel_type, node_id in sorted(replace):
+                for row in run(f"MATCH (a:{label_of(node_id)} {{id: $id}})-[r:{rel_type}]->(b) RETURN b.id AS t",
+                               {"id": node_id}):
+                    change = recorded.setdefault(node_id, history.Change(node_id, "relationships"))
+                    name = f"{rel_type}->{row['t']}"
+                    restated = change.properties.get(name, (None, None))[1]
+                    change.properties[name] = (restated, restated) if restated is not None else ({}, None)
                 run(f"MATCH (a:{label_of(node_id)} {{id: $id}})-[r:{rel_type}]->() DELETE r", {"id": node_id})
             for node_id, prop in sorted(clear):
+                before = run(f"MATCH (n:{label_of(node_id)} {{id: $id}}) RETURN n.{prop} AS v", {"id": node_id})
+                if before and before[0]["v"] is not None:
+                    change = recorded.setdefault(node_id, history.Change(node_id, "updated"))
+                    change.properties[prop] = (before[0]["v"], None)
                 _clear_property(run, node_id, prop)
             for label, new in new_nodes.items():
                 if new:
@@ -241,6 +260,9 @@ class Store(ABC):
             broken = rule_violations(run, rows, replace)  # on the graph as this write leaves it
             if broken:
                 raise GraphRuleError(broken)  # rolls the whole write back
+            for change in recorded.values():  # a restated relationship is no change
+                change.properties = {k: v for k, v in change.properties.items() if v[0] != v[1]}
+            history.record(run, origin or history.UNKNOWN, [c for c in recorded.values() if c.properties])
 
         self.write(write_batch)
         self._index_for_search({k: v for k, v in new_nodes.items() if v}, complete=True)
@@ -251,15 +273,22 @@ class Store(ABC):
         self._index_for_search({k: v for k, v in changed_nodes.items() if v})
         return summary
 
-    def delete_node(self, node_id: str) -> bool:
+    def delete_node(self, node_id: str, origin: history.Origin | None = None) -> bool:
         """Remove a node and all its relationships; False when it did not exist."""
         label = label_of(node_id)
         if label is None:
             return False
         with self._writes():
-            if not self._existing_ids(label, [node_id]):
+            before = self._existing_nodes(label, [node_id]).get(node_id)
+            if before is None:
                 return False
-            self.write(lambda run: run(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id}))
+
+            def delete(run: Run) -> None:
+                run(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id})
+                history.record(run, origin or history.UNKNOWN, [history.Change(node_id, "deleted", {
+                    k: (v, None) for k, v in before.items() if k != "id" and v is not None})])
+
+            self.write(delete)
         self.delete_from_search([node_id])
         return True
 
@@ -275,6 +304,11 @@ class Store(ABC):
             return True
 
         return self.write(delete_both)
+
+    def history(self, node_id: str | None = None, since: str | None = None, limit: int = 1_000
+                ) -> list[history.ChangeRecord]:
+        """The recorded changes of one node (or of all), oldest first."""
+        return history.read(self.read, node_id, since, limit)
 
     def nodes_by_id(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Stored properties of the `label` nodes with these ids, by id (missing ids are left out)."""
@@ -359,6 +393,15 @@ def _update_nodes(run: Run, label: str, rows: list[dict[str, Any]]) -> None:
         sets = ", ".join(f"n.{k} = r.{k}" for k in keys)
         for chunk in _chunks(group, 10_000):
             run(f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) SET {sets}", {"rows": chunk})
+
+
+def _note_rel(changes: dict[str, history.Change], rel_type: str, row: dict[str, Any],
+              before: dict[str, Any] | None) -> None:
+    """A created or changed relationship, recorded on its start node."""
+    change = changes.setdefault(row["from"], history.Change(row["from"], "relationships"))
+    props = {k: v for k, v in row.items() if k not in ("from", "to") and v is not None}
+    change.properties[f"{rel_type}->{row['to']}"] = (
+        None if before is None else {k: before.get(k) for k in props}, props)
 
 
 def _clear_property(run: Run, node_id: str, prop: str) -> None:

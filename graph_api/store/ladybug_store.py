@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.search_index import SearchIndex
+from graph_api.store import history
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
@@ -45,7 +46,7 @@ def schema_ddl() -> list[str]:
         parts = [f"FROM {a} TO {b}" for a, b in rel.pairs]
         parts += [f"{p} {t}" for p, t in rel.properties.items()]
         statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel.name}({', '.join(parts)})")
-    return statements
+    return [*statements, history.LADYBUG_DDL]  # the change history: a table outside the graph vocabulary
 
 
 def _row(values: list[Any]) -> list[Any]:

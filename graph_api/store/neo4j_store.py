@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from graph_api import policy
 from graph_api.model import NODE_PROPERTIES
+from graph_api.store import history
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
 
@@ -41,7 +42,7 @@ def schema_statements() -> list[str]:
         statements.append(
             f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{on}) ON EACH [{', '.join(f'n.{f}' for f in fields)}] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'german'}}")
-    return statements
+    return [*statements, history.NEO4J_DDL]  # the change history: outside the graph vocabulary
 
 
 def _plain(value: Any) -> Any:
