@@ -137,6 +137,9 @@ SWEEP: dict[str, str] = {
     "coverage.category": 'query($s: ID!) { coverage(county: "County:13076", category: $s) { covered } }',
     "coverageGaps.after": 'query($s: String) { coverageGaps(county: "County:13076", category: "Concept:x", after: $s) '
                           "{ totalCount } }",
+    # token holders only: anonymous callers are refused; tests/test_change_history.py sends these with a token
+    "changes.since": "query($s: String) { changes(since: $s) { at } }",
+    "changes.id": "query($s: ID) { changes(id: $s) { at } }",
 }
 
 

@@ -49,6 +49,10 @@ def test_a_mutation_is_recorded_with_the_token_name_and_the_changed_properties(f
     assert all(c["node"] == "Adoption:boizenburg-digitale-lokale-agenda" for c in found)
     later = api.data(CHANGES, {"since": mutations[1]["at"]}, token=TOKEN)["changes"]
     assert mutations[1] in later and mutations[0]["at"] <= mutations[1]["at"]
+    api.data('mutation { deleteNode(id: "Adoption:boizenburg-digitale-lokale-agenda") }', token=TOKEN + "x")
+    deleted = api.data(CHANGES, {"id": "Adoption:boizenburg-digitale-lokale-agenda"}, token=TOKEN)["changes"][-1]
+    assert (deleted["who"], deleted["what"], deleted["action"]) == ("lotse-anna", "deleteNode", "deleted")
+    assert {p["name"]: p["after"] for p in deleted["properties"]}["status"] is None
 
 
 def test_a_refused_write_records_nothing_and_anonymous_callers_see_no_history(fresh_pilot_store: Store) -> None:
@@ -80,3 +84,11 @@ def test_copgraph_history_prints_the_records(tmp_path: Path, capsys: pytest.Capt
     assert main(["--db", db, "history", "State:01"]) == 0
     out = capsys.readouterr().out
     assert "State:01" in out and "created" in out and "load gv100ad" in out
+
+
+def test_hostile_filters_of_the_history_are_values_not_query_text(pilot_store: Store) -> None:
+    api = GraphQLClient(pilot_store)
+    for payload in ("' OR 1=1 //", "x}) MATCH (n) DETACH DELETE n //", "\u0000", "2026-13-45", "é" * 500):
+        assert api.data(CHANGES, {"id": payload}, token=TOKEN)["changes"] == []
+        api.data(CHANGES, {"since": payload}, token=TOKEN)  # compared as text: no error, no write
+    assert pilot_store.node_label_counts()["Municipality"] > 0

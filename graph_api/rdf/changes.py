@@ -75,8 +75,8 @@ class ObservedStore:
             self.version.changed(Change(touched=touched_by(rows, kwargs.get("replace"))))
         return summary
 
-    def delete_node(self, node_id: str) -> bool:
-        deleted = self._inner.delete_node(node_id)
+    def delete_node(self, node_id: str, *args: Any, **kwargs: Any) -> bool:
+        deleted = self._inner.delete_node(node_id, *args, **kwargs)
         if deleted:
             self.version.changed(Change(deleted=frozenset({node_id})))
         return deleted

@@ -197,8 +197,8 @@ class LadybugStore(Store):
         bulk = any(len(r) >= COPY_THRESHOLD for r in [*rows.nodes.values(), *rows.rels.values()])
         return self._guarded(lambda: super(LadybugStore, self).apply(rows, **options), bulk=bulk)
 
-    def delete_node(self, node_id: str) -> bool:
-        return self._guarded(lambda: super(LadybugStore, self).delete_node(node_id))
+    def delete_node(self, node_id: str, origin: history.Origin | None = None) -> bool:
+        return self._guarded(lambda: super(LadybugStore, self).delete_node(node_id, origin))
 
     def delete_contact(self, a: str, b: str) -> bool:
         return self._guarded(lambda: super(LadybugStore, self).delete_contact(a, b))
