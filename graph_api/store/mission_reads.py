@@ -3,8 +3,8 @@
 Each function takes the store's `read(text, params)` and its dialect, so the same texts serve a
 GraphQL request (within its time budget) and a named query. Texts differ between the dialects
 only where LadybugDB and Neo4j name things differently (`label(r)` / `type(r)`).
-Lookups start from primary keys through `UNWIND` (measured: `IN`-lists grow quadratic on
-Germany-size batches, see `/docs/benchmarks.md`).
+Lookups start from primary keys: one query per id for a few ids, `UNWIND` for many (`by_ids`;
+measured: `IN`-lists grow quadratic on Germany-size batches, see `/docs/benchmarks.md`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,34 @@ from graph_api.model import label_of
 
 Read = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
 CHUNK = 20_000
+# Below this many ids one primary-key query per id is fastest; above it one UNWIND. Measured on the
+# Germany-scale graph (LadybugDB 0.22): a KNOWS expansion costs ~1 ms per id as single lookups, while
+# `UNWIND $ids AS i MATCH (a:Actor {id: i})-[...]-(b)` costs ~0.5-1 s whatever the number of ids (it
+# scans the relationship table), and `WHERE a.id IN $ids` grows quadratic (4,000 ids: 7 s).
+PER_ID_MAX = 300
+
+
+def one(template: str) -> str:
+    """The text of `template` for one id (`$id`); `@` marks where the id goes."""
+    return template.replace("@", "$id")
+
+
+def many(template: str) -> str:
+    """The text of `template` for a list of ids (`$ids`)."""
+    return "UNWIND $ids AS i " + template.replace("@", "i")
+
+
+def by_ids(read: Read, template: str, ids: list[str], params: Mapping[str, Any] | None = None
+           ) -> list[dict[str, Any]]:
+    """Rows of `template` for every id, by single lookups for few ids and by UNWIND for many."""
+    extra = dict(params or {})
+    if len(ids) <= PER_ID_MAX:
+        text = one(template)
+        return [row for node_id in ids for row in read(text, {**extra, "id": node_id})]
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), CHUNK):
+        rows += read(many(template), {**extra, "ids": ids[start:start + CHUNK]})
+    return rows
 
 
 def _rel_label(dialect: str) -> str:
@@ -32,15 +60,15 @@ def _edge_types(label: str) -> tuple[list[str], list[str]]:
 
 
 def neighbour_texts(dialect: str) -> dict[str, tuple[str | None, str | None]]:
-    """Per label: (outgoing, incoming) neighbour query over the contact edge types it may carry."""
+    """Per label: (outgoing, incoming) neighbour query templates over the contact edge types it may carry."""
     texts = {}
     for label in sorted({lab for e in CONTACT_EDGES for lab in (*e.from_labels, *e.to_labels)}):
         out, into = _edge_types(label)
         rel = _rel_label(dialect)
         texts[label] = (
-            f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r:{'|'.join(out)}]->(b) "
+            f"MATCH (a:{label} {{id: @}})-[r:{'|'.join(out)}]->(b) "
             f"RETURN a.id AS a, {rel} AS t, b.id AS b" if out else None,
-            f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})<-[r:{'|'.join(into)}]-(b) "
+            f"MATCH (a:{label} {{id: @}})<-[r:{'|'.join(into)}]-(b) "
             f"RETURN a.id AS a, {rel} AS t, b.id AS b" if into else None,
         )
     return texts
@@ -63,14 +91,12 @@ def contact_neighbours(read: Read, dialect: str, ids: Iterable[str]) -> list[tup
     found: list[tuple[str, str, str]] = []
     for label, wanted in by_label.items():
         out_text, in_text = texts.get(label, (None, None))
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start:start + CHUNK]
-            if out_text:
-                found += [(r["a"], r["t"], r["b"]) for r in read(out_text, {"ids": chunk})
-                          if (r["t"], label, label_of(r["b"])) in _PAIRS]
-            if in_text:
-                found += [(r["a"], r["t"], r["b"]) for r in read(in_text, {"ids": chunk})
-                          if (r["t"], label_of(r["b"]), label) in _PAIRS]
+        if out_text:
+            found += [(r["a"], r["t"], r["b"]) for r in by_ids(read, out_text, wanted)
+                      if (r["t"], label, label_of(r["b"])) in _PAIRS]
+        if in_text:
+            found += [(r["a"], r["t"], r["b"]) for r in by_ids(read, in_text, wanted)
+                      if (r["t"], label_of(r["b"]), label) in _PAIRS]
     return found
 
 
@@ -92,7 +118,7 @@ def nodes(read: Read, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
             by_label[label].append(node_id)
     found = {}
     for label, wanted in by_label.items():
-        for row in read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS n", {"ids": wanted}):
+        for row in by_ids(read, f"MATCH (n:{label} {{id: @}}) RETURN n AS n", wanted):
             found[row["n"]["id"]] = {**row["n"], "_label": label}
     return found
 
@@ -117,9 +143,8 @@ MUNICIPALITY_WITH_ASSOCIATION = (
     "MATCH (m:Municipality {id: $id}) OPTIONAL MATCH (m)-[:PART_OF]->(a:Association) "
     "RETURN m AS m, a.id AS association, a.name AS association_name, a.kind AS association_kind"
 )
-DEPARTMENTS = "UNWIND $ids AS i MATCH (d:Organization)-[:SUB_ORGANIZATION_OF*1..5]->(:Organization {id: i}) " \
-              "RETURN i AS o, d.id AS d"
-STAFF = "UNWIND $ids AS i MATCH (x:Actor)-[:WORKS_FOR]->(:Organization {id: i}) RETURN i AS o, x.id AS x"
+DEPARTMENTS = "MATCH (d:Organization)-[:SUB_ORGANIZATION_OF*1..5]->(o:Organization {id: @}) RETURN o.id AS o, d.id AS d"
+STAFF = "MATCH (x:Actor)-[:WORKS_FOR]->(o:Organization {id: @}) RETURN o.id AS o, x.id AS x"
 
 
 def _with_association(row: dict[str, Any]) -> dict[str, Any]:
@@ -148,10 +173,10 @@ def county_frame(read: Read, county: dict[str, Any]) -> dict[str, Any]:
     departments: dict[str, set[str]] = defaultdict(set)
     staff: dict[str, set[str]] = defaultdict(set)
     if orgs:
-        for r in read(DEPARTMENTS, {"ids": orgs}):
+        for r in by_ids(read, DEPARTMENTS, orgs):
             departments[r["o"]].add(r["d"])
         everyone = sorted(set(orgs) | {d for ds in departments.values() for d in ds})
-        for r in read(STAFF, {"ids": everyone}):
+        for r in by_ids(read, STAFF, everyone):
             staff[r["o"]].add(r["x"])
     return {"sources": sources, "municipalities": municipalities, "own_administrations": own,
             "departments": departments, "staff": staff}
@@ -161,7 +186,7 @@ def county_frame(read: Read, county: dict[str, Any]) -> dict[str, Any]:
 
 # An adopter and the territory it stands for: itself, or what an organisation administers.
 ADOPTIONS_OF_SOLUTIONS = (
-    "UNWIND $ids AS i MATCH (s:Solution {id: i})<-[:OF]-(a:Adoption)-[:BY]->(x) "
+    "MATCH (s:Solution {id: @})<-[:OF]-(a:Adoption)-[:BY]->(x) "
     "OPTIONAL MATCH (x)-[:ADMINISTERS]->(t) "
     "RETURN s.id AS solution, a.id AS adoption, a.status AS status, x.id AS adopter, x.name AS adopter_name, "
     "x.ars AS adopter_ars, x.population AS adopter_population, t.id AS place, t.ars AS place_ars, "
@@ -196,7 +221,7 @@ SOLUTIONS_FOR_NEED = (
     "RETURN DISTINCT s AS s"
 )
 AWARDS_OF_SOLUTIONS = (
-    "UNWIND $ids AS i MATCH (s:Solution {id: i})-[r:RECEIVED]->(w:Award) "
+    "MATCH (s:Solution {id: @})-[r:RECEIVED]->(w:Award) "
     "RETURN s.id AS solution, w.id AS award, w.name AS name, r.year AS year"
 )
 SOLUTIONS_IN_CATEGORY = (
@@ -213,10 +238,7 @@ assert LINEAGE_MAX_GENERATIONS  # the bound is applied in Python on these rows
 
 def adoptions_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
     """Adoption rows (one per adopter place) of the given solutions."""
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(solution_ids), CHUNK):
-        rows += read(ADOPTIONS_OF_SOLUTIONS, {"ids": solution_ids[start:start + CHUNK]})
-    return rows
+    return by_ids(read, ADOPTIONS_OF_SOLUTIONS, solution_ids)
 
 
 SOURCED_ADOPTIONS = (
@@ -242,20 +264,22 @@ def place_adoptions(read: Read, places: list[str]) -> list[dict[str, Any]]:
 
 
 def awards_of(read: Read, solution_ids: list[str]) -> list[dict[str, Any]]:
-    return read(AWARDS_OF_SOLUTIONS, {"ids": solution_ids}) if solution_ids else []
+    return by_ids(read, AWARDS_OF_SOLUTIONS, solution_ids)
 
 
 def all_texts(dialect: str) -> dict[str, str]:
-    """Every text of this module in `dialect`, by a readable name (for the Neo4j lint)."""
-    texts = {f"neighbours-{label}-{way}": text
-             for label, pair in neighbour_texts(dialect).items()
-             for way, text in zip(("out", "in"), pair, strict=True) if text}
+    """Every text of this module in `dialect`, by a readable name (for the Neo4j lint); templates in both forms."""
+    templates = {f"neighbours-{label}-{way}": text
+                 for label, pair in neighbour_texts(dialect).items()
+                 for way, text in zip(("out", "in"), pair, strict=True) if text}
+    templates |= {"nodes": "MATCH (n:Municipality {id: @}) RETURN n AS n", "departments": DEPARTMENTS,
+                  "staff": STAFF, "adoptions": ADOPTIONS_OF_SOLUTIONS, "awards": AWARDS_OF_SOLUTIONS}
+    texts = {f"{name}-one": one(t) for name, t in templates.items()} | {
+        f"{name}-many": many(t) for name, t in templates.items()}
     texts |= {"node": "MATCH (n:Municipality {id: $id}) RETURN n AS n",
-              "nodes": "UNWIND $ids AS i MATCH (n:Municipality {id: i}) RETURN n AS n",
               "county-administrations": COUNTY_ADMINISTRATIONS, "county-municipalities": COUNTY_MUNICIPALITIES,
               "municipality": MUNICIPALITY_WITH_ASSOCIATION, "own-administrations": OWN_ADMINISTRATIONS,
-              "departments": DEPARTMENTS, "staff": STAFF, "adoptions": ADOPTIONS_OF_SOLUTIONS,
-              "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED, "awards": AWARDS_OF_SOLUTIONS,
+              "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED,
               "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE,
               "adopter-levels": ADOPTER_LEVELS, **{f"place-adoptions-{k}": v for k, v in PLACE_ADOPTIONS.items()},
               "sourced-adoptions": SOURCED_ADOPTIONS}
