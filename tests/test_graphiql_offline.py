@@ -127,3 +127,10 @@ def test_stylesheets_refer_only_to_files_next_to_them() -> None:
     for css in STATIC_DIR.rglob("*.css"):
         for target in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
             assert not target.startswith("data:") and (css.parent / target).is_file(), f"{css}: {target[:60]}"
+
+
+@pytest.mark.parametrize("path", ["/graphiql/../http/graphiql.py", "/graphiql/%2e%2e/http/graphiql.py",
+                                  "/graphiql/..%2f..%2fconfig.py", "/graphiql/vendor/..%2f..%2fexplorer/index.html",
+                                  "/graphiql/index.html", "/graphiql/", "/graphiql/no-such-file.js"])
+def test_graphiql_assets_serve_nothing_outside_their_folder(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 404
