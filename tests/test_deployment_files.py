@@ -167,3 +167,12 @@ def test_the_build_stage_builds_a_complete_wheel_from_exactly_what_it_copies(tmp
         names = set(archive.namelist())
     assert {f"graph_api/queries/{p.name}" for p in (PROJECT_ROOT / "queries").glob("*.cypher")} <= names
     assert "graph_api/loaders/gv100ad.py" in names and "graph_api/sample_data/gv100ad_pilot.ASC" in names
+
+
+def test_every_variable_compose_reads_from_the_host_is_documented() -> None:
+    """`docker compose up` reads these from the operator's shell; the README must name each one."""
+    text = (PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8").replace("$$", "")
+    host = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", text))
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert host >= {"NEO4J_PASSWORD", "COPGRAPH_API_TOKEN", "COPGRAPH_GV100AD_DIR"}
+    assert sorted(v for v in host if v not in readme) == []
