@@ -71,7 +71,8 @@ def main(db_file: str) -> None:
     db = ladybug.Database(db_file, read_only=True, buffer_pool_size=BUFFER_POOL_BYTES,
                           max_db_size=mapped_size(db_file), max_num_threads=1)
     conn = ladybug.Connection(db)
-    out = sys.stdout
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w")  # the replies' own channel: the engine may print to fd 1
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     for line in sys.stdin:

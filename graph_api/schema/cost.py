@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -66,7 +65,6 @@ def limit_error(message: str, code: str) -> GraphQLError:
 
 
 # ---- before parsing -------------------------------------------------------------------
-@lru_cache(maxsize=256)
 def scan_text(query: str, max_tokens: int, max_nesting: int) -> GraphQLError | None:
     """Count tokens and bracket nesting with the (non-recursive) lexer, before the recursive parser.
 
