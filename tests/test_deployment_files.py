@@ -176,3 +176,9 @@ def test_every_variable_compose_reads_from_the_host_is_documented() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert host >= {"NEO4J_PASSWORD", "COPGRAPH_API_TOKEN", "COPGRAPH_GV100AD_DIR"}
     assert sorted(v for v in host if v not in readme) == []
+
+
+def test_build_context_leaves_out_environments_and_databases() -> None:
+    ignored = set((PROJECT_ROOT / ".dockerignore").read_text(encoding="utf-8").split())
+    assert {".git", ".venv", "**/node_modules", "*.lbdb"} <= ignored
+    assert not ignored & {"graph_api", "loaders", "queries", "ontology", "data", "setup.py", "pyproject.toml"}
