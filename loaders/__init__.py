@@ -23,8 +23,8 @@ LOADERS: dict[str, str] = {
 
 # name -> the path `copgraph load NAME PATH` expects (shown by `copgraph load --help`)
 EXPECTED_INPUT: dict[str, str] = {
-    "gv100ad": "a GV100AD fixed-width file from Destatis, e.g. GV100AD_301121.ASC (the full edition or an "
-               "extract such as the bundled data/sample/gv100ad_pilot.ASC)",
+    "gv100ad": "a GV100AD fixed-width file from Destatis: the full edition (GV100AD_301121.ASC) or an extract "
+               "of its records",
     "curated": "a folder of curated YAML files (territories.yaml, organizations.yaml, actors.yaml, ...; see "
                "docs/curated-format.md) or one such file",
     "rdf": "an RDF file as written by `copgraph export` (.ttl, .nt, .jsonld, .nq or .trig)",
