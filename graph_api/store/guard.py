@@ -11,7 +11,8 @@ backtick names, comments, parameters, numbers that end where a word begins) and 
   CREATE, SET, ... see `_OTHER_CLAUSES`) is refused wherever it stands as a bare word, since the
   grammar also accepts most of them as names; a name that collides is written in backticks;
 - function calls only from `FUNCTIONS` (pure scalar and aggregate functions; table functions such
-  as READ_CSV_SERIAL, which segfault the engine, sequences, settings and file functions are not);
+  as READ_CSV_SERIAL, which segfault the engine, sequences, settings and file functions are not,
+  nor any namespaced function such as Neo4j's `apoc.load.json`);
 - a word glued to a number (`1LOAD`) is refused outright, whatever the engine would make of it;
 - at most `MAX_LENGTH` characters, `MAX_TOKENS` tokens and `MAX_NESTING` nested brackets
   (2,500 nested brackets segfault LadybugDB; 1,500 take 3.4 s to parse).
@@ -80,7 +81,7 @@ FUNCTIONS = frozenset(name.upper() for name in (
 ))
 
 _TOKEN = re.compile(r"""
-    (?P<space>\s+)
+    (?P<space>[\s\u180e]+)
   | (?P<line_comment>//[^\n\r]*)
   | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
   | (?P<name>`[^`]*`)
@@ -89,6 +90,7 @@ _TOKEN = re.compile(r"""
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
 _OPENING, _CLOSING = "([{", ")]}"
+# \s is Python's whitespace; the engine also separates tokens with U+180E (and reads comments as space)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,10 @@ def check_read_query(query: str) -> None:
             nesting += (token.text in _OPENING) - (token.text in _CLOSING)
             if nesting > MAX_NESTING:
                 raise QueryRejected(f"brackets are nested more than {MAX_NESTING} deep")
+        elif following is not None and following.text == "(" and previous is not None and previous.text == "." \
+                and token.kind in ("word", "name"):
+            # `apoc.load.json(...)`: a namespaced function (Neo4j plug-ins read files and URLs); none is allowed
+            raise QueryRejected(f"namespaced function ...{token.text}() is not allowed in a read-only query")
         elif token.kind == "word":
             _check_word(token, previous, following)
         elif token.kind == "name" and following is not None and following.text == "(":
