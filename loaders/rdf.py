@@ -17,11 +17,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph_api.loaders.record_rules import MAX_INT64, check_node, short
 from graph_api.model import BOOL, FLOAT, INT, NODE_PROPERTIES, REL_TYPES, id_problem, label_of
+from graph_api.rdf import integrity
 from graph_api.rdf import vocab as v
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 
@@ -53,7 +54,20 @@ def read(path: str | Path, *, base_iri: str | None = None, **_: Any) -> GraphRow
         raise LoadError([LoadProblem(name, None, "format",
                                      f"unknown RDF file extension '{path.suffix}' (known: {', '.join(FORMATS)})")])
     dataset = _parse(path, fmt)
+    _check_integrity(name, dataset)
     return _rows(name, dataset, base_iri)
+
+
+def _check_integrity(file: str, dataset: Dataset) -> None:
+    """The cross-checks of the SHACL shapes (keys, geocoding links, shares, reified statements hold),
+    run on the whole file before any row is made: a file breaking one is refused as a whole."""
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    problems = [LoadProblem(file, None, node, f"{message}: {value}" if value else message)
+                for node, message, value in integrity.violations(union)]
+    if problems:
+        raise LoadError(problems)
 
 
 def _parse(path: Path, fmt: str) -> Dataset:

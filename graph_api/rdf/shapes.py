@@ -16,6 +16,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from graph_api.model import ADOPTION_STATUSES, NODE_PROPERTIES, ORGANIZATION_KINDS, TERRITORY_LABELS
 from graph_api.rdf import vocab as v
 from graph_api.rdf.blocks import out_rel_types
+from graph_api.rdf.integrity import CONSTRAINTS, shacl_message, shacl_select
 
 CGS = Namespace(v.ONTOLOGY_IRI + "/shapes#")
 
@@ -81,6 +82,19 @@ def _property(graph: Graph, shape: URIRef, path: str, *, datatype: str | None = 
                 alternatives.append(alt)
             graph.add((node, SH["or"], _list(graph, alternatives)))
     return node
+
+
+def _integrity_shape(graph: Graph) -> None:
+    """The cross-checks of `graph_api.rdf.integrity`, each run once over the whole data graph."""
+    shape = CGS["IntegrityShape"]
+    graph.add((shape, RDF.type, SH.NodeShape))
+    graph.add((shape, SH.targetNode, URIRef(v.ONTOLOGY_IRI)))
+    for constraint in CONSTRAINTS:
+        node = CGS[constraint.name]
+        graph.add((shape, SH.sparql, node))
+        graph.add((node, RDF.type, SH.SPARQLConstraint))
+        graph.add((node, SH.message, Literal(shacl_message(constraint))))
+        graph.add((node, SH.select, Literal(shacl_select(constraint))))
 
 
 def _node_shape(graph: Graph, label: str) -> None:
@@ -159,6 +173,7 @@ def _statement_shape(graph: Graph) -> None:
                       classes=[v.CLASS["Source"]] if name == "source" else None)
 
 
+
 def _scheme_shape(graph: Graph) -> None:
     shape = CGS["ConceptSchemeShape"]
     graph.add((shape, RDF.type, SH.NodeShape))
@@ -178,4 +193,5 @@ def build_shapes() -> Graph:
         _node_shape(graph, label)
     _statement_shape(graph)
     _scheme_shape(graph)
+    _integrity_shape(graph)
     return graph
