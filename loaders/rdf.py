@@ -17,7 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph_api.loaders.record_rules import MAX_INT64, check_node, short
@@ -54,18 +55,25 @@ def read(path: str | Path, *, base_iri: str | None = None, **_: Any) -> GraphRow
         raise LoadError([LoadProblem(name, None, "format",
                                      f"unknown RDF file extension '{path.suffix}' (known: {', '.join(FORMATS)})")])
     dataset = _parse(path, fmt)
-    _check_integrity(name, dataset)
+    _check_integrity(path, fmt)
     return _rows(name, dataset, base_iri)
 
 
-def _check_integrity(file: str, dataset: Dataset) -> None:
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
+               "trig": ox.RdfFormat.TRIG, "json-ld": ox.RdfFormat.JSON_LD}
+
+
+def _check_integrity(path: Path, fmt: str) -> None:
     """The cross-checks of the SHACL shapes (keys, geocoding links, shares, reified statements hold),
-    run on the whole file before any row is made: a file breaking one is refused as a whole."""
-    union = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    problems = [LoadProblem(file, None, node, f"{message}: {value}" if value else message)
-                for node, message, value in integrity.violations(union)]
+    run on the whole file (read a second time, by pyoxigraph) before any row is made: a file
+    breaking one is refused as a whole."""
+    store = ox.Store()
+    try:
+        store.bulk_load(path=path, format=_OX_FORMATS[fmt])
+    except (SyntaxError, ValueError, OSError) as exc:  # rdflib accepted it: say so rather than guess a line
+        raise LoadError([LoadProblem(str(path), None, "syntax", f"not readable as {fmt}: {exc}")]) from None
+    problems = [LoadProblem(str(path), None, node, f"{message}: {value}" if value else message)
+                for node, message, value in integrity.violations(store)]
     if problems:
         raise LoadError(problems)
 
