@@ -28,13 +28,19 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     Source,
     TokenKind,
+    Undefined,
     VariableNode,
+    get_named_type,
     value_from_ast_untyped,
 )
 from graphql.execution.values import get_variable_values
@@ -107,18 +113,21 @@ class Shape:
 
 @dataclass
 class _Walk:
+    schema: GraphQLSchema
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
     memo: dict[str, Shape] = field(default_factory=dict)
     active: set[str] = field(default_factory=set)
 
-    def selection_set(self, selection_set: SelectionSetNode | None) -> Shape:
+    def selection_set(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> Shape:
         total = Shape()
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
-                total += self.field(selection)
+                total += self.field(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
-                total += self.selection_set(selection.selection_set)
+                condition = selection.type_condition
+                total += self.selection_set(selection.selection_set,
+                                            self.schema.get_type(condition.name.value) if condition else parent)
             elif isinstance(selection, FragmentSpreadNode):
                 total += self.fragment(selection.name.value)
         return total
@@ -129,13 +138,17 @@ class _Walk:
         if name not in self.fragments or name in self.active:
             return Shape()  # unknown fragments and cycles are refused by graphql-core's validation
         self.active.add(name)
-        self.memo[name] = self.selection_set(self.fragments[name].selection_set)
+        definition = self.fragments[name]
+        self.memo[name] = self.selection_set(definition.selection_set,
+                                             self.schema.get_type(definition.type_condition.name.value))
         self.active.discard(name)
         return self.memo[name]
 
-    def field(self, node: FieldNode) -> Shape:
-        children = self.selection_set(node.selection_set)
-        multiplier = self.first(node)
+    def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Shape:
+        fields = parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}
+        definition = fields.get(node.name.value)
+        children = self.selection_set(node.selection_set, get_named_type(definition.type) if definition else None)
+        multiplier = self.first(node, definition)
         if multiplier is None:
             has_edges = node.selection_set is not None and any(
                 isinstance(s, FieldNode) and s.name.value == "edges" for s in node.selection_set.selections)
@@ -144,20 +157,24 @@ class _Walk:
         depth = 1 if node.name.value.startswith("__") else 1 + children.depth
         return Shape(1 + max(multiplier, 1) * children.cost, depth, children.aliases + (1 if node.alias else 0))
 
-    def first(self, node: FieldNode) -> int | None:
-        """`first` as it will execute; a value that cannot count (wrong type) counts as the page cap."""
-        for argument in node.arguments or ():
-            if argument.name.value != "first":
-                continue
+    def first(self, node: FieldNode, definition: GraphQLField | None) -> int | None:
+        """`first` as it will execute: the argument, else the schema's default (an omitted variable counts
+        as an omitted argument); a value that cannot count (wrong type) counts as the page cap."""
+        raw = None
+        argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
+        if argument is not None and not (isinstance(argument.value, VariableNode)
+                                         and argument.value.name.value not in self.variables):
             value = argument.value
-            raw = self.variables.get(value.name.value) if isinstance(value, VariableNode) else \
+            raw = self.variables[value.name.value] if isinstance(value, VariableNode) else \
                 value_from_ast_untyped(value)
-            if raw is None:
-                return None
-            if isinstance(raw, bool) or not isinstance(raw, int | float):
-                return MAX_FIRST
-            return int(raw) if float(raw).is_integer() else MAX_FIRST
-        return None
+        elif definition is not None and "first" in definition.args:
+            default = definition.args["first"].default_value
+            raw = None if default is Undefined else default
+        if raw is None:
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return MAX_FIRST
+        return int(raw) if float(raw).is_integer() else MAX_FIRST
 
 
 def _operations(document: DocumentNode, operation_name: str | None) -> Iterator[OperationDefinitionNode]:
@@ -176,7 +193,8 @@ def measure(schema: GraphQLSchema, document: DocumentNode, variables: Mapping[st
                                       max_errors=10)
         if isinstance(coerced, list):  # wrong type, missing required variable, unknown input type
             return [GraphQLError(e.message, e.nodes, extensions={"code": "BAD_USER_INPUT"}) for e in coerced]
-        shape = _Walk(fragments, coerced.coerced).selection_set(operation.selection_set)
+        shape = _Walk(schema, fragments, coerced.coerced).selection_set(
+            operation.selection_set, schema.get_root_type(operation.operation))
         name = operation.name.value if operation.name else "anonymous"
         if shape.depth - 1 > budget.max_depth:
             return [limit_error(f"'{name}' exceeds maximum operation depth of {budget.max_depth}", "DEPTH_LIMIT")]

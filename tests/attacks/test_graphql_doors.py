@@ -61,9 +61,9 @@ def test_fragment_doubling_is_measured_once_per_fragment(leaf: str, code: str, m
     visits = []
     original = cost_module._Walk.field
 
-    def counted(self, node):
+    def counted(self, node, parent):
         visits.append(node)
-        return original(self, node)
+        return original(self, node, parent)
 
     monkeypatch.setattr(cost_module._Walk, "field", counted)
     document = parse(fragment_bomb(60, leaf))
@@ -147,3 +147,17 @@ def test_a_request_past_its_budget_is_answered_even_while_its_thread_is_busy(pil
     errors = response.json()["errors"]
     assert still_blocked
     assert _code(errors) == "TIMEOUT" and "50 ms" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("omitted", ["{ countyMunicipalBridges(county: \"County:13076\") { municipalities { id } } }",
+                                     "query($n: Int) { countyMunicipalBridges(county: \"County:13076\", first: $n) "
+                                     "{ municipalities { id } } }"])
+def test_an_omitted_first_counts_with_the_schemas_default(omitted: str) -> None:
+    """`countyMunicipalBridges(first: Int = 20)`: leaving `first` out (or its variable) still asks for 20."""
+    explicit = "{ countyMunicipalBridges(county: \"County:13076\", first: 20) { municipalities { id } } }"
+    nothing_fits = cost_module.Budget(max_tokens=5_000, max_nesting=64, max_depth=12, max_aliases=30, max_cost=0)
+
+    def refusal(text: str) -> str:
+        return cost_module.measure(schema._schema, parse(text), {}, None, nothing_fits)[0].message
+
+    assert refusal(omitted) == refusal(explicit)
