@@ -129,3 +129,13 @@ def test_workers_read_what_was_written_last(fresh_pilot_store: Store) -> None:
     assert http.post("/cypher", json=count, headers=auth).json()["rows"][0]["n"] == before - 1
     named = http.post("/queries/orphan_records", json={})
     assert named.status_code == 200, named.text
+
+
+def test_a_query_that_wants_more_memory_than_a_worker_has_fails_there(pilot_store: Store) -> None:
+    """A 100-million-element list (1.6 GB) hits the worker's address-space limit; in the server's own
+    process it would have taken that memory from the service."""
+    runner = runner_for(pilot_store)
+    with pytest.raises(RuntimeError, match="alloc|memory"):
+        runner.read_only("RETURN size(list_transform(range(1, 100000000), x -> x * 2)) AS n", timeout_ms=20_000,
+                         max_rows=1)
+    assert runner.read_only("RETURN 1 AS ok", timeout_ms=5_000, max_rows=1).rows == [{"ok": 1}]
