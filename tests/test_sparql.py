@@ -295,3 +295,14 @@ def test_roqet_runs_an_example(live_endpoint: str, client: TestClient) -> None:
     got = [(r.find("r:binding[@name='enterprise']/r:uri", ns).text,
             r.find("r:binding[@name='name']/r:literal", ns).text) for r in results]
     assert got == [(r["enterprise"], r["name"]) for r in _select(client, query)]
+
+
+def test_the_sparql_benchmark_runs_on_the_pilot_territories() -> None:
+    from bench.sparql import run
+    from graph_api.config import SAMPLE_DIR
+
+    result = run(SAMPLE_DIR / "gv100ad_pilot.ASC", iterations=3)
+    examples = {path.stem for path in EXAMPLES.glob("*.rq")}
+    assert examples <= set(result)
+    assert all(result[name]["rows"] > 0 and result[name]["n"] >= 3 for name in examples)
+    assert result["quads"] > 0 and result["update_after_one_record_write_ms"] >= 0
