@@ -99,3 +99,14 @@ def test_the_comment_case_is_real_the_engine_reads_the_file(tmp_path: Path) -> N
     assert conn.execute(query).get_all() == [[1, "the secret"]]
     with pytest.raises(QueryRejected, match="LOAD"):
         check_read_query(query)
+
+
+@pytest.mark.parametrize("kind", ["LOAD glued to a digit", "backticked setting", "READ_CSV_SERIAL"])
+def test_copgraph_cypher_refuses_them_too(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from graph_api.cli import main
+
+    secret = tmp_path / "secret.csv"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    assert main(["--db", str(tmp_path / "g.lbdb"), "cypher", REFUSED[kind].replace("{file}", secret.as_posix())]) == 3
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: ") and "root:x" not in captured.out
