@@ -8,9 +8,11 @@ loader keeps that record as evidence in the graph:
   `ADMINISTERS` the municipality when its AGS is known and the municipality is in the store,
   plus one `dataset` Source for the dump (`Source:oparl-karlsruhe`) that every relationship
   the loader emits names as its `source`.
-* Organization -> council bodies and offices (`SUB_ORGANIZATION_OF` the administration) or
-  municipal enterprises (`OWNED_BY` the municipality, else the administration); see
-  `oparl_names.classify`.
+* Organization -> elected councils (Gemeinderat, Ortschaftsrat: kind ADMINISTRATION, `SERVES` the
+  municipality when it is in the store — never `SUB_ORGANIZATION_OF` the administration, which
+  serves the council, not the other way round), council bodies and offices (`SUB_ORGANIZATION_OF`
+  their OParl parent, else the administration) or municipal enterprises (`OWNED_BY` the
+  municipality, else the administration); see `oparl_names.classify`.
 * Person + Membership -> public `Actor`s with `WORKS_FOR {title, since, until}`. Contact data
   (e-mail, phone) is not taken over: the graph needs roles, not addresses.
 * Paper, Meeting, AgendaItem, File -> `Source`s (council-paper, council-meeting,
@@ -359,7 +361,12 @@ class _Mapper:
         src = body.source_id
         self.rows_out.add_rel("SOURCED_FROM", node_id, src, source=src)
         parent = self.org_ids.get(data.get("subOrganizationOf") or "")
-        if kind.is_part_of_body:
+        if kind.kind == "ADMINISTRATION":  # an elected council: the municipality's own body, not part of its
+            # administration (which carries out what the council decides); it serves the municipality
+            municipality = f"Municipality:{body.ags}" if body.ags else None
+            if municipality in self.existing:
+                self.rows_out.add_rel("SERVES", node_id, municipality, source=src)
+        elif kind.is_part_of_body:
             self.rows_out.add_rel("SUB_ORGANIZATION_OF", node_id, parent or body.names.administration_id, source=src)
         elif kind.is_enterprise:
             municipality = f"Municipality:{body.ags}" if body.ags else None
