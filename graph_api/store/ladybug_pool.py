@@ -133,7 +133,13 @@ class ConnectionPool:
             self._close_all(self._take_all())
             if between is not None:
                 between()
-            self._open()
+            try:
+                self._open()
+            except BaseException:  # nothing open any more: callers (and close) must not wait for connections
+                self._closed = True
+                for pool, _ in self._pools():
+                    pool.put(None)
+                raise
 
     def in_use(self) -> int:
         """How many connections are running a query now."""

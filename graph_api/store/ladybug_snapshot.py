@@ -132,6 +132,9 @@ class WriteProtocol:
         try:
             db = self._database(options)
         except (RuntimeError, MemoryError) as exc:  # garbage in the log can ask for absurd sizes
+            if is_io_error(exc):  # the engine's own recovery (of a checkpoint) needs room or a readable file
+                raise StoreUnavailable(f"cannot open LadybugDB at {self.db} (disk full or unreadable?): "
+                                       f"{_io_detail(exc)}; free space and retry") from exc
             if _is_lock_error(exc) or not (self.wal.exists() and self.wal.stat().st_size > 0):
                 raise StoreUnavailable(f"cannot open LadybugDB at {self.db}: {exc}") from exc
             db = self._open_with_damaged_wal(exc, options)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import logging
 import shutil
 import sqlite3
 import tempfile
@@ -29,6 +30,7 @@ from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
 from graph_api.store.ladybug_snapshot import WriteProtocol, is_io_error
 
+log = logging.getLogger("copgraph.store")
 COPY_THRESHOLD = 2_000
 T = TypeVar("T")
 _NESTED = (dict, list)  # exact types LadybugDB returns for nodes, rels, paths, maps and lists
@@ -214,13 +216,17 @@ class LadybugStore(Store):
             self._bulk_next = bulk
             try:
                 result = write()
+            except StoreUnavailable:  # from the protocol, which says what happened and what is kept
+                self._reopen_after_failure()
+                raise
             except RuntimeError as exc:
                 if not is_io_error(exc):
                     raise
-                self._pool.reopen()  # the engine may hold a torn log: reopen through the protocol's recovery
-                raise StoreUnavailable(f"cannot write to the database at {self.path} (disk full or read-only?); "
-                                       f"the batch was not kept: {str(exc)[str(exc).find('IO exception'):]}"
-                                       ) from exc
+                reopened = self._reopen_after_failure()
+                kept = ("the batch was not kept" if bulk and reopened else
+                        "the store opens in the state before this write (or after it, if its log was complete)")
+                raise StoreUnavailable(f"cannot write to the database at {self.path} (disk full or read-only?): "
+                                       f"{str(exc)[str(exc).find('IO exception'):]}; {kept}") from exc
             except sqlite3.Error as exc:  # the graph was written; the index is rebuilt at the next open
                 raise StoreUnavailable(f"the graph was written, but its search index next to {self.path} could "
                                        f"not be updated ({exc}); it is rebuilt at the next start") from exc
@@ -228,6 +234,16 @@ class LadybugStore(Store):
                 self._bulk_next = False
         self._search_pending.unlink(missing_ok=True)
         return result
+
+    def _reopen_after_failure(self) -> bool:
+        """Reopen through the protocol's recovery (the engine may hold a torn log); False if that fails
+        now (say, the disk is still full): then the next open recovers."""
+        try:
+            self._pool.reopen()
+        except StoreUnavailable as exc:
+            log.warning("%s cannot be reopened after a failed write: %s", self.path, exc)
+            return False
+        return True
 
     def rebuild_search(self) -> None:
         """Re-index every node (after an interrupted write left the index behind the graph)."""
