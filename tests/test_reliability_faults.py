@@ -126,8 +126,11 @@ def test_disk_full_during_a_load_leaves_the_graph_unchanged(tmp_path: Path, limi
     assert copgraph(db, "load", "gv100ad", str(PILOT_GV100AD)).returncode == 0
     before = dump_of(db)
     result = copgraph(db, "load", "gv100ad", str(FULL_GV100AD), preexec_fn=_limit_file_size(limit_mb << 20))
-    assert result.returncode == 3, result.stderr
-    assert "nothing was written" in result.stderr or "the batch was not kept" in result.stderr
+    # LadybugDB aborts the process (SIGABRT) when its log cannot be written; the write protocol recovers
+    # from that at the next open like from a kill (tests/attacks/test_write_disk_full.py)
+    assert result.returncode in (3, -signal.SIGABRT), result.stderr
+    if result.returncode == 3:
+        assert "nothing was written" in result.stderr or "the batch was not kept" in result.stderr
     assert "Traceback" not in result.stderr
     assert dump_of(db) == before
 
