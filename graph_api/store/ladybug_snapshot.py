@@ -131,7 +131,7 @@ class WriteProtocol:
         whatever happened to that write."""
         try:
             db = self._database(options)
-        except (RuntimeError, MemoryError) as exc:  # garbage in the log can ask for absurd sizes
+        except Exception as exc:  # noqa: BLE001 - C++ errors arrive as RuntimeError, MemoryError, ValueError...
             if is_io_error(exc):  # the engine's own recovery (of a checkpoint) needs room or a readable file
                 raise StoreUnavailable(f"cannot open LadybugDB at {self.db} (disk full or unreadable?): "
                                        f"{_io_detail(exc)}; free space and retry") from exc
@@ -169,7 +169,7 @@ class WriteProtocol:
     def _database_or_fail(self, options: dict[str, Any], *, replay_torn_wal: bool = False) -> Any:
         try:
             return self._database(options, replay_torn_wal=replay_torn_wal)
-        except (RuntimeError, MemoryError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever the engine raises, the store cannot open
             raise StoreCorrupt(f"cannot open LadybugDB at {self.db} even after recovery: {exc}. "
                                f"Try `{repair_command(self.db)}`") from exc
 
