@@ -46,6 +46,9 @@ class GraphRows:
 
     nodes: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     rels: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # relationship types these rows state completely for their start nodes: any other stored
+    # relationship of that type from such a node is stale and removed (a municipality that moved Amt)
+    exclusive: set[str] = field(default_factory=set)
 
     def add_node(self, label: str, row: dict[str, Any]) -> None:
         self.nodes[label].append(row)
@@ -63,6 +66,7 @@ class GraphRows:
             self.nodes[label].extend(rows)
         for key, rows in other.rels.items():
             self.rels[key].extend(rows)
+        self.exclusive |= other.exclusive
 
     def node_ids(self) -> set[str]:
         return {row["id"] for rows in self.nodes.values() for row in rows}
@@ -96,20 +100,22 @@ class ApplySummary:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    deleted: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # stale relationships removed
 
     def merge(self, other: ApplySummary) -> None:
         for mine, theirs in ((self.created, other.created), (self.updated, other.updated),
-                             (self.unchanged, other.unchanged)):
+                             (self.unchanged, other.unchanged), (self.deleted, other.deleted)):
             for key, value in theirs.items():
                 mine[key] += value
 
     @property
     def changed(self) -> bool:
-        return any(self.created.values()) or any(self.updated.values())
+        return any(self.created.values()) or any(self.updated.values()) or any(self.deleted.values())
 
     def table(self) -> str:
         keys = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         lines = [f"{'type':<22}{'created':>10}{'updated':>10}{'unchanged':>11}"]
         lines += [f"{k:<22}{self.created.get(k, 0):>10}{self.updated.get(k, 0):>10}"
                   f"{self.unchanged.get(k, 0):>11}" for k in keys]
+        lines += [f"stale {k} relationships removed: {n}" for k, n in sorted(self.deleted.items()) if n]
         return "\n".join(lines)

@@ -220,6 +220,7 @@ def _assemble(reader: _Reader, states: dict[str, dict[str, Any]], counties: dict
         rows.add_node("State", s)
     if reader.problems:
         raise LoadError(reader.problems)
+    rows.exclusive.add("PART_OF")  # the directory states the whole tree: a moved municipality leaves its old Amt
     rows.add_node("Source", dict(SOURCE))
     for label in ("State", "County", "Association", "Municipality"):
         for node in rows.nodes[label]:

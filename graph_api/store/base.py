@@ -227,6 +227,13 @@ class Store(ABC):
             summary.created[key[0]] += len(new)
             summary.updated[key[0]] += len(changed)
 
+        stale = self._stale_rels(rows.exclusive, rels)
+        for (rel_type, _, _), pairs in stale.items():
+            summary.deleted[rel_type] += len(pairs)
+            for from_id, to_id in pairs:
+                change = changes.setdefault(from_id, history.Change(from_id, "relationships"))
+                change.properties[f"{rel_type}->{to_id}"] = ({}, None)
+
         if not summary.changed and not replace and not clear:
             return summary
 
@@ -240,6 +247,9 @@ class Store(ABC):
                     restated = change.properties.get(name, (None, None))[1]
                     change.properties[name] = (restated, restated) if restated is not None else ({}, None)
                 run(f"MATCH (a:{label_of(node_id)} {{id: $id}})-[r:{rel_type}]->() DELETE r", {"id": node_id})
+            for (rel_type, from_label, to_label), pairs in stale.items():
+                run(f"UNWIND $pairs AS p MATCH (a:{from_label} {{id: p.f}})-[r:{rel_type}]->(b:{to_label} {{id: p.t}}) "
+                    "DELETE r", {"pairs": [{"f": f, "t": t} for f, t in pairs]})
             for node_id, prop in sorted(clear):
                 before = run(f"MATCH (n:{label_of(node_id)} {{id: $id}}) RETURN n.{prop} AS v", {"id": node_id})
                 if before and before[0]["v"] is not None:
@@ -272,6 +282,27 @@ class Store(ABC):
                 listed.append({"id": node_id})
         self._index_for_search({k: v for k, v in changed_nodes.items() if v})
         return summary
+
+    def _stale_rels(self, exclusive: set[str], rels: dict[tuple[str, str, str], list[dict[str, Any]]]
+                    ) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
+        """Stored relationships of an exclusive type from the batch's start nodes that the batch no
+        longer states, by (type, from label, to label)."""
+        stale: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        for rel_type in sorted(exclusive):
+            stated = {(row["from"], row["to"]) for key, rs in rels.items() if key[0] == rel_type for row in rs}
+            starts: dict[str, set[str]] = defaultdict(set)
+            for from_id, _ in stated:
+                starts[label_of(from_id) or ""].add(from_id)
+            for from_label, to_label in REL_TYPES[rel_type].pairs:
+                if from_label not in starts:
+                    continue
+                query = (f"UNWIND $ids AS i MATCH (a:{from_label} {{id: i}})-[:{rel_type}]->(b:{to_label}) "
+                         "RETURN a.id AS f, b.id AS t")
+                for chunk in _chunks(sorted(starts[from_label]), LOOKUP_CHUNK):
+                    for row in self.read(query, {"ids": list(chunk)}):
+                        if (row["f"], row["t"]) not in stated:
+                            stale.setdefault((rel_type, from_label, to_label), []).append((row["f"], row["t"]))
+        return stale
 
     def delete_node(self, node_id: str, origin: history.Origin | None = None) -> bool:
         """Remove a node and all its relationships; False when it did not exist."""

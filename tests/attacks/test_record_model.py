@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_api.ingest import load
 from graph_api.loaders import curated, gv100ad, oparl, rdf
 from graph_api.loaders.record_rules import check_node
 from graph_api.rdf import vocab as v
@@ -192,3 +193,22 @@ def test_mutation_refuses_a_javascript_url(fresh_pilot_store: Store) -> None:
                         token=TOKEN)
     assert "input.url: 'javascript:alert(document.cookie)' is not an http:// or https:// URL" in errors[0]
     assert not fresh_pilot_store.read("MATCH (s:Solution {id: 'Solution:xss'}) RETURN s.id AS id")
+
+
+def test_gv100ad_reload_replaces_a_stale_part_of(tmp_path: Path, empty_store: Store) -> None:
+    """A municipality that moved to another Amt is PART_OF the new one only (and nothing else)."""
+    lines = PILOT.read_text(encoding="utf-8").splitlines()
+    index, line = next((i, x) for i, x in enumerate(lines) if x.startswith("60"))
+    county, verband = line[10:15], line[18:22]
+    other = next(x[18:22] for x in lines if x.startswith("50") and x[10:15] == county and x[18:22] != verband)
+    moved = tmp_path / "moved.ASC"
+    lines[index] = _put(line, 19, 22, other)
+    moved.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    municipality = f"Municipality:{line[10:18]}"
+    query = "MATCH (:Municipality {id: $id})-[:PART_OF]->(p) RETURN p.id AS id"
+    load(empty_store, "gv100ad", [PILOT])
+    assert [r["id"] for r in empty_store.read(query, {"id": municipality})] == [f"Association:{county}{verband}"]
+    summary = load(empty_store, "gv100ad", [moved])
+    assert [r["id"] for r in empty_store.read(query, {"id": municipality})] == [f"Association:{county}{other}"]
+    assert summary.deleted["PART_OF"] == 1
+    assert not load(empty_store, "gv100ad", [moved]).changed  # and the reload is idempotent again
