@@ -40,6 +40,7 @@ from typing import Any
 
 from graph_api.loaders import oparl_validate
 from graph_api.loaders.oparl_names import KNOWN_BODIES, BodyNames, body_names, classify, last_segment, org_slug
+from graph_api.loaders.record_rules import check_node
 from graph_api.loaders.text_input import read_utf8
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 
@@ -111,7 +112,10 @@ def read(path: str | Path, *, existing_ids: ExistingIds | None = None) -> GraphR
         body_of = _assign_bodies(ctx, bodies)
     if ctx.problems:
         raise LoadError(sorted(ctx.problems, key=lambda p: (p.file, p.line or 0, p.field)))
-    return _Mapper(ctx, body_of, existing_ids).rows(bodies)
+    rows = _Mapper(ctx, body_of, existing_ids).rows(bodies)
+    if ctx.problems:  # the shared record rules, checked on the rows the objects became
+        raise LoadError(sorted(ctx.problems, key=lambda p: (p.file, p.line or 0, p.field)))
+    return rows
 
 
 # ---- reading and validating ------------------------------------------------------------------
@@ -317,22 +321,25 @@ class _Mapper:
         for obj in self.ctx.by_type["Body"]:
             used.setdefault(obj.id, bodies[obj.id])
         for body in used.values():
-            self._body(body)
-        for obj in self.ctx.by_type["Organization"]:
-            self._organization(obj)
-        for obj in self.ctx.by_type["Person"]:
-            self._person(obj)
-        for obj in self.ctx.by_type["Membership"]:
-            self._membership(obj)
-        for obj in self.ctx.by_type["Paper"]:
-            self._paper(obj)
-        for obj in self.ctx.by_type["Meeting"]:
-            self._meeting(obj)
-        for obj in self.ctx.by_type["AgendaItem"]:
-            self._agenda_item(obj)
-        for obj in self.ctx.by_type["File"]:
-            self._file(obj)
+            known = self.ctx.objects.get(body.url)
+            self._checked(lambda b=body: self._body(b), known.file if known else body.url,
+                          known.line if known else None, "Body")
+        handlers = {"Organization": self._organization, "Person": self._person, "Membership": self._membership,
+                    "Paper": self._paper, "Meeting": self._meeting, "AgendaItem": self._agenda_item,
+                    "File": self._file}
+        for type_name, handler in handlers.items():
+            for obj in self.ctx.by_type[type_name]:
+                self._checked(lambda o=obj, h=handler: h(o), obj.file, obj.line, obj.type)
         return self.rows_out
+
+    def _checked(self, emit: Callable[[], None], file: str, line: int | None, type_name: str) -> None:
+        """Emit one object's rows, then hold its new nodes to the rules every source obeys."""
+        before = {label: len(rows) for label, rows in self.rows_out.nodes.items()}
+        emit()
+        for label, rows in list(self.rows_out.nodes.items()):
+            for row in rows[before.get(label, 0):]:
+                for prop, message in check_node(label, row):
+                    self.ctx.add(file, line, f"{type_name} -> {label}.{prop}", message)
 
     def _body(self, body: _Body) -> None:
         names, out = body.names, self.rows_out

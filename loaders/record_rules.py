@@ -22,6 +22,8 @@ NAME_PROPERTY = {"State": "name", "County": "name", "Association": "name", "Muni
                  "Concept": "label", "Source": "title"}
 URL_PROPERTIES = ("url",)
 MAX_NAME_LENGTH = 500
+# the longest id in the pilot data has 60 characters; an id derived from a 1 MiB name would have 2 MB
+MAX_ID_LENGTH = 200
 # Germany has 84 million inhabitants and 35.8 million hectares; a State holds at most a quarter of either
 MAX_POPULATION = 100_000_000
 MAX_AREA_HA = 100_000_000.0
@@ -96,6 +98,9 @@ def check_node(label: str, row: dict[str, Any], *, new: bool = True) -> list[tup
     `new=False` is for rows that may only state some properties of an existing node (RDF updates):
     the name is then checked when given, not required."""
     problems: list[tuple[str, str]] = []
+    if len(str(row.get("id", ""))) > MAX_ID_LENGTH:
+        problems.append(("id", f"{short(row['id'])} is {len(row['id']):,} characters long; an id has at most "
+                               f"{MAX_ID_LENGTH}"))
     name_property = NAME_PROPERTY.get(label)
     if name_property and (new or row.get(name_property) is not None):
         try:

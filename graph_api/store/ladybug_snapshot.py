@@ -25,8 +25,11 @@ checkpointed. A corrupt WAL *without* the marker was not left by this protocol (
 a copied file, a damaged disk): the store refuses to guess and names the repair command, which
 keeps a copy of the WAL and replays what can be replayed.
 
-Cost: one fsynced empty file and one CHECKPOINT per write; the file copy only for COPY batches
-(a Germany-size load), never for a mutation (measured in docs/benchmarks.md, "write protocol").
+Cost: one fsynced empty file and one CHECKPOINT per write; the file copy only for COPY batches.
+Measured at Germany territorial scale (10.8 MB file, 2 shared cores), a one-node write (a
+mutation): 42 ms without the protocol, 104 ms with it (median of 15) - the fsynced marker 15 ms,
+the checkpoint ~70 ms. A copy of that whole file costs 11 ms before its fsync and grows with the
+file; the checkpoint writes the pages the write changed, and the engine would run it later anyway.
 """
 
 from __future__ import annotations

@@ -212,3 +212,28 @@ def test_gv100ad_reload_replaces_a_stale_part_of(tmp_path: Path, empty_store: St
     assert [r["id"] for r in empty_store.read(query, {"id": municipality})] == [f"Association:{county}{other}"]
     assert summary.deleted["PART_OF"] == 1
     assert not load(empty_store, "gv100ad", [moved]).changed  # and the reload is idempotent again
+
+
+def _oparl_organization(tmp_path: Path, name: str) -> Path:
+    import json
+
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps({"id": "https://web1.karlsruhe.de/oparl/organizations/att1",
+                                "type": "https://schema.oparl.org/1.1/Organization",
+                                "body": "https://web1.karlsruhe.de/oparl/bodies/0001", "name": name}, indent=1),
+                    encoding="utf-8")
+    return path
+
+
+def test_oparl_megabyte_name_is_refused_without_a_megabyte_id_or_message(tmp_path: Path) -> None:
+    path = _oparl_organization(tmp_path, "Ausschuss " + "x" * (1 << 20))
+    found = problems_of(oparl.read, path)
+    assert any(p.startswith(f"{path}:2: Organization -> Organization.name: is 1,048,586 characters long")
+               for p in found), found
+    assert any(".id: " in p and "an id has at most 200" in p for p in found), found
+    assert max(len(p) for p in found) < 500
+
+
+def test_oparl_control_characters_in_a_name_are_refused(tmp_path: Path) -> None:
+    path = _oparl_organization(tmp_path, "Haupt\u0000ausschuss")
+    assert any("Organization.name: " in p and "control character" in p for p in problems_of(oparl.read, path))
