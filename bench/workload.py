@@ -9,15 +9,12 @@ reads and analytics without HTTP and GraphQL.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from graph_api.mission import answers
 from graph_api.mission.definitions import DEFAULT_COUNTY_HOPS
-from graph_api.model import label_of
-from graph_api.schema import cypher
 from graph_api.store import Store
 
 
@@ -87,13 +84,8 @@ RECOMMEND = """query ($m: ID!) { recommendSolutions(municipality: $m, first: 5) 
 SEARCH = """query ($text: String!) { search(text: $text, first: 10) { score node { id } } }"""
 
 
-def _search_raw(store: Store, text: str) -> list[dict[str, Any]]:
-    hits = store.search(text, 10)
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for node_id, _ in hits:
-        by_label[label_of(node_id) or ""].append(node_id)
-    return [row for label, ids in by_label.items() if label
-            for row in store.read(cypher.NODES_BY_ID[label], {"ids": ids})]
+def _search_raw(store: Store, text: str) -> list[tuple[dict[str, Any], float]]:
+    return store.search_nodes(text, 10)
 
 
 def cases(s: Samples, dialect: str) -> list[Case]:

@@ -12,28 +12,14 @@ from pathlib import Path
 
 from graph_api.config import SAMPLE_DIR
 from graph_api.loaders import get_loader
-from graph_api.model import label_of
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.store import Store
 from graph_api.store.history import Origin
 
 
 def existing_ids_in(store: Store):  # noqa: ANN201 - returns the loaders' ExistingIds callable
-    """A callable that answers which of some ids exist in `store` (routed by label, so indexed)."""
-
-    def existing(ids: set[str]) -> set[str]:
-        by_label: dict[str, list[str]] = {}
-        for node_id in ids:
-            label = label_of(node_id)
-            if label:
-                by_label.setdefault(label, []).append(node_id)
-        found: set[str] = set()
-        for label, wanted in by_label.items():
-            found.update(r["id"] for r in store.read(
-                f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id", {"ids": wanted}))
-        return found
-
-    return existing
+    """A callable that answers which of some ids exist in `store`."""
+    return store.existing_ids
 
 
 def read_rows(loader: str, path: str | Path, store: Store | None = None, **options: object) -> GraphRows:

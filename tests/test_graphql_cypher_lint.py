@@ -1,4 +1,4 @@
-"""Every Cypher text the GraphQL layer can send to Neo4j passes the Neo4j language-support lint.
+"""Every Cypher text the application can send to Neo4j passes the Neo4j language-support lint.
 
 No Neo4j server runs here, so the Neo4j side of the GraphQL layer is at least checked statically:
 each text (relations, lists with every filter and order, the mission reads) is written out as a
@@ -10,32 +10,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from graph_api.model import NODE_LABELS
-from graph_api.schema import cypher
 from graph_api.store import mission_reads
+from graph_api.store import texts as store_texts_module
 from tests.test_query_library import _lint
-
-_FILTERS = {"Municipality": cypher.MUNICIPALITY_FILTERS, "Organization": cypher.ORGANIZATION_FILTERS,
-            "Actor": cypher.ACTOR_FILTERS, "Solution": cypher.SOLUTION_FILTERS, "Adoption": cypher.ADOPTION_FILTERS}
 
 
 def graphql_texts() -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for name in sorted(cypher.RELATION_NAMES):
-        for label in NODE_LABELS:
-            try:
-                texts[f"rel-{name}-{label}"] = cypher.relation_query(name, label)
-            except KeyError:
-                continue
-    texts |= {f"nodes-{k}": v for k, v in cypher.NODES_BY_ID.items()}
-    texts |= {f"children-{k}": v for k, v in cypher.CHILDREN.items()}
-    texts |= {f"adoptions-by-{k}": v for k, v in cypher.ADOPTIONS_BY.items()}
-    texts["adopter-count"] = cypher.ADOPTER_COUNT
-    for label, filters in _FILTERS.items():
-        where = [f"({f})" for f in filters.values()]
-        for order in ("NAME", "ID", "ADOPTER_COUNT" if label == "Solution" else "ID"):
-            page, count = cypher.list_query(label, where, order, descending=True, after=True)
-            texts[f"list-{label}-{order}"], texts[f"count-{label}"] = page, count
+    """The store's read texts (every form, `graph_api.store.texts.all_texts`) and the mission reads."""
+    texts = store_texts_module.all_texts()
     texts |= {f"mission-{k}": v for k, v in mission_reads.all_texts("neo4j").items()}
     return texts
 

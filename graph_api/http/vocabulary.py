@@ -76,7 +76,7 @@ def _dataset(request: Request, store: StoreDep, base: str, accept: str | None, s
     chosen = _pick("dataset", accept, suffix, list(documents.RDF_MEDIA_TYPES))
     if isinstance(chosen, Response):
         return chosen
-    states = [r["ags"] for r in store.read("MATCH (s:State) RETURN s.ags AS ags ORDER BY s.ags") if r["ags"]]
+    states = store.state_keys()
     index = getattr(request.app.state, "sparql", None)
     version = data_version(request)
     modified = version.modified if version else None

@@ -11,7 +11,6 @@ of its first source (smallest id) and anything without a source in the default g
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rdf import vocab as v
 from graph_api.store import Store
+from graph_api.store.reads import by_label
 
 PAGE_SIZE = 5_000
 Obj = v.Obj
@@ -39,37 +39,14 @@ def in_rel_types(label: str) -> list[str]:
     return [name for name, rel in REL_TYPES.items() if any(b == label for _, b in rel.pairs)]
 
 
-def _node_columns(label: str) -> str:
-    return ", ".join(["n.id AS id", *(f"n.{p} AS {p}" for p in v.NODE_PROPS[label])])
-
-
-def _rel_columns(rel_type: str) -> str:
-    return ", ".join(["a.id AS f", "b.id AS t", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
-
-
 def read_nodes(store: Store, label: str, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
     """Pages of node rows of one label (only exportable properties are read at all)."""
-    query = f"MATCH (n:{label}) WHERE n.id > $after RETURN {_node_columns(label)} ORDER BY n.id LIMIT $limit"
-    after = ""
-    while True:
-        rows = store.read(query, {"after": after, "limit": page_size})
-        if not rows:
-            return
-        yield rows
-        after = rows[-1]["id"]
+    return store.node_pages(label, list(v.NODE_PROPS[label]), page_size)
 
 
 def read_out_rels(store: Store, label: str, ids: list[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Outgoing relationships of the given nodes: from id -> [(rel type, row with `t` and properties)]."""
-    found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-    for rel_type in out_rel_types(label):
-        query = (f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r:{rel_type}]->(b) "
-                 f"RETURN {_rel_columns(rel_type)}")
-        for row in store.read(query, {"ids": ids}):
-            found[row.pop("f")].append((rel_type, row))
-    for rels in found.values():
-        rels.sort(key=lambda x: (x[0], x[1]["t"]))
-    return found
+    return store.out_relationships(label, ids, out_rel_types(label))
 
 
 def node_blocks(base: str, label: str, props: dict[str, Any],
@@ -165,17 +142,12 @@ def read_node(store: Store, node_id: str) -> dict[str, Any] | None:
     label = label_of(node_id)
     if label is None:
         return None
-    rows = store.read(f"MATCH (n:{label} {{id: $id}}) RETURN {_node_columns(label)}", {"id": node_id})
+    rows = store.node_rows(label, [node_id], list(v.NODE_PROPS[label]))
     return rows[0] if rows else None
 
 
 def read_nodes_by_id(store: Store, ids: list[str]) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """(label, rows) for the given ids, one query per label."""
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for node_id in ids:
-        label = label_of(node_id)
-        if label is not None:
-            by_label[label].append(node_id)
-    for label, wanted in sorted(by_label.items()):
-        yield label, store.read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN {_node_columns(label)} "
-                                "ORDER BY n.id", {"ids": wanted})
+    for label, wanted in sorted(by_label(ids).items()):
+        rows = store.node_rows(label, wanted, list(v.NODE_PROPS[label]))
+        yield label, sorted(rows, key=lambda row: row["id"])

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graph_api.model import REL_TYPES, label_of
+from graph_api.model import label_of
 from graph_api.rdf import vocab as v
 from graph_api.rdf.blocks import (
     Block,
     graph_blocks,
-    in_rel_types,
     node_blocks,
     read_node,
     read_nodes_by_id,
@@ -46,11 +45,6 @@ class Description:
     has_next: bool
 
 
-def _incoming_counts(store: Store, label: str, node_id: str) -> list[tuple[str, int]]:
-    return [(rel_type, store.read(f"MATCH ()-[r:{rel_type}]->(b:{label} {{id: $id}}) RETURN count(r) AS c",
-                                  {"id": node_id})[0]["c"]) for rel_type in in_rel_types(label)]
-
-
 def page_slices(counts: list[tuple[str, int]], page: int, size: int) -> list[tuple[str, int, int]]:
     """(relationship type, skip, limit) covering page `page` of the incoming relationships, type by type."""
     start, end = (page - 1) * size, page * size
@@ -82,17 +76,14 @@ def describe_blocks(store: Store, base: str, node_id: str, page: int = 1,
         neighbours = {row["t"] for _, row in out_rels}
     else:
         blocks, neighbours = [_labelled(base, label, props)], set()
-    counts = _incoming_counts(store, label, node_id)
+    counts = store.incoming_counts(label, node_id)
     slices = page_slices(counts, page, size)
     if page > 1 and not slices:
         return None
     incoming: list[tuple[str, str, dict[str, Any]]] = []
     for rel_type, skip, limit in slices:
-        columns = ", ".join(["a.id AS f", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
-        query = (f"MATCH (a)-[r:{rel_type}]->(b:{label} {{id: $id}}) RETURN {columns} ORDER BY a.id "
-                 "SKIP $skip LIMIT $limit")
-        incoming += [(rel_type, row.pop("f"), row) for row in store.read(query, {"id": node_id, "skip": skip,
-                                                                              "limit": limit})]
+        incoming += [(rel_type, row.pop("f"), row)
+                     for row in store.in_relationships(label, node_id, rel_type, skip=skip, limit=limit)]
     # the people at the other end, so their relationships show what the personal-data rule allows
     actors = {a["id"]: a for _, rows in read_nodes_by_id(store, sorted({f for _, f, _ in incoming
                                                                         if label_of(f) == "Actor"})) for a in rows}
@@ -124,8 +115,7 @@ def _labelled(base: str, label: str, props: dict) -> Block:
 
 def describe_scheme(store: Store, base: str, scheme: str) -> list[Block] | None:
     """A concept scheme (`{base}id/scheme/{name}`) with the concepts in it, or None when empty."""
-    rows = store.read("MATCH (c:Concept) WHERE c.scheme = $s RETURN c.id AS id, c.label AS label ORDER BY c.id",
-                      {"s": scheme})
+    rows = store.concepts_of_scheme(scheme)
     if not rows:
         return None
     blocks = [scheme_block(base, scheme)]

@@ -1,25 +1,34 @@
 """Per-request GraphQL context: the store, the caller's rights, a deadline and the DataLoaders.
 
-All data access of resolvers goes through `GraphContext.query` (counted, so tests can prove
-the number of store round trips is bounded) and the batching loaders below.
+Resolvers reach the store through the batching loaders below and `GraphContext.call`, which runs
+a typed store method (`graph_api/store/reads.py`) with the request's remaining time and counts
+the calls, so tests can prove the number of store round trips is bounded.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import functools
 import time
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from graph_api import policy
 from graph_api.model import label_of
-from graph_api.schema import cypher
-from graph_api.store import QueryTimeout, Store
+from graph_api.store import QueryTimeout, Store, texts
+
+T = TypeVar("T")
+# Threads that wait on the store for resolvers. Shared by every request: each GraphQL request runs
+# on an event loop of its own (`deadline.py`), and a loop's own thread pool (anyio's, the default
+# executor) would start a new thread per request and stop it again (measured: most of the
+# difference between a single-entity request and its store query).
+_STORE_CALLS = concurrent.futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="store-call")
 
 
 class RequestTimedOut(Exception):
@@ -41,7 +50,7 @@ class GraphContext(BaseContext):
         self.nodes: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_nodes)
         self.related: DataLoader[tuple[str, str], list[dict[str, Any]]] = DataLoader(self._load_related)
         self.children: DataLoader[tuple[str, str], list[dict[str, Any]]] = DataLoader(self._load_children)
-        self.scalars: DataLoader[tuple[str, str], Any] = DataLoader(self._load_scalars)
+        self.adopter_counts: DataLoader[str, int] = DataLoader(self._load_adopter_counts)
         self.matches: DataLoader[tuple[str, str], bool] = DataLoader(self._load_matches)
         self.link_sources: DataLoader[tuple[str, str, str], str | None] = DataLoader(self._load_link_sources)
         self.filter_specs: dict[str, tuple[str, list[str], dict[str, Any]]] = {}
@@ -58,75 +67,64 @@ class GraphContext(BaseContext):
             raise RequestTimedOut(f"the request exceeded its time limit of {self.timeout_ms} ms")
         return left
 
-    async def query(self, text: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    async def call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:  # noqa: ANN401
+        """Run a typed store method off the event loop with what is left of the request's time."""
         self.queries += 1
         budget = self.remaining_ms()
+        call = functools.partial(method, *args, timeout_ms=budget, **kwargs)
         try:
-            return await run_in_threadpool(self.store.read, text, params or {}, timeout_ms=budget)
+            return await asyncio.get_running_loop().run_in_executor(_STORE_CALLS, call)
         except QueryTimeout as exc:
             raise RequestTimedOut(f"the request exceeded its time limit of {self.timeout_ms} ms") from exc
 
     # ---- batch loaders ----------------------------------------------------------------
     async def _load_nodes(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for node_id in ids:
-            label = label_of(node_id)
-            if label:
-                by_label[label].append(node_id)
-        found: dict[str, dict[str, Any]] = {}
-        for label, wanted in by_label.items():
-            for row in await self.query(cypher.NODES_BY_ID[label], {"ids": wanted}):
-                found[row["n"]["id"]] = row["n"]
+        found = await self.call(self.store.nodes_by_ids, ids)
         return [found.get(i) for i in ids]
 
-    async def _load_grouped(self, keys: list[tuple[str, str]], text_for: Any) -> list[list[dict[str, Any]]]:
-        """Group (name, parent id) keys by (name, parent label), one query per group."""
+    async def _load_grouped(self, keys: list[tuple[str, str]], method: Callable[..., list[dict[str, Any]]]
+                            ) -> list[list[dict[str, Any]]]:
+        """Group (name, parent id) keys by (name, parent label), one store call per group."""
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)
         for name, parent in keys:
             groups[(name, label_of(parent) or "")].append(parent)
         results: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for (name, label), parents in groups.items():
-            for row in await self.query(text_for(name, label), {"ids": list(dict.fromkeys(parents))}):
+            for row in await self.call(method, name, label, list(dict.fromkeys(parents))):
                 results[(name, row.pop("key"))].append(row)
         return [results.get(k, []) for k in keys]
 
     async def _load_related(self, keys: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-        return await self._load_grouped(keys, cypher.relation_query)
+        return await self._load_grouped(keys, self.store.related)
 
     async def _load_children(self, keys: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-        def text(name: str, label: str) -> str:
-            return cypher.ADOPTIONS_BY[label] if name == "adoptions" else cypher.CHILDREN[name]
+        return await self._load_grouped(keys, self.store.children)
 
-        return await self._load_grouped(keys, text)
-
-    async def _load_scalars(self, keys: list[tuple[str, str]]) -> list[Any]:
-        texts = {"adopter_count": cypher.ADOPTER_COUNT}
-        rows = await self._load_grouped(keys, lambda name, _label: texts[name])
-        return [r[0]["n"] if r else None for r in rows]
+    async def _load_adopter_counts(self, ids: list[str]) -> list[int]:
+        counts = await self.call(self.store.adopter_counts, list(dict.fromkeys(ids)))
+        return [counts.get(i, 0) for i in ids]
 
     async def _load_matches(self, keys: list[tuple[str, str]]) -> list[bool]:
-        """Which candidate ids satisfy a nested-list filter; one query per distinct filter."""
+        """Which candidate ids satisfy a nested-list filter; one store call per distinct filter."""
         wanted: dict[str, list[str]] = defaultdict(list)
         for signature, node_id in keys:
             wanted[signature].append(node_id)
         hits: set[tuple[str, str]] = set()
         for signature, ids in wanted.items():
-            label, fragments, params = self.filter_specs[signature]
-            text = f"MATCH (n:{label}) WHERE n.id IN $candidate_ids AND {' AND '.join(fragments)} RETURN n.id AS id"
-            for row in await self.query(text, {**params, "candidate_ids": ids}):
-                hits.add((signature, row["id"]))
+            label, filters, params = self.filter_specs[signature]
+            hits.update((signature, i) for i in await self.call(self.store.matching, label, filters, params, ids))
         return [key in hits for key in keys]
 
     async def _load_link_sources(self, keys: list[tuple[str, str, str]]) -> list[str | None]:
         """The `source` of the relationship between two nodes (either direction), one query per kind of link."""
-        groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+        groups: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
         for start, rel, end in keys:
-            if rel in cypher.LINK_TYPES and label_of(start) and label_of(end):
-                groups[(rel, label_of(start) or "", label_of(end) or "")].append({"f": start, "t": end})
+            if rel in texts.LINK_TYPES and label_of(start) and label_of(end):
+                groups[(rel, label_of(start) or "", label_of(end) or "")].append((start, end))
         found: dict[tuple[str, str, str], str | None] = {}
         for (rel, a, b), pairs in groups.items():
-            for row in await self.query(cypher.link_source_query(rel, a, b), {"pairs": pairs}):
-                found[(row["f"], rel, row["t"])] = row["source"]
+            sources = await self.call(self.store.link_sources, rel, a, b, pairs)
+            found |= {(f, rel, t): source for (f, t), source in sources.items()}
         return [found.get(key) for key in keys]
 
     async def node(self, node_id: str) -> dict[str, Any] | None:
@@ -138,5 +136,5 @@ class GraphContext(BaseContext):
     async def kids(self, name: str, parent: str) -> list[dict[str, Any]]:
         return await self.children.load((name, parent))
 
-    async def scalar(self, name: str, parent: str) -> Hashable:
-        return await self.scalars.load((name, parent))
+    async def adopter_count(self, solution_id: str) -> int:
+        return await self.adopter_counts.load(solution_id)

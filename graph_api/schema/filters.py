@@ -1,8 +1,9 @@
-"""Turn GraphQL filter inputs into fixed Cypher WHERE fragments plus parameters.
+"""Turn GraphQL filter inputs into the names of the store's fixed filters plus parameters.
 
-Fragments come from `graph_api.schema.cypher` and are chosen by which filter fields are set;
-values only ever travel as parameters. Territory filters (`within`, `county`, ...) resolve the
-territory once and compare ARS prefixes, so one rule covers every level of the tree.
+The filters' Cypher lives in the store (`graph_api.store.texts.FILTERS`); here they are chosen
+by name, by which filter fields are set, and values only ever travel as parameters. Territory
+filters (`within`, `county`, ...) resolve the territory once and compare ARS prefixes, so one
+rule covers every level of the tree.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from graph_api.model import TERRITORY_LABELS, label_of
-from graph_api.schema import cypher
 
 Where = tuple[list[str], dict[str, Any]]
 _PREFIX_LENGTH = {"State": 2, "County": 5, "Association": 9, "Municipality": 12}
@@ -91,39 +91,39 @@ _ACTOR: Spec = {
 }
 
 
-async def _where(info: Info, f: Any, fragments: dict[str, str], spec: Spec) -> Where:
+async def _where(info: Info, f: Any, spec: Spec) -> Where:
     where: list[str] = []
     params: dict[str, Any] = {}
-    for field, (fragment, param, convert) in spec.items():
+    for field, (name, param, convert) in spec.items():
         value = getattr(f, field)
         if value is None or value == [] or value == "":
             continue
-        where.append(f"({fragments[fragment]})")
+        where.append(name)
         params[param] = await convert(info, value)
     return where, params
 
 
 async def municipality_where(info: Info, f: Any) -> Where:
-    return await _where(info, f, cypher.MUNICIPALITY_FILTERS, _MUNICIPALITY)
+    return await _where(info, f, _MUNICIPALITY)
 
 
 async def adoption_where(info: Info, f: Any) -> Where:
-    return await _where(info, f, cypher.ADOPTION_FILTERS, _ADOPTION)
+    return await _where(info, f, _ADOPTION)
 
 
 async def solution_where(info: Info, f: Any) -> Where:
-    where, params = await _where(info, f, cypher.SOLUTION_FILTERS, _SOLUTION)
+    where, params = await _where(info, f, _SOLUTION)
     if f.awarded is not None:
-        where.append(cypher.SOLUTION_FILTERS["awarded_true" if f.awarded else "awarded_false"])
+        where.append("awarded_true" if f.awarded else "awarded_false")
     return where, params
 
 
 async def organization_where(info: Info, f: Any) -> Where:
-    return await _where(info, f, cypher.ORGANIZATION_FILTERS, _ORGANIZATION)
+    return await _where(info, f, _ORGANIZATION)
 
 
 async def actor_where(info: Info, f: Any) -> Where:
-    where, params = await _where(info, f, cypher.ACTOR_FILTERS, _ACTOR)
+    where, params = await _where(info, f, _ACTOR)
     params["authorised"] = bool(info.context.authorised)
     return where, params
 

@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
-from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from graph_api.mission.coverage import gaps
 from graph_api.mission.definitions import CONTACT_EDGE_TYPES, DEFAULT_CONTACT_PATH_HOPS, DEFAULT_COUNTY_HOPS
-from graph_api.schema import cypher, history, mission
+from graph_api.schema import history, mission
 from graph_api.schema.filters import (
     Where,
     actor_where,
@@ -52,20 +51,18 @@ async def _top_level(info: Info, label: str, where: Where, order: OrderBy | None
     if field is OrderField.NAME and label == "Actor":
         field = OrderField.ID  # restricted names must not leak through their sort order
     descending = bool(order and order.direction is OrderDirection.DESC)
-    fragments, params = where
-    page, count = cypher.list_query(label, fragments, field.value, descending, after is not None)
-    params = {**params, "limit": first + 1}
-    if after is not None:
-        params["after_key"], params["after_id"] = decode_cursor(after)
-    rows = await ctx(info).query(page, params)
-    total = (await ctx(info).query(count, params))[0]["total"]
-    return build([(r["k"], r["n"]) for r in rows], first, total, after, to_type)
+    filters, params = where
+    context = ctx(info)
+    rows, total = await context.call(context.store.list_page, label, filters, params, order=field.value,
+                                     descending=descending, after=decode_cursor(after) if after else None,
+                                     limit=first + 1)
+    return build(rows, first, total, after, to_type)
 
 
 def sourced_only(where: Where, exclude_illustrative: bool) -> Where:
     """`excludeIllustrative`: keep only nodes with at least one real source (`schema.provenance`)."""
     fragments, params = where
-    return ([*fragments, cypher.SOURCED_ONLY], params) if exclude_illustrative else where
+    return ([*fragments, "sourced_only"], params) if exclude_illustrative else where
 
 
 SourcedOnly = Annotated[bool, strawberry.argument(
@@ -140,10 +137,8 @@ class Query:
     async def search(self, info: Info, text: str, first: int | None = 10) -> list[SearchHit]:
         first = check_first(first)
         context = ctx(info)
-        context.queries += 1
-        hits = await run_in_threadpool(context.store.search, text, first)
-        nodes = [await context.node(node_id) for node_id, _ in hits]
-        return [SearchHit(node=to_type(n), score=score) for n, (_, score) in zip(nodes, hits, strict=True) if n]
+        hits = await context.call(context.store.search_nodes, text, first)
+        return [SearchHit(node=to_type(node), score=score) for node, score in hits]
 
     @strawberry.field(description="Shortest contact paths between two actors, organisations, projects or "
                                   "territories (fewest hops, then by the ids along the way). Edges and limits: "
@@ -219,9 +214,10 @@ async def _territory_by_ars(info: Info, ars: str) -> dict[str, Any] | None:
     """A 12-digit ARS names a municipality, or a higher level when right-padded with zeros.
 
     The most specific unit wins: a kreisfreie Stadt's ARS is both its county's and its own."""
-    rows = await ctx(info).query(cypher.TERRITORY_BY_KEY["ars"], {"ars": ars})
-    if rows:
-        return rows[0]["n"]
+    context = ctx(info)
+    found = await context.call(context.store.municipality_by_ars, ars)
+    if found:
+        return found
     candidates = []
     if ars.endswith("000"):
         candidates.append(f"Association:{ars[:9]}")

@@ -440,7 +440,7 @@ class Solution(Node):
 
     @strawberry.field(description="Distinct adopters with an adoption in status PILOT, ADOPTED or SCALED.")
     async def adopter_count(self, info: Info) -> int:
-        return int(await ctx(info).scalar("adopter_count", self._d["id"]) or 0)
+        return await ctx(info).adopter_count(self._d["id"])
 
     @strawberry.field
     async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,

@@ -23,12 +23,12 @@ from typing import Any, TypeVar
 
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
-from graph_api.search_index import SearchIndex
 from graph_api.store import history
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
 from graph_api.store.ladybug_snapshot import WriteProtocol, is_io_error
+from graph_api.store.search_index import SearchIndex
 
 log = logging.getLogger("copgraph.store")
 COPY_THRESHOLD = 2_000
@@ -249,8 +249,7 @@ class LadybugStore(Store):
         """Re-index every node (after an interrupted write left the index behind the graph)."""
         with self._pool.writing():
             self._search.clear()
-            self._index_for_search({label: self.read(f"MATCH (n:{label}) RETURN n.id AS id")
-                                    for label in NODE_PROPERTIES})
+            self._index_for_search({label: [{"id": i} for i in self.all_ids(label)] for label in NODE_PROPERTIES})
             self._search.mark_current()
             self._search_pending.unlink(missing_ok=True)
 
@@ -270,11 +269,7 @@ class LadybugStore(Store):
         if complete:  # new nodes: the rows are what was written, reading them back would only cost time
             self._search.upsert([(row["id"], row) for rows in nodes.values() for row in rows])
             return
-        fresh = []
-        for label in nodes:
-            fresh += self.read(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n AS n",
-                               {"ids": [r["id"] for r in nodes[label]]})
-        self._search.upsert([(label_props["id"], label_props) for label_props in (r["n"] for r in fresh)])
+        self._search.upsert(list(self.nodes_by_ids(ids).items()))
 
     def delete_from_search(self, ids: list[str]) -> None:
         self._search.delete(ids)
