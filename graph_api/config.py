@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     rate_limit: float = Field(100.0, ge=0, description="requests per second per client; 0 switches it off")
     rate_burst: int = Field(200, ge=1)
 
+    # where `copgraph query|cypher|export` find the running server when it holds the database file
+    server_url: str = "http://127.0.0.1:8000"
+
     # ---- time and size limits of reads
     graphql_timeout_ms: int = Field(10_000, ge=0)
     query_timeout_ms: int = Field(10_000, ge=1, description="analysts' queries (/cypher, named queries)")

@@ -10,8 +10,9 @@ import argparse
 import json
 import sys
 
-from graph_api.commands import store_from
+from graph_api.commands import settings_from
 from graph_api.commands.query import add_run_options, parse_params
+from graph_api.commands.remote import RemoteError, RemoteServer, open_target
 from graph_api.query_library import ParameterError
 from graph_api.result_format import emit
 from graph_api.store import QueryRejected, QueryTimeout, StoreUnavailable
@@ -37,15 +38,21 @@ def run(args: argparse.Namespace) -> int:
     except ParameterError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
-    store = store_from(args)
+    target = open_target(settings_from(args), args.server)
     try:
-        result = store.read_only(args.query, params, timeout_ms=args.timeout_ms, max_rows=args.max_rows)
+        if isinstance(target, RemoteServer):
+            result = target.cypher(args.query, params, max_rows=args.max_rows)
+        else:
+            result = target.read_only(args.query, params, timeout_ms=args.timeout_ms, max_rows=args.max_rows)
     except (QueryRejected, QueryTimeout, StoreUnavailable):
         raise
+    except RemoteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     except Exception as exc:  # noqa: BLE001 - the engine's own message (syntax, unknown table) is the answer
         print(f"error: the query failed: {str(exc).strip()}", file=sys.stderr)
         return 3
     finally:
-        store.close()
+        target.close()
     emit(result, args.format, args.max_rows)
     return 0

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from graph_api.commands import settings_from
+from graph_api.commands.remote import RemoteError, RemoteServer, open_target
 from graph_api.rdf.export import FORMATS, chunked, export
-from graph_api.store import open_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,16 +19,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="ttl (Turtle), nt (N-Triples), jsonld, nq (N-Quads) or trig; nq/trig keep each "
                              "statement's source as its named graph")
     parser.add_argument("-o", "--output", help="file to write (default: stdout)")
+    parser.add_argument("--server", metavar="URL",
+                        help="ask this running copgraph server instead of opening the database (used by itself "
+                             "when a running server holds the LadybugDB file)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     started = time.perf_counter()
-    store = open_store(settings)
+    target = open_target(settings, args.server)
     written = 0
     try:
-        chunks = chunked(export(store, settings.base_iri, args.format))
+        if isinstance(target, RemoteServer):  # the server's own base IRI: it names the nodes it serves
+            chunks = target.export(args.format)
+        else:
+            chunks = chunked(export(target, settings.base_iri, args.format))
         if args.output:
             with Path(args.output).open("w", encoding="utf-8", newline="\n") as handle:
                 for chunk in chunks:
@@ -39,8 +45,11 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(chunk)
                 written += len(chunk)
             sys.stdout.flush()
+    except RemoteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     finally:
-        store.close()
+        target.close()
     elapsed = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"exported {written} characters as {args.format} in {elapsed:.2f} s, peak memory {peak_mib:.0f} MiB",

@@ -10,7 +10,8 @@ import argparse
 import sys
 
 from graph_api import policy
-from graph_api.commands import store_from
+from graph_api.commands import settings_from
+from graph_api.commands.remote import RemoteError, RemoteServer, open_target
 from graph_api.query_library import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT_MS,
@@ -39,6 +40,10 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                         help=f"stop after this many rows (default {DEFAULT_MAX_ROWS})")
     parser.add_argument("--timeout-ms", type=int, default=DEFAULT_TIMEOUT_MS,
                         help=f"cancel the query after this many milliseconds (default {DEFAULT_TIMEOUT_MS})")
+    parser.add_argument("--server", metavar="URL",
+                        help="ask this running copgraph server instead of opening the database (used by itself "
+                             "when a running server holds the LadybugDB file: COPGRAPH_SERVER_URL, token from "
+                             "COPGRAPH_API_TOKEN)")
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -73,12 +78,18 @@ def run(args: argparse.Namespace) -> int:
     except (UnknownQuery, ParameterError) as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
-    store = store_from(args)
+    target = open_target(settings_from(args), args.server)
     try:
-        # the operator has the database files anyway (SECURITY.md): the local CLI shows what token holders see
-        result = run_named(store, query, params, viewer=policy.TOKEN_HOLDER, timeout_ms=args.timeout_ms,
-                           max_rows=args.max_rows)
+        if isinstance(target, RemoteServer):  # the server decides what the token shows
+            result = target.named(query.name, params, max_rows=args.max_rows)
+        else:
+            # the operator has the database files anyway (SECURITY.md): the local CLI shows what token holders see
+            result = run_named(target, query, params, viewer=policy.TOKEN_HOLDER, timeout_ms=args.timeout_ms,
+                               max_rows=args.max_rows)
+    except RemoteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     finally:
-        store.close()
+        target.close()
     emit(result, args.format, args.max_rows)
     return 0
