@@ -21,7 +21,7 @@ from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rows import ApplySummary, GraphRows, LoadError, LoadProblem
 from graph_api.store import history, territory_totals
 from graph_api.store.facts import violations as rule_violations
-from graph_api.store.reads import StoreReads
+from graph_api.store.reads import LOOKUP_CHUNK, StoreReads
 
 Params = Mapping[str, Any]
 Run = Callable[[str, Params], list[dict[str, Any]]]
