@@ -152,3 +152,34 @@ def test_concurrent_writers_are_serialised_and_lose_nothing(store: LadybugStore)
     ids = {r["id"] for r in store.read("MATCH (c:Concept) WHERE c.id STARTS WITH 'Concept:c' "
                                        "OR c.id STARTS WITH 'Concept:w' RETURN c.id AS id")}
     assert len(ids) == 5 * 10 + 4 * 5
+
+
+HOLD_CHECK = ("import sys, ladybug\n"
+              "try:\n"
+              "    ladybug.Database(sys.argv[1])\n"
+              "except RuntimeError as exc:\n"
+              "    print('locked' if 'lock' in str(exc).lower() else exc)\n"
+              "else:\n"
+              "    print('opened')\n")
+
+
+def _another_process_can_open(path: Path) -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", HOLD_CHECK, str(path)], capture_output=True, text=True,
+                          timeout=120).stdout.strip()
+
+
+def test_copies_of_the_open_file_keep_it_locked(store: LadybugStore, tmp_path: Path) -> None:
+    """POSIX drops a process's lock on a file when it closes any descriptor of it: a copy made in
+    the server process let a second process open the database beside it."""
+    assert _another_process_can_open(Path(store.path)) == "locked"
+    (tmp_path / "copy").mkdir()
+    store.copy_for_readers(tmp_path / "copy")  # the query workers' copy
+    assert _another_process_can_open(Path(store.path)) == "locked"
+    rows = GraphRows()
+    for i in range(3_000):  # a batch that uses COPY, and so the safety copy first
+        rows.add_node("Concept", {"id": f"Concept:bulk-{i}", "label": f"bulk {i}", "scheme": "topics"})
+    store.apply(rows)
+    assert _another_process_can_open(Path(store.path)) == "locked"

@@ -46,6 +46,7 @@ from typing import Any
 import ladybug
 
 from graph_api.store.base import StoreUnavailable
+from graph_api.store.file_copy import copy_keeping_locks
 
 log = logging.getLogger("copgraph.store")
 
@@ -98,10 +99,7 @@ class BulkSnapshot:
         checkpoint()
         partial = Path(f"{self.copy}.partial")
         try:
-            with self.db.open("rb") as source, partial.open("wb") as target:
-                shutil.copyfileobj(source, target, 1 << 20)
-                target.flush()
-                os.fsync(target.fileno())
+            copy_keeping_locks(self.db, partial)  # never open the database file in this process (file_copy)
             os.replace(partial, self.copy)
             _fsync_dir(self.copy)
         except OSError as exc:

@@ -14,7 +14,6 @@ import contextlib
 import csv
 import io
 import logging
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.store import history
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
+from graph_api.store.file_copy import copy_keeping_locks
 from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
 from graph_api.store.ladybug_snapshot import WriteProtocol, is_io_error
@@ -162,7 +162,7 @@ class LadybugStore(Store):
         with self._pool.writing() as conn:
             conn.execute("CHECKPOINT")
             target = Path(folder) / Path(self.path).name
-            shutil.copyfile(self.path, target)
+            copy_keeping_locks(self.path, target)  # not shutil: closing a copy's descriptor drops our lock
             return target, self.files_version()
 
     @contextlib.contextmanager
