@@ -9,12 +9,11 @@ is also enforced at every store call (see `GraphContext.remaining_ms`).
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 
 from graph_api.schema.cost import Budget, DocumentBudget
 from graph_api.schema.deadline import OffLoopSchema
-from graph_api.schema.errors import MaskInternalErrors
+from graph_api.schema.errors import CodedParserCache, MaskInternalErrors
 from graph_api.schema.mutations import Mutation
 from graph_api.schema.query import Query
 from graph_api.schema.types import ALL_TYPES
@@ -39,7 +38,7 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             # before ParserCache: the budget's token and nesting scan runs before the recursive parser
             lambda: DocumentBudget(BUDGET, maxsize=CACHED_DOCUMENTS),
-            lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+            lambda: CodedParserCache(maxsize=CACHED_DOCUMENTS),
             MaskInternalErrors,
         ],
     )

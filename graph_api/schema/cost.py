@@ -47,6 +47,7 @@ from graphql.execution.values import get_variable_values
 from graphql.language.lexer import Lexer
 from strawberry.extensions import ValidationCache
 
+from graph_api.schema.errors import multiple_operations_error
 from graph_api.schema.pagination import MAX_FIRST
 
 DEFAULT_PAGE = 20
@@ -227,8 +228,10 @@ class DocumentBudget(ValidationCache):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        errors = measure(context.schema._schema, context.graphql_document, context.variables,
-                         context.operation_name, self.budget)
+        # Strawberry would run the first of several operations when no operationName was sent
+        ambiguous = multiple_operations_error(context.graphql_document, context._provided_operation_name)
+        errors = [ambiguous] if ambiguous else measure(
+            context.schema._schema, context.graphql_document, context.variables, context.operation_name, self.budget)
         if errors:
             context.pre_execution_errors = errors
             yield

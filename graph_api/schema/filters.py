@@ -27,7 +27,7 @@ async def territory(info: Info, node_id: str, expected: tuple[str, ...] = TERRIT
         raise GraphQLError(f"'{node_id}' is not the id of a {' or '.join(expected)}")
     node = await info.context.node(node_id)
     if node is None:
-        raise GraphQLError(f"unknown {label} '{node_id}'")
+        raise LookupError(f"unknown {label} '{node_id}'")
     return node
 
 
