@@ -20,7 +20,7 @@ from graph_api.schema.filters import (
     organization_where,
     solution_where,
 )
-from graph_api.schema.pagination import Connection, build, check_first, decode_cursor, slice_nodes
+from graph_api.schema.pagination import Connection, CursorScope, build, check_first, decode_cursor, slice_nodes
 from graph_api.schema.types import (
     Actor,
     ActorFilter,
@@ -52,11 +52,12 @@ async def _top_level(info: Info, label: str, where: Where, order: OrderBy | None
         field = OrderField.ID  # restricted names must not leak through their sort order
     descending = bool(order and order.direction is OrderDirection.DESC)
     filters, params = where
+    scope = CursorScope.of(field.value, descending, [label, filters, params])
     context = ctx(info)
     rows, total = await context.call(context.store.list_page, label, filters, params, order=field.value,
-                                     descending=descending, after=decode_cursor(after) if after else None,
+                                     descending=descending, after=decode_cursor(after, scope) if after else None,
                                      limit=first + 1)
-    return build(rows, first, total, after, to_type)
+    return build(rows, first, total, after, to_type, scope)
 
 
 def sourced_only(where: Where, exclude_illustrative: bool) -> Where:
@@ -195,7 +196,8 @@ class Query:
     async def coverage_gaps(self, info: Info, county: strawberry.ID, category: strawberry.ID, first: int | None = 20,
                             after: str | None = None) -> Connection[Municipality]:
         entries = await mission.coverage(info, str(county), str(category))
-        return slice_nodes(gaps(entries), lambda n: (n.get("name") or "").lower(), first, after, to_type)
+        return slice_nodes(gaps(entries), lambda n: (n.get("name") or "").lower(), first, after, to_type,
+                           CursorScope.of("NAME", where=["coverageGaps", str(county), str(category)]))
 
     @strawberry.field(description="Every municipality of a county and the active adoptions in a category that cover "
                                   "it: its own, or via its association or county (never silently merged).")

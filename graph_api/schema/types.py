@@ -17,7 +17,7 @@ from strawberry.types import Info
 from graph_api import policy
 from graph_api.schema import provenance
 from graph_api.schema.context import GraphContext
-from graph_api.schema.pagination import Connection, check_first, slice_nodes
+from graph_api.schema.pagination import Connection, CursorScope, check_first, slice_nodes
 
 Date = dt.date  # Strawberry's built-in `Date` scalar (ISO-8601, YYYY-MM-DD)
 
@@ -188,14 +188,16 @@ def _territory_fields(d: dict[str, Any], level: TerritoryLevel) -> dict[str, Any
             "population": d.get("population"), "_d": d}
 
 
-async def _page(info: Info, name: str, parent: str, first: int, after: str | None, keep: Any = None
-                ) -> Connection[Any]:
-    """A page of a nested list: all (id, sort key) pairs, filtered, sliced, then the page's nodes by id."""
+async def _page(info: Info, name: str, parent: str, first: int, after: str | None, keep: Any = None,
+                where: Any = None) -> Connection[Any]:
+    """A page of a nested list: all (id, sort key) pairs, filtered, sliced, then the page's nodes by id.
+
+    `where` is the filter `keep` applies, which the page's cursors are bound to."""
     first = check_first(first)
     rows = await ctx(info).kids(name, parent)
     if keep is not None:
         rows = await keep(rows)
-    page = slice_nodes(rows, lambda r: r["k"], first, after, lambda r: r)
+    page = slice_nodes(rows, lambda r: r["k"], first, after, lambda r: r, CursorScope.of(name, where=where))
     nodes = await ctx(info).nodes.load_many([edge.node["id"] for edge in page.edges])
     for edge, node in zip(page.edges, nodes, strict=True):
         edge.node = to_type(node)
@@ -229,8 +231,9 @@ class County(Territory):
                              filter: MunicipalityFilter | None = None) -> Connection[Municipality]:
         from graph_api.schema.filters import municipality_where, restrict
 
-        keep = restrict(info, "Municipality", await municipality_where(info, filter)) if filter else None
-        return await _page(info, "county.municipalities", self._d["id"], first, after, keep=keep)
+        where = await municipality_where(info, filter) if filter else None
+        keep = restrict(info, "Municipality", where) if where else None
+        return await _page(info, "county.municipalities", self._d["id"], first, after, keep=keep, where=where)
 
     @strawberry.field(description="The organisations that administer this county (e.g. the Kreisverwaltung).")
     async def administrations(self, info: Info) -> list[Organization]:
@@ -289,8 +292,9 @@ async def adoptions_page(info: Info, parent: str, first: int, after: str | None,
                          filter: AdoptionFilter | None) -> Connection[Any]:
     from graph_api.schema.filters import adoption_where, restrict
 
-    keep = restrict(info, "Adoption", await adoption_where(info, filter)) if filter else None
-    return await _page(info, "adoptions", parent, first, after, keep=keep)
+    where = await adoption_where(info, filter) if filter else None
+    keep = restrict(info, "Adoption", where) if where else None
+    return await _page(info, "adoptions", parent, first, after, keep=keep, where=where)
 
 
 @strawberry.type
