@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Annotated, Any
 
@@ -20,12 +21,22 @@ from graph_api.schema.filters import (
     organization_where,
     solution_where,
 )
-from graph_api.schema.pagination import Connection, CursorScope, build, check_first, decode_cursor, slice_nodes
+from graph_api.schema.filters import territory as known_territory
+from graph_api.schema.pagination import (
+    MAX_FIRST,
+    Connection,
+    CursorScope,
+    build,
+    check_first,
+    decode_cursor,
+    slice_nodes,
+)
 from graph_api.schema.types import (
     Actor,
     ActorFilter,
     Adoption,
     AdoptionFilter,
+    County,
     Municipality,
     MunicipalityFilter,
     Node,
@@ -36,6 +47,7 @@ from graph_api.schema.types import (
     OrganizationFilter,
     Solution,
     SolutionFilter,
+    State,
     Territory,
     ctx,
     to_type,
@@ -60,6 +72,17 @@ async def _top_level(info: Info, label: str, where: Where, order: OrderBy | None
     return build(rows, first, total, after, to_type, scope)
 
 
+_ALL_TERRITORIES = 1_000  # Germany has 16 Länder and about 400 counties
+
+
+async def _all(info: Info, label: str) -> list[dict[str, Any]]:
+    """Every node of a small territorial level, by id (= official key order)."""
+    context = ctx(info)
+    rows, _ = await context.call(context.store.list_page, label, [], {}, order="ID", descending=False, after=None,
+                                 limit=_ALL_TERRITORIES)
+    return [node for _, node in rows]
+
+
 def sourced_only(where: Where, exclude_illustrative: bool) -> Where:
     """`excludeIllustrative`: keep only nodes with at least one real source (`schema.provenance`)."""
     fragments, params = where
@@ -82,6 +105,27 @@ class Query:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         found = await ctx(info).node(str(id))
         return to_type(found) if found else None
+
+    @strawberry.field(description=f"Nodes by id, in the order asked; null for an unknown id (at most {MAX_FIRST}).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_FIRST:
+            raise ValueError(f"{len(ids)} ids asked; at most {MAX_FIRST} per request")
+        found = await asyncio.gather(*(ctx(info).node(str(i)) for i in ids))  # one batch through the loader
+        return [to_type(n) if n else None for n in found]
+
+    @strawberry.field(description="Every Land, by official key.")
+    async def states(self, info: Info) -> list[State]:
+        return [to_type(n) for n in await _all(info, "State")]
+
+    @strawberry.field(description="Every county (Kreis, kreisfreie Stadt, ...) by official key; of one Land when "
+                                  "`state` is given.")
+    async def counties(self, info: Info, state: strawberry.ID | None = None) -> list[County]:
+        if state is None:
+            return [to_type(n) for n in await _all(info, "County")]
+        await known_territory(info, str(state), ("State",))
+        rows = await ctx(info).kids("state.counties", str(state))
+        nodes = await ctx(info).nodes.load_many([r["id"] for r in sorted(rows, key=lambda r: r["id"])])
+        return [to_type(n) for n in nodes if n]
 
     @strawberry.field(description="Any official key: AGS (2, 5 or 8 digits) or ARS (9 or 12 digits).")
     async def territory(self, info: Info, key: str) -> Territory | None:

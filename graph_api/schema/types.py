@@ -264,7 +264,8 @@ class Association(Territory):
 class Municipality(Territory):
     ags: str = strawberry.field(description="8 digits (Amtlicher Gemeindeschlüssel)")
     postcode: str | None
-    kind: str | None = None
+    kind: str = strawberry.field(description="GV100AD kind, e.g. 'Stadt' (non-null like County.kind and "
+                                             "Association.kind, so one Territory fragment validates).")
 
     @strawberry.field
     async def county(self, info: Info) -> County:
@@ -573,7 +574,7 @@ def to_type(d: dict[str, Any]) -> Any:
     g = d.get
     if label == "Municipality":
         return Municipality(**_territory_fields(d, TerritoryLevel.MUNICIPALITY), ags=d["ags"], postcode=g("postcode"),
-                            kind=g("kind"))
+                            kind=g("kind") or "")
     if label == "Association":
         return Association(**_territory_fields(d, TerritoryLevel.ASSOCIATION), kind=g("kind") or "", seat=g("seat"))
     if label == "County":

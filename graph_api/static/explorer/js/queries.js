@@ -130,25 +130,9 @@ query CountyNetwork($county: ID!, $first: Int!) {
 }
 ${NODE_REF}`;
 
-// The states are the fixed set of 16 official keys; missing ones answer null.
 export const STATES_WITH_COUNTIES = `
 query StatesWithCounties {
-  s01: territory(key: "01") { ...StateCounties }
-  s02: territory(key: "02") { ...StateCounties }
-  s03: territory(key: "03") { ...StateCounties }
-  s04: territory(key: "04") { ...StateCounties }
-  s05: territory(key: "05") { ...StateCounties }
-  s06: territory(key: "06") { ...StateCounties }
-  s07: territory(key: "07") { ...StateCounties }
-  s08: territory(key: "08") { ...StateCounties }
-  s09: territory(key: "09") { ...StateCounties }
-  s10: territory(key: "10") { ...StateCounties }
-  s11: territory(key: "11") { ...StateCounties }
-  s12: territory(key: "12") { ...StateCounties }
-  s13: territory(key: "13") { ...StateCounties }
-  s14: territory(key: "14") { ...StateCounties }
-  s15: territory(key: "15") { ...StateCounties }
-  s16: territory(key: "16") { ...StateCounties }
+  states { ...StateCounties }
 }
 fragment StateCounties on State {
   id name

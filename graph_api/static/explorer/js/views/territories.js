@@ -11,7 +11,7 @@ const PAGE = 100;
 
 export async function loadCounties() {
   const data = await gql(STATES_WITH_COUNTIES);
-  return Object.values(data).filter(Boolean).map((s) => ({
+  return data.states.map((s) => ({
     id: s.id, name: s.name, counties: s.counties.edges.map((e) => e.node),
   }));
 }
