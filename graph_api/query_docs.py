@@ -19,7 +19,7 @@ from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.model import ADOPTION_STATUSES, NODE_PROPERTIES, ORGANIZATION_KINDS, REL_TYPES
 from graph_api.query_library import NamedQuery, load_library, run_named
 from graph_api.result_format import as_table
-from graph_api.store import Store
+from graph_api.store import Store, history
 
 README = PROJECT_ROOT / "queries" / "README.md"
 LINT_SCHEMA = PROJECT_ROOT / "tools" / "cypher-lint" / "schema.json"
@@ -33,7 +33,9 @@ def lint_schema() -> dict[str, list[str]]:
     """Labels, relationship types and property keys in the shape `lintCypherQuery` expects."""
     keys = {"id"} | {p for props in NODE_PROPERTIES.values() for p in props}
     keys |= {p for rel in REL_TYPES.values() for p in rel.properties}
-    return {"labels": sorted(NODE_PROPERTIES), "relationshipTypes": sorted(REL_TYPES), "propertyKeys": sorted(keys)}
+    keys |= set(history.COLUMNS)  # the change history's own table, outside the graph vocabulary
+    labels = sorted({*NODE_PROPERTIES, history.LABEL})
+    return {"labels": labels, "relationshipTypes": sorted(REL_TYPES), "propertyKeys": sorted(keys)}
 
 
 def _pairs(pairs: tuple[tuple[str, str], ...]) -> str:
