@@ -15,6 +15,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from graph_api.german import fold
 from graph_api.model import TERRITORY_LABELS, label_of
 
 Where = tuple[list[str], dict[str, Any]]
@@ -37,7 +38,7 @@ async def within_prefix(info: Info, node_id: str) -> str:
 
 
 async def _text(_info: Info, value: str) -> str:
-    return value.strip().lower()
+    return fold(value.strip())  # the store folds names the same way (graph_api.german)
 
 
 async def _plain(_info: Info, value: Any) -> Any:

@@ -20,6 +20,7 @@ for every form.
 from __future__ import annotations
 
 from graph_api import policy
+from graph_api.german import folded_cypher
 from graph_api.mission.definitions import ACTIVE
 from graph_api.model import NODE_LABELS, NODE_PROPERTIES, REL_TYPES, TERRITORY_LABELS
 
@@ -130,8 +131,10 @@ def link_sources(rel: str, start_label: str, end_label: str) -> str:
 # ---- nested connections: (parent, child id, sort key) for all children of a page of parents --------
 # Only (id, key) travel for the whole list; the page's nodes are then loaded by id, so a parent
 # with thousands of children costs two small reads, not thousands of converted nodes.
-_NAME_KEY = "lower(coalesce(n.name, ''))"
+_NAME_KEY = folded_cypher("coalesce(n.name, '')")  # German phone-book order: Ö with O
 _ROLE_KEY = "lower(coalesce(n.role_label, ''))"
+_FOLDED_SUMMARY = folded_cypher("coalesce(n.summary, '')")
+_FOLDED_NAME = folded_cypher("n.name")  # filters compare with the caller's text folded by graph_api.german.fold
 _START_KEY = "coalesce(n.started_on, '')"
 # name -> (parent label, pattern from `x` to child `n`, sort key, DISTINCT needed)
 _CHILDREN: dict[str, tuple[str, str, str, bool]] = {
@@ -175,7 +178,7 @@ FILTERS: dict[str, dict[str, str]] = {
     "Municipality": {
         "county": "n.county_ags = $county_ags",
         "association": "n.ars STARTS WITH $association_prefix",
-        "name_contains": "lower(n.name) CONTAINS $name_contains",
+        "name_contains": f"{_FOLDED_NAME} CONTAINS $name_contains",
         "min_population": "n.population >= $min_population",
         "max_population": "n.population <= $max_population",
         "has_adopted": "(EXISTS { MATCH (n)<-[:BY]-(a:Adoption)-[:OF]->(:Solution {id: $has_adopted}) "
@@ -185,20 +188,20 @@ FILTERS: dict[str, dict[str, str]] = {
     },
     "Organization": {
         "kind": "n.kind IN $kinds",
-        "name_contains": "lower(n.name) CONTAINS $name_contains",
+        "name_contains": f"{_FOLDED_NAME} CONTAINS $name_contains",
         "within": "EXISTS { MATCH (n)-[:ADMINISTERS|SERVES]->(t) WHERE t.ars STARTS WITH $within_prefix }",
     },
     "Actor": {
         "organization": "EXISTS { MATCH (n)-[:WORKS_FOR]->(:Organization {id: $organization}) }",
         # a name is matched only where `graph_api.policy` shows it: token holders, or exactly-public actors
-        "name_contains": "(lower(n.role_label) CONTAINS $name_contains OR "
-                         f"(($authorised OR n.visibility = '{policy.PUBLIC}') AND lower(n.name) CONTAINS "
+        "name_contains": f"({folded_cypher('n.role_label')} CONTAINS $name_contains OR "
+                         f"(($authorised OR n.visibility = '{policy.PUBLIC}') AND {_FOLDED_NAME} CONTAINS "
                          "$name_contains))",
         "within": "EXISTS { MATCH (n)-[:WORKS_FOR]->(:Organization)-[:ADMINISTERS|SERVES]->(t) "
                   "WHERE t.ars STARTS WITH $within_prefix }",
     },
     "Solution": {
-        "text": "(lower(n.name) CONTAINS $text OR lower(coalesce(n.summary, '')) CONTAINS $text)",
+        "text": f"({_FOLDED_NAME} CONTAINS $text OR {_FOLDED_SUMMARY} CONTAINS $text)",
         "category": "EXISTS { MATCH (n)-[:IN_CATEGORY]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $category}) }",
         "need": "EXISTS { MATCH (n)-[:ADDRESSES]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $need}) }",
         "awarded_true": "EXISTS { MATCH (n)-[:RECEIVED]->(:Award) }",
@@ -239,7 +242,7 @@ def matching(label: str, filters: list[str]) -> str:
 
 # sort keys of top-level lists: a Cypher expression over `n`
 ORDER_KEYS: dict[str, str] = {
-    "NAME": "lower(coalesce(n.name, ''))",
+    "NAME": _NAME_KEY,
     "LABEL": "lower(coalesce(n.label, ''))",
     "POPULATION": "coalesce(n.population, -1)",
     "STARTED_ON": "coalesce(n.started_on, '')",
