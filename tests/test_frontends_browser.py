@@ -38,6 +38,8 @@ EXPLORER_ROUTES = {
     "#/gemeinden": "gemeinden",
     f"#/gemeinde/{quote(HAGENOW)}": "gemeinde",
     f"#/kreis/{quote(COUNTY)}": "kreis",
+    "#/gemeinde/13076060": "gemeinde",  # a bare official key, as people type or paste it
+    "#/kreis/13076": "kreis",
     "#/netzwerk": "netzwerk",
     f"#/netzwerk?kreis={quote(COUNTY)}&von={quote(ORGANISATION)}&nach={quote(HAGENOW)}": "netzwerk",
     f"#/loesung/{quote(SOLUTION)}": "loesung",
@@ -149,3 +151,22 @@ def test_explorer_route_is_clean(server: str, browser: Any, route: str, size: st
     assert browser.execute_script("return document.querySelector('main h1') !== null")
     slug = re.sub(r"[^a-z0-9]+", "-", route.lower()).strip("-") or "start"
     assert_clean(browser, server, f"explorer-{slug[:60]}-{size}")
+
+
+def test_county_page_groups_every_association_kind(server: str, browser: Any) -> None:
+    """Verbandsgemeinden, Samtgemeinden, Verwaltungsgemeinschaften ... are groups like Ämter; only the
+    verbandsfreie Gemeinden (their association is their own record) are gathered as "frei"."""
+    open_at_size(browser, server + "#/gemeinden", "desktop")
+    kinds = ["Amt", "Samtgemeinde", "Verbandsgemeinde", "Verwaltungsgemeinschaft", "Kirchspielslandgemeinde",
+             "Verwaltungsverband", "Verbandsgemeinde (Trägermodell)", "Erfüllende Gemeinde"]
+    municipalities = [{"id": f"m{i}", "name": f"Ort {i}", "association": {"id": f"a{i}", "name": f"Verband {i}",
+                                                                           "kind": kind}}
+                      for i, kind in enumerate(kinds)]
+    municipalities.append({"id": "mf", "name": "Frei", "association": {"id": "af", "name": "Frei",
+                                                                         "kind": "verbandsfreie Gemeinde"}})
+    groups = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/explorer/js/views/territories.js').then((m) => done(m.groupByAmt(arguments[0]).map("
+        "(g) => [g.id, g.members.map((x) => x.id)])));", municipalities)
+    assert sorted(map(tuple, [(g, tuple(m)) for g, m in groups])) == sorted(
+        [(f"a{i}", (f"m{i}",)) for i in range(len(kinds))] + [("frei", ("mf",))])

@@ -85,6 +85,14 @@ export function displayName(node) {
 }
 
 const ROUTE = { Municipality: 'gemeinde', Solution: 'loesung', County: 'kreis' };
+const ROUTE_LABEL = Object.fromEntries(Object.entries(ROUTE).map(([label, route]) => [route, label]));
+
+// `#/gemeinde/13076060`: a bare official key (as people type or paste it) names the node of the
+// route's own kind; anything with a label prefix is taken as it is.
+export function idForRoute(route, id) {
+  const label = ROUTE_LABEL[route];
+  return label && id && /^\d+$/.test(id) ? `${label}:${id}` : id;
+}
 
 export function hrefFor(id) {
   const label = String(id).split(':')[0];

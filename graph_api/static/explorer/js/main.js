@@ -2,6 +2,7 @@
 // the new heading and marks the current navigation entry.
 import { h } from './dom.js';
 import { clearError, setStatus } from './feedback.js';
+import { idForRoute } from './labels.js';
 import { parseHash } from './router.js';
 import { renderCounty, renderTerritories } from './views/territories.js';
 import { renderDetails } from './views/details.js';
@@ -29,7 +30,8 @@ function markNavigation(current) {
 }
 
 async function navigate() {
-  const { route, id, params } = parseHash();
+  const { route, id: raw, params } = parseHash();
+  const id = idForRoute(route, raw);
   const [nav, view] = VIEWS[route] || VIEWS[''];
   const main = document.getElementById('inhalt');
   const page = h('div', { class: 'page', 'data-route': route || 'suche' });

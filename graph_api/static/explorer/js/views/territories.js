@@ -19,7 +19,8 @@ export async function loadCounties() {
 export async function renderTerritories(page) {
   document.title = 'Gemeinden – copgraph Explorer';
   page.append(h('h1', {}, 'Gemeinden nach Land und Kreis'),
-    h('p', { class: 'lead' }, 'Wählen Sie einen Kreis, um seine Gemeinden nach Ämtern gegliedert zu sehen.'));
+    h('p', { class: 'lead' }, 'Wählen Sie einen Kreis, um seine Gemeinden nach Gemeindeverbänden '
+      + '(Ämter, Verbandsgemeinden, Samtgemeinden …) gegliedert zu sehen.'));
   const states = await withStatus('Kreise werden geladen …', loadCounties, 'Die Kreise konnten nicht geladen werden');
   if (!states) return;
   page.append(...states.map((s) => section(s.name, h('ul', { class: 'columns' }, s.counties.map((c) => h('li', {},
@@ -27,14 +28,20 @@ export async function renderTerritories(page) {
   if (!states.length) page.append(empty('Es sind noch keine Gebiete geladen.'));
 }
 
-// Groups by association; verbandsfreie/amtsfreie municipalities (their association is their own
-// record) are gathered in one group after the Ämter.
+// GV100AD kind 50: the municipality's association is its own record, not a group.
+const FREE_KIND = 'verbandsfreie Gemeinde';
+
+// The name of a group as a reader expects it: "Amt Hagenow-Land", "Verbandsgemeinde Trier-Land".
+export const groupTitle = (g) => (g.kind && !g.name.startsWith(g.kind) ? `${g.kind} ${g.name}` : g.name);
+
+// Groups by association of every GV100AD kind (Amt, Verbandsgemeinde, Samtgemeinde,
+// Verwaltungsgemeinschaft, ...); verbandsfreie municipalities are gathered in one group at the end.
 export function groupByAmt(municipalities) {
   const groups = new Map();
-  const free = { id: 'frei', name: 'Amtsfreie Gemeinden', kind: '', members: [] };
+  const free = { id: 'frei', name: 'Verbandsfreie Gemeinden', kind: '', members: [] };
   for (const m of municipalities) {
     const a = m.association;
-    if (!a || a.kind !== 'Amt') {
+    if (!a || !a.kind || a.kind === FREE_KIND) {
       free.members.push(m);
       continue;
     }
@@ -68,7 +75,7 @@ export async function renderCounty(page, { id }) {
         ? c.administrations.map((o, i) => [i ? ', ' : '', link(hrefFor(o.id), o.name)]) : null],
     ]),
     h('p', {}, link(hashFor('netzwerk', null, { kreis: c.id }), 'Brücken und Schlüsselpersonen dieses Kreises zeigen')),
-    section('Gemeinden nach Amt', list));
+    section('Gemeinden nach Gemeindeverband', list));
   const municipalities = await withStatus('Gemeinden werden geladen …',
     () => allNodes(COUNTY_MUNICIPALITIES, { county: c.id, first: PAGE }, (d) => d.municipalities),
     'Die Gemeinden konnten nicht geladen werden');
@@ -76,9 +83,9 @@ export async function renderCounty(page, { id }) {
   const groups = groupByAmt(municipalities);
   list.replaceChildren(h('p', { class: 'meta' }, `${municipalities.length} Gemeinden in ${groups.length} Gruppen`),
     ...groups.map((g) => h('details', { class: 'amt', 'data-association': g.id, open: groups.length <= 3 },
-      h('summary', {}, g.kind === 'Amt' ? `Amt ${g.name}` : g.name, h('span', { class: 'meta' },
+      h('summary', {}, groupTitle(g), h('span', { class: 'meta' },
         ` – ${g.members.length} Gemeinde${g.members.length === 1 ? '' : 'n'}`)),
-      g.kind === 'Amt' ? h('p', {}, link(hrefFor(g.id), `Zum Amt ${g.name}`)) : null,
+      g.id !== 'frei' ? h('p', {}, link(hrefFor(g.id), `${groupTitle(g)} öffnen`)) : null,
       h('ul', { class: 'columns' }, g.members.map((m) => h('li', { 'data-id': m.id }, link(hrefFor(m.id), m.name),
         h('span', { class: 'meta' }, ` (${formatNumber(m.population)} Einw.)`)))))));
   if (!municipalities.length) list.replaceChildren(empty('Keine Gemeinden geladen.'));
