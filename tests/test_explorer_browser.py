@@ -302,3 +302,21 @@ def test_errors_are_shown_to_the_user(server: str, browser: Any) -> None:
     assert "Municipality:99999999" in message
     screenshot(browser, "07-fehler")
     browser.get_log("browser")  # the failed requests above are expected console errors
+
+
+SOURCES = """query($id: ID!) { node(id: $id) { illustrative sourceRecords { id illustrative } } }"""
+
+
+@needs_browser
+def test_every_details_page_names_its_sources_and_flags_illustrative_data(server: str, browser: Any) -> None:
+    for node_id in ("Adoption:hagenow-digitale-lokale-agenda", "Adoption:boizenburg-digitale-lokale-agenda"):
+        browser.get(server + f"#/knoten/{node_id}")
+        wait_ready(browser, "knoten")
+        no_error_shown(browser)
+        expected = gql(server, SOURCES, {"id": node_id})["node"]
+        shown = browser.execute_script(
+            "const s = document.getElementById('abschnitt-quellen').parentElement;"
+            "return [[...s.querySelectorAll('li[data-id]')].map(li => li.dataset.id), !!s.querySelector('.note')]")
+        assert sorted(shown[0]) == sorted(s["id"] for s in expected["sourceRecords"])
+        assert shown[1] is expected["illustrative"]
+    screenshot(browser, "07-quellen")

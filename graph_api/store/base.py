@@ -145,6 +145,10 @@ class Store(StoreReads, ABC):
             run(query, {"rows": [{"f": row["from"], "t": row["to"], **{p: row.get(p) for p in props}}
                                  for row in chunk]})
 
+    def _record_history(self, run: Run, rows: list[dict[str, Any]]) -> None:
+        """Write change-history rows in the write's transaction; backends override for their bulk path."""
+        history.create(run, rows)
+
     # ---- the shared, idempotent upsert ---------------------------------------------------
     def apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
               replace: set[tuple[str, str]] | None = None,
@@ -171,6 +175,7 @@ class Store(StoreReads, ABC):
         replace = replace or set()
         clear = {(node_id, prop) for node_id, prop in (clear or set())
                  if prop in NODE_PROPERTIES.get(label_of(node_id) or "", {})}
+        territory_totals.fill(self.read, rows)  # summed from the stored municipalities, never from one file
         rows.check_properties()
         summary = ApplySummary()
         nodes = {label: _dedupe_nodes(rs) for label, rs in rows.nodes.items() if rs}
@@ -266,13 +271,13 @@ class Store(StoreReads, ABC):
                     self._create_rels(run, key, new)
             for key, changed in changed_rels.items():
                 _update_rels(run, key, changed)
-            territory_totals.refresh(run, rows)  # summed from the stored municipalities, never from one file
             broken = rule_violations(run, rows, replace)  # on the graph as this write leaves it
             if broken:
                 raise GraphRuleError(broken)  # rolls the whole write back
             for change in recorded.values():  # a restated relationship is no change
                 change.properties = {k: v for k, v in change.properties.items() if v[0] != v[1]}
-            history.record(run, origin or history.UNKNOWN, [c for c in recorded.values() if c.properties])
+            self._record_history(run, history.rows_of(origin or history.UNKNOWN, history.condense(
+                [c for c in recorded.values() if c.properties])))
 
         self.write(write_batch)
         self._index_for_search({k: v for k, v in new_nodes.items() if v}, complete=True)
@@ -316,8 +321,8 @@ class Store(StoreReads, ABC):
 
             def delete(run: Run) -> None:
                 run(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id})
-                history.record(run, origin or history.UNKNOWN, [history.Change(node_id, "deleted", {
-                    k: (v, None) for k, v in before.items() if k != "id" and v is not None})])
+                self._record_history(run, history.rows_of(origin or history.UNKNOWN, [history.Change(
+                    node_id, "deleted", {k: (v, None) for k, v in before.items() if k != "id" and v is not None})]))
 
             self.write(delete)
         self.delete_from_search([node_id])

@@ -73,13 +73,44 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-def record(run: Run, origin: Origin, changes: Iterable[Change]) -> None:
-    """Write one record per change, in the caller's transaction."""
+# Above this many changed nodes, a write's creations are recorded per label ("Municipality:*" with the
+# count and the first ids): a full GV100AD load would otherwise log ~16,000 records, and that much
+# write-ahead log made the engine abort instead of failing cleanly when the disk filled up.
+DETAIL_LIMIT = 2_000
+SAMPLE_IDS = 20
+
+
+def condense(changes: list[Change]) -> list[Change]:
+    """The changes of one write, with bulk creations (nodes and relationships) summed up per label or type."""
+    if len(changes) <= DETAIL_LIMIT:
+        return changes
+    kept: list[Change] = []
+    created: dict[str, list[str]] = {}
+    for change in changes:
+        if change.action == "created":
+            created.setdefault(change.node.partition(":")[0], []).append(change.node)
+            continue
+        linked = {k: v for k, v in change.properties.items() if not (v[0] is None and "->" in k)}
+        for name in change.properties.keys() - linked.keys():
+            created.setdefault(name.partition("->")[0], []).append(change.node)
+        if linked:
+            kept.append(Change(change.node, change.action, linked))
+    for kind, ids in sorted(created.items()):
+        kept.append(Change(f"{kind}:*", "created", {"count": (None, len(ids)), "ids": (None, ids[:SAMPLE_IDS])}))
+    return kept
+
+
+def rows_of(origin: Origin, changes: Iterable[Change]) -> list[dict[str, Any]]:
+    """One record row per change (the columns of `COLUMNS`), all with the same time."""
     at = now()
-    rows = [{"id": uuid.uuid4().hex, "at": at, "who": origin.who, "what": origin.what, "node": c.node,
+    return [{"id": uuid.uuid4().hex, "at": at, "who": origin.who, "what": origin.what, "node": c.node,
              "action": c.action, "properties": json.dumps({k: list(v) for k, v in sorted(c.properties.items())},
                                                           ensure_ascii=False, default=str)}
             for c in changes]
+
+
+def create(run: Run, rows: list[dict[str, Any]]) -> None:
+    """Write record rows in the caller's transaction (a backend may use its bulk path instead)."""
     for start in range(0, len(rows), CHUNK):
         run(CREATE, {"rows": rows[start:start + CHUNK]})
 

@@ -5,9 +5,11 @@ derived. A total summed from one file is only as complete as that file: the two-
 would state Schleswig-Holstein's population as 199,152 (true: 2,910,875) and overwrite the value
 of the full directory loaded before it. So the loader states no totals, and every write that
 adds or changes municipalities or the PART_OF tree re-sums the territories above them from all
-municipalities in the store (the full directory's records, if it was loaded), in the same
-transaction as the write. A partial file therefore never lowers a total, and re-loading it after
-the full directory changes nothing. The texts are the same on LadybugDB and Neo4j.
+municipalities in the store (the full directory's records, if it was loaded) together with the
+write's own, under the store's write lock, and writes the totals in the same batch. A partial
+file therefore never lowers a total, and re-loading it after the full directory changes nothing.
+(Summing inside the transaction after the write was measured to crash the engine when the disk
+filled during a full load: thousands of logged updates.) The texts are the same on LadybugDB and Neo4j.
 """
 
 from __future__ import annotations
@@ -18,47 +20,63 @@ from typing import Any
 from graph_api.model import key_of, label_of
 from graph_api.rows import GraphRows
 
-Run = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]  # as `graph_api.store.base.Run`
+Read = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]  # the store's `read`
 LEVELS = ("Association", "County", "State")  # the levels that hold municipalities
 
 
-def sums(label: str) -> str:
+def members(label: str) -> str:
     return (f"UNWIND $ids AS i MATCH (t:{label} {{id: i}})<-[:PART_OF*1..3]-(m:Municipality) "
-            "RETURN t.id AS id, sum(m.population) AS population, sum(m.area_ha) AS area_ha")
+            "RETURN t.id AS id, m.id AS m, m.population AS population, m.area_ha AS area_ha")
 
 
-def store_totals(label: str) -> str:
-    return (f"UNWIND $rows AS r MATCH (t:{label} {{id: r.id}}) "
-            "SET t.population = r.population, t.area_ha = r.area_ha")
+def existing(label: str) -> str:
+    return f"UNWIND $ids AS i MATCH (t:{label} {{id: i}}) RETURN t.id AS id"
 
 
 def texts() -> dict[str, str]:
     """Every text this module sends (for the Neo4j lint)."""
-    out: dict[str, str] = {}
-    for label in LEVELS:
-        out |= {f"totals-sums-{label}": sums(label), f"totals-store-{label}": store_totals(label)}
-    return out
+    return {**{f"totals-members-{label}": members(label) for label in LEVELS},
+            **{f"totals-existing-{label}": existing(label) for label in LEVELS}}
 
 
-def refresh(run: Run, rows: GraphRows) -> None:
-    """Re-sum the totals of every territory above the municipalities and PART_OF edges of `rows`."""
+def fill(read: Read, rows: GraphRows) -> None:
+    """Add to `rows` the totals of every territory above its municipalities and PART_OF edges.
+
+    Each total sums the stored municipalities under the territory, with those of `rows` in place
+    of (or added to) the stored ones. Computed before the write, under the store's write lock, so
+    the totals go into the same batch (bulk-created territories get them without a second,
+    logged update of thousands of rows)."""
     targets: set[str] = set()
-    for row in rows.nodes.get("Municipality", []):
+    batch: dict[str, dict[str, Any]] = {row["id"]: row for row in rows.nodes.get("Municipality", [])}
+    for row in batch.values():
         targets |= _above(key_of(row["id"]), row.get("ars"))
     for (rel, _, _), rel_rows in rows.rels.items():
         if rel == "PART_OF":
             for row in rel_rows:
                 targets |= {row["to"], *_above(key_of(row["from"])), *_above(key_of(row["to"]))}
+    stated = {row["id"]: row for label in LEVELS for row in rows.nodes.get(label, [])}
     for label in LEVELS:
         wanted = sorted(t for t in targets if label_of(t) == label)
         if not wanted:
             continue
-        totals = [{"id": r["id"], "population": int(r["population"] or 0), "area_ha": float(r["area_ha"] or 0)}
-                  for r in run(sums(label), {"ids": wanted})]
-        if totals:
-            run(store_totals(label), {"rows": totals})
-
-
+        known = {t for t in wanted if t in stated} | {r["id"] for r in read(existing(label), {"ids": wanted})}
+        wanted = sorted(known)  # keys of territories that do not exist (a state-level area's Kreis 000) drop out
+        under: dict[str, dict[str, tuple[Any, Any]]] = {t: {} for t in wanted}
+        for r in read(members(label), {"ids": wanted}):
+            under[r["id"]][r["m"]] = (r["population"], r["area_ha"])
+        for m_id, row in batch.items():
+            for t in _above(key_of(m_id), row.get("ars")):
+                if t in under:
+                    under[t][m_id] = (row.get("population"), row.get("area_ha"))
+        for t, found in under.items():
+            if not found:
+                continue
+            totals = {"population": int(sum(p or 0 for p, _ in found.values())),
+                      "area_ha": float(sum(a or 0 for _, a in found.values()))}
+            if t in stated:
+                stated[t].update(totals)
+            else:
+                rows.add_node(label, {"id": t, **totals})
 def _above(key: str, ars: str | None = None) -> set[str]:
     """Ids of the territories a territorial key lies in (those not stored are simply not matched)."""
     found = {f"State:{key[:2]}"} if len(key) > 2 else set()

@@ -163,6 +163,8 @@ export const DETAILS = `
 query Details($id: ID!) {
   node(id: $id) {
     ...NodeRef
+    illustrative
+    sourceRecords { id title illustrative }
     ... on Organization {
       orgKind: kind shortName legalForm description url
       parent { id name }

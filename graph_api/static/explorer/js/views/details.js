@@ -77,6 +77,15 @@ const PARTS = {
     n.url ? h('p', {}, link(n.url, n.url, { rel: 'noopener' })) : null],
 };
 
+// Where a fact comes from: every page but a source's own names its sources and says when only
+// illustrative sample data states it.
+const provenance = (n) => (n.__typename === 'Source' ? null : section('Quellen',
+  n.illustrative ? h('p', { class: 'note' }, 'Illustrativ: keine öffentliche Quelle belegt diesen Eintrag '
+    + '(Beispieldaten).') : null,
+  n.sourceRecords.length ? h('ul', {}, n.sourceRecords.map((s) => h('li', { 'data-id': s.id },
+    link(hrefFor(s.id), s.title), s.illustrative ? h('span', { class: 'meta' }, ' (illustrativ)') : null)))
+    : empty('Keine Quelle erfasst.')));
+
 export async function renderDetails(page, { id }) {
   const data = await withStatus('Wird geladen …', () => gql(DETAILS, { id }), 'Der Eintrag konnte nicht geladen werden');
   if (!data) return;
@@ -90,5 +99,5 @@ export async function renderDetails(page, { id }) {
   const networkable = ['Organization', 'Actor', 'Project', 'Association'].includes(n.__typename);
   // dom.js's append skips absent parts; the native one would print them as the text "null"
   append(page, [h('p', { class: 'kicker' }, typeName(n.__typename)), h('h1', {}, displayName(n)), ...parts,
-    networkable ? h('p', {}, link(hashFor('netzwerk', null, { von: n.id }), 'Kontaktwege von hier suchen')) : null]);
+    provenance(n), networkable ? h('p', {}, link(hashFor('netzwerk', null, { von: n.id }), 'Kontaktwege von hier suchen')) : null]);
 }
