@@ -133,7 +133,8 @@ class WriteProtocol:
         try:
             db = self._database(options)
         except Exception as exc:  # noqa: BLE001 - C++ errors arrive as RuntimeError, MemoryError, ValueError...
-            if is_io_error(exc):  # the engine's own recovery (of a checkpoint) needs room or a readable file
+            if is_io_error(exc) and "Cannot open file" not in str(exc):  # recovery needs room (a missing
+                # directory is 'Cannot open file' and gets the plain message below)
                 raise StoreUnavailable(f"cannot open LadybugDB at {self.db} (disk full or unreadable?): "
                                        f"{_io_detail(exc)}; free space and retry") from exc
             if _is_lock_error(exc) or not (self.wal.exists() and self.wal.stat().st_size > 0):
