@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-from graph_api.config import Settings
+from graph_api.config import API_TOKEN_NAME, Settings
 from graph_api.store import ReadResult, Store, StoreUnavailable, open_store
 
 TIMEOUT_S = 120
@@ -88,7 +88,8 @@ def _locked(exc: StoreUnavailable) -> bool:
 
 def open_target(settings: Settings, server: str | None) -> Store | RemoteServer:
     """The store itself, or the running server that holds its file (or the one `--server` names)."""
-    token = settings.api_token.get_secret_value() if settings.api_token else None
+    tokens = settings.tokens()  # the single token, else the first named one (COPGRAPH_API_TOKENS)
+    token = tokens.get(API_TOKEN_NAME) or next(iter(tokens.values()), None)
     remote = RemoteServer(server or settings.server_url, token)
     if server:
         return remote
