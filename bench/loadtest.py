@@ -59,12 +59,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(db_dir: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db_dir: str, *, project: Path = PROJECT_ROOT, db_name: str = "loadtest.lbdb",
+                 extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`copgraph serve --demo` on a free loopback port without a rate limit; returns it once /readyz is 200."""
     port = _free_port()
-    env = {**os.environ, "COPGRAPH_DB": str(Path(db_dir) / "loadtest.lbdb"), "COPGRAPH_RATE_LIMIT": "0",
-           "COPGRAPH_STORE": "ladybug"}
+    env = {**os.environ, "COPGRAPH_DB": str(Path(db_dir) / db_name), "COPGRAPH_RATE_LIMIT": "0",
+           "COPGRAPH_STORE": "ladybug", **(extra_env or {})}
     server = subprocess.Popen([sys.executable, "-m", "graph_api.cli", "serve", "--demo", "--host", "127.0.0.1",
-                               "--port", str(port)], cwd=PROJECT_ROOT, env=env,
+                               "--port", str(port)], cwd=project, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

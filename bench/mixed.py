@@ -22,16 +22,15 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench.loadtest import start_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-mixed-token-0123456789"
@@ -45,34 +44,6 @@ LOOKUPS = [
 SLOW = ("MATCH (a), (b), (c) WHERE a.id < b.id AND b.id < c.id AND a.id + b.id + c.id = 'none' "
         "RETURN count(*) AS n")
 WRITE = "mutation ($id: String!) { upsertSolution(input: {id: $id, name: $id}) { id } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(project: Path, db_dir: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "COPGRAPH_DB": str(Path(db_dir) / "mixed.lbdb"), "COPGRAPH_RATE_LIMIT": "0",
-           "COPGRAPH_STORE": "ladybug", "COPGRAPH_API_TOKEN": TOKEN, "PYTHONPATH": str(project)}
-    server = subprocess.Popen([sys.executable, "-m", "graph_api.cli", "serve", "--demo", "--host", "127.0.0.1",
-                               "--port", str(port)], cwd=project, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with code {server.returncode}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return server, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("the server did not become ready within 120 s")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -151,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write the result as JSON here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="copgraph-mixed-") as tmp:
-        server, base = start_server(args.project.resolve(), tmp)
+        project = args.project.resolve()
+        server, base = start_server(tmp, project=project, db_name="mixed.lbdb",
+                                    extra_env={"COPGRAPH_API_TOKEN": TOKEN, "PYTHONPATH": str(project)})
         try:
             result = asyncio.run(run(base, args.readers, args.analysts, args.duration))
         finally:
