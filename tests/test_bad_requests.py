@@ -96,6 +96,8 @@ def test_bad_request_is_refused_clearly(case: Path, http: TestClient, store: Sto
 # root field -> (query using $s for the argument named by the key, the argument paths it covers)
 SWEEP: dict[str, str] = {
     "node.id": "query($s: ID!) { node(id: $s) { id } }",
+    "nodes.ids": "query($s: ID!) { nodes(ids: [$s, $s]) { id } }",
+    "counties.state": "query($s: ID!) { counties(state: $s) { id } }",
     "territory.key": "query($s: String!) { territory(key: $s) { name } }",
     "search.text": "query($s: String!) { search(text: $s) { score } }",
     "municipalities.after": "query($s: String) { municipalities(after: $s) { totalCount } }",
