@@ -10,7 +10,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from graph_api.german import fold
 from graph_api.mission.coverage import gaps
 from graph_api.mission.definitions import CONTACT_EDGE_TYPES, DEFAULT_CONTACT_PATH_HOPS, DEFAULT_COUNTY_HOPS
 from graph_api.schema import history, mission
@@ -241,7 +240,7 @@ class Query:
     async def coverage_gaps(self, info: Info, county: strawberry.ID, category: strawberry.ID, first: int | None = 20,
                             after: str | None = None) -> Connection[Municipality]:
         entries = await mission.coverage(info, str(county), str(category))
-        return slice_nodes(gaps(entries), lambda n: fold(n.get("name") or ""), first, after, to_type,
+        return slice_nodes(gaps(entries), lambda n: (n.get("name") or "").lower(), first, after, to_type,
                            CursorScope.of("NAME", where=["coverageGaps", str(county), str(category)]))
 
     @strawberry.field(description="Every municipality of a county and the active adoptions in a category that cover "
