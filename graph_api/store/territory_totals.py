@@ -33,10 +33,17 @@ def existing(label: str) -> str:
     return f"UNWIND $ids AS i MATCH (t:{label} {{id: i}}) RETURN t.id AS id"
 
 
+# The associations a municipality is stored under now: a reload that moves it to another Amt must
+# re-sum the old one too (without it, the old Amt kept the moved municipality until the next load).
+STORED_ASSOCIATIONS = ("UNWIND $ids AS i MATCH (:Municipality {id: i})-[:PART_OF]->(a:Association) "
+                       "RETURN a.id AS id")
+
+
 def texts() -> dict[str, str]:
     """Every text this module sends (for the Neo4j lint)."""
     return {**{f"totals-members-{label}": members(label) for label in LEVELS},
-            **{f"totals-existing-{label}": existing(label) for label in LEVELS}}
+            **{f"totals-existing-{label}": existing(label) for label in LEVELS},
+            "totals-stored-associations": STORED_ASSOCIATIONS}
 
 
 def fill(read: Read, rows: GraphRows) -> None:
@@ -50,6 +57,9 @@ def fill(read: Read, rows: GraphRows) -> None:
     batch: dict[str, dict[str, Any]] = {row["id"]: row for row in rows.nodes.get("Municipality", [])}
     for row in batch.values():
         targets |= _above(key_of(row["id"]), row.get("ars"))
+    moving = sorted(m_id for m_id, row in batch.items() if row.get("ars"))
+    if moving:
+        targets |= {r["id"] for r in read(STORED_ASSOCIATIONS, {"ids": moving})}
     for (rel, _, _), rel_rows in rows.rels.items():
         if rel == "PART_OF":
             for row in rel_rows:
@@ -62,14 +72,22 @@ def fill(read: Read, rows: GraphRows) -> None:
         known = {t for t in wanted if t in stated} | {r["id"] for r in read(existing(label), {"ids": wanted})}
         wanted = sorted(known)  # keys of territories that do not exist (a state-level area's Kreis 000) drop out
         under: dict[str, dict[str, tuple[Any, Any]]] = {t: {} for t in wanted}
+        stored_under: dict[str, set[str]] = {}
+        emptied: set[str] = set()  # territories a municipality of the batch leaves (their totals may drop to 0)
         for r in read(members(label), {"ids": wanted}):
             under[r["id"]][r["m"]] = (r["population"], r["area_ha"])
+            stored_under.setdefault(r["m"], set()).add(r["id"])
         for m_id, row in batch.items():
-            for t in _above(key_of(m_id), row.get("ars")):
+            home = _above(key_of(m_id), row.get("ars"))
+            if row.get("ars"):  # the batch states where it lies now: it leaves the territories it was under
+                for t in stored_under.get(m_id, set()) - home:
+                    under[t].pop(m_id, None)
+                    emptied.add(t)
+            for t in home:
                 if t in under:
                     under[t][m_id] = (row.get("population"), row.get("area_ha"))
         for t, found in under.items():
-            if not found:
+            if not found and t not in emptied:
                 continue
             totals = {"population": int(sum(p or 0 for p, _ in found.values())),
                       "area_ha": float(sum(a or 0 for _, a in found.values()))}

@@ -211,6 +211,11 @@ def test_gv100ad_reload_replaces_a_stale_part_of(tmp_path: Path, empty_store: St
     summary = load(empty_store, "gv100ad", [moved])
     assert [r["id"] for r in empty_store.read(query, {"id": municipality})] == [f"Association:{county}{other}"]
     assert summary.deleted["PART_OF"] == 1
+    totals = ("MATCH (a:Association {id: $id}) OPTIONAL MATCH (a)<-[:PART_OF]-(m:Municipality) "
+              "RETURN a.population AS total, sum(m.population) AS members")
+    for association in (f"Association:{county}{verband}", f"Association:{county}{other}"):
+        row = empty_store.read(totals, {"id": association})[0]
+        assert row["total"] == row["members"], association  # the Amt it left is re-summed at once
     assert not load(empty_store, "gv100ad", [moved]).changed  # and the reload is idempotent again
 
 
