@@ -93,6 +93,11 @@ SourcedOnly = Annotated[bool, strawberry.argument(
     description="Only sourced facts: leave out what only illustrative sample data states.")]
 
 
+def hops_or_default(max_hops: int | None, default: int) -> int:
+    """An explicit `maxHops: null` means the question's documented default, as an omitted argument does."""
+    return default if max_hops is None else max_hops
+
+
 @strawberry.type
 class SearchHit:
     node: Node
@@ -192,7 +197,7 @@ class Query:
                             to: strawberry.ID, max_hops: int | None = DEFAULT_CONTACT_PATH_HOPS,
                             first: int | None = 3, exclude_illustrative: SourcedOnly = False
                             ) -> list[mission.ContactPath]:
-        hops = DEFAULT_CONTACT_PATH_HOPS if max_hops is None else max_hops
+        hops = hops_or_default(max_hops, DEFAULT_CONTACT_PATH_HOPS)
         return await mission.contact_paths(info, str(from_), str(to), hops, check_first(first),
                                            exclude_illustrative)
 
@@ -202,14 +207,14 @@ class Query:
     async def county_municipal_bridges(self, info: Info, county: strawberry.ID,
                                        max_hops: int | None = DEFAULT_COUNTY_HOPS,
                                        first: int | None = 20) -> list[mission.Bridge]:
-        hops = DEFAULT_COUNTY_HOPS if max_hops is None else max_hops
+        hops = hops_or_default(max_hops, DEFAULT_COUNTY_HOPS)
         return await mission.county_bridges(info, str(county), hops, check_first(first))
 
     @strawberry.field(description="Every municipality of a county: hops and number of shortest contact paths from the "
                                   "county administration, or why it is not reached within maxHops.")
     async def county_reach(self, info: Info, county: strawberry.ID,
                            max_hops: int | None = DEFAULT_COUNTY_HOPS) -> mission.CountyReach:
-        hops = DEFAULT_COUNTY_HOPS if max_hops is None else max_hops
+        hops = hops_or_default(max_hops, DEFAULT_COUNTY_HOPS)
         return await mission.county_reach(info, str(county), hops)
 
     @strawberry.field(description="Municipalities of a county whose every shortest contact path from the county "
@@ -217,7 +222,7 @@ class Query:
                                   "municipality not reached within maxHops is listed with the reason.")
     async def key_person_risks(self, info: Info, county: strawberry.ID,
                                max_hops: int | None = DEFAULT_COUNTY_HOPS) -> mission.KeyPersonRisks:
-        hops = DEFAULT_COUNTY_HOPS if max_hops is None else max_hops
+        hops = hops_or_default(max_hops, DEFAULT_COUNTY_HOPS)
         return await mission.key_person_risks(info, str(county), hops)
 
     @strawberry.field(description="Solutions a municipality has not taken up and that do not already cover it via "
