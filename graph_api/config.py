@@ -54,8 +54,9 @@ class Settings(BaseSettings):
     rate_limit: float = Field(100.0, ge=0, description="requests per second per client; 0 switches it off")
     rate_burst: int = Field(200, ge=1)
 
-    # where `copgraph query|cypher|export` find the running server when it holds the database file
-    server_url: str = "http://127.0.0.1:8000"
+    # where `copgraph query|cypher|export` find the running server when it holds the database file; unset:
+    # the address the server announced beside the file, else http://127.0.0.1:8000 (commands/server_address.py)
+    server_url: str | None = None
 
     # ---- time and size limits of reads
     graphql_timeout_ms: int = Field(10_000, ge=0)

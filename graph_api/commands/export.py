@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from graph_api.commands import settings_from
@@ -36,10 +38,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             chunks = chunked(export(target, settings.base_iri, args.format))
         if args.output:
-            with Path(args.output).open("w", encoding="utf-8", newline="\n") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-                    written += len(chunk)
+            written = _write_whole(Path(args.output), chunks)
         else:
             for chunk in chunks:
                 sys.stdout.write(chunk)
@@ -55,3 +54,19 @@ def run(args: argparse.Namespace) -> int:
     print(f"exported {written} characters as {args.format} in {elapsed:.2f} s, peak memory {peak_mib:.0f} MiB",
           file=sys.stderr)
     return 0
+
+
+def _write_whole(output: Path, chunks: Iterator[str]) -> int:
+    """Write beside `output`, then rename: a failed export (server gone, disk full) leaves `output` as it
+    was instead of an empty or truncated file that looks like an export."""
+    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
+    written = 0
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+                written += len(chunk)
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written

@@ -5,7 +5,8 @@ lock on file"), so while `copgraph serve` runs, `copgraph query`, `cypher` and `
 open the database themselves. They then ask the server over its HTTP API instead: the same
 read-only paths (`POST /queries/{name}`, `POST /cypher`, `GET /export`), the same time and row
 limits, with the API token from the settings. `--server URL` asks a server without trying the
-file first. Only the standard library is used: the CLI needs no HTTP client dependency.
+file first; otherwise COPGRAPH_SERVER_URL, else the address the server announced beside the file
+(`server_address`). Only the standard library is used: the CLI needs no HTTP client dependency.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
+from graph_api.commands.server_address import DEFAULT_URL, announced_url
 from graph_api.config import API_TOKEN_NAME, Settings
 from graph_api.store import ReadResult, Store, StoreUnavailable, open_store
 
@@ -90,7 +92,10 @@ def open_target(settings: Settings, server: str | None) -> Store | RemoteServer:
     """The store itself, or the running server that holds its file (or the one `--server` names)."""
     tokens = settings.tokens()  # the single token, else the first named one (COPGRAPH_API_TOKENS)
     token = tokens.get(API_TOKEN_NAME) or next(iter(tokens.values()), None)
-    remote = RemoteServer(server or settings.server_url, token)
+    url = server or settings.server_url
+    if url is None and settings.store == "ladybug":
+        url = announced_url(settings.db_path)
+    remote = RemoteServer(url or DEFAULT_URL, token)
     if server:
         return remote
     try:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from graph_api.commands import settings_from
+from graph_api.commands.server_address import announced, local_url
 from graph_api.config import Settings
 
 
@@ -43,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
         print(summary.table(), file=sys.stderr)
     app = create_app(settings, store=store)
     print(start_up_line(args.host, args.port), file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # the CLI's commands find this server when it holds the database file (any port)
+    where = settings.db_path if settings.store == "ladybug" else None
+    with announced(where, local_url(args.host, args.port)) if where else contextlib.nullcontext():
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
