@@ -23,6 +23,7 @@ ACYCLIC: dict[str, tuple[str, str]] = {
     "LEARNED_FROM": ("Adoption", "learnedFrom"),
     "BROADER": ("Concept", "broader"),
     "SUB_ORGANIZATION_OF": ("Organization", "parent"),
+    "DERIVED_FROM": ("Solution", "derivedFrom"),  # publiccode isBasedOn: a fork cannot be its own ancestor
 }
 # Relationship types whose two ends must differ, with the start node's API field
 NO_SELF_LOOPS: dict[str, str] = {**{rel: name for rel, (_, name) in ACYCLIC.items()},
@@ -30,6 +31,7 @@ NO_SELF_LOOPS: dict[str, str] = {**{rel: name for rel, (_, name) in ACYCLIC.item
 _SELF_LOOP_TEXT = {"LEARNED_FROM": "an adoption cannot learn from itself",
                    "BROADER": "a concept cannot be broader than itself",
                    "SUB_ORGANIZATION_OF": "an organisation cannot be its own parent",
+                   "DERIVED_FROM": "a solution cannot be derived from itself",
                    "OWNED_BY": "an organisation cannot own itself",
                    "MEMBER_OF": "an organisation cannot be a member of itself",
                    "KNOWS": "an actor cannot be their own contact"}

@@ -31,8 +31,17 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
                      "description": STRING, "url": STRING, **_AUDIT},
     "Actor": {"name": STRING, "role_label": STRING, "visibility": STRING, "email": STRING,
               "phone": STRING, "description": STRING, **_AUDIT},
+    # The solution profile (issue 21) follows the transfer platforms users know: OPSI's lifecycle phase,
+    # publiccode.yml's development status, software type and maintenance, Joinup's licence, KTS/EfA's effort
+    # and cost as the ranges people report (whole euros, min..max), and lessons learned ("what would you do
+    # differently"). Funding, maintainers, derivation and OZG/LeiKa services are relationships below.
     "Solution": {"name": STRING, "summary": STRING, "maturity": STRING, "url": STRING,
-                 "licence": STRING, **_AUDIT},
+                 "licence": STRING, "lifecycle_phase": STRING, "development_status": STRING,
+                 "software_type": STRING, "repository_url": STRING, "maintenance_type": STRING,
+                 "maintained_until": STRING, "lessons_learned": STRING,
+                 "cost_one_off_eur_min": INT, "cost_one_off_eur_max": INT,
+                 "cost_running_eur_per_year_min": INT, "cost_running_eur_per_year_max": INT,
+                 "effort_note": STRING, **_AUDIT},
     "Concept": {"label": STRING, "scheme": STRING, "definition": STRING, **_AUDIT},
     "Adoption": {"status": STRING, "started_on": STRING, "ended_on": STRING, "outcome": STRING,
                  **_AUDIT},
@@ -41,6 +50,12 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
     "Source": {"title": STRING, "kind": STRING, "url": STRING, "publisher": STRING,
                "published_on": STRING, "licence": STRING, "illustrative": BOOL, "note": STRING},
     "Award": {"name": STRING, "description": STRING, "url": STRING, **_AUDIT},
+    # Evidence of impact: what was measured, the result and when; its Source says who measured it.
+    "Evidence": {"measure": STRING, "result": STRING, "measured_on": STRING, **_AUDIT},
+    # A public, functional contact channel (role mailbox, office phone, web page) -- never a person's own.
+    "ContactPoint": {"kind": STRING, "value": STRING, "label": STRING, "visibility": STRING, **_AUDIT},
+    # The needs log: "territory or organisation X needs concept Y", recorded by a Lotse on a date.
+    "Need": {"status": STRING, "recorded_on": STRING, "description": STRING, **_AUDIT},
 }
 NODE_LABELS: tuple[str, ...] = tuple(NODE_PROPERTIES)
 
@@ -95,6 +110,18 @@ REL_TYPES: dict[str, RelType] = {
         RelType("BROADER", _pairs("Concept", "Concept")),
         RelType("RECEIVED", _pairs("Solution", "Award"), {"year": INT, "round": INT}),
         RelType("GRANTED_BY", _pairs("Award", "Organization")),
+        # funders: an organisation (a ministry, a foundation) or a funding programme (Project kind PROGRAMME,
+        # e.g. WIR! or Modellprojekte Smart Cities); a programme itself is funded by an organisation
+        RelType("FUNDED_BY", (*_pairs("Solution", ("Organization", "Project")), ("Project", "Organization"))),
+        RelType("MAINTAINED_BY", _pairs("Solution", "Organization"), {"until": STRING}),
+        RelType("DERIVED_FROM", _pairs("Solution", "Solution")),
+        RelType("IMPLEMENTS_SERVICE", _pairs("Solution", "Concept")),
+        RelType("EVIDENCE_OF", _pairs("Evidence", ("Solution", "Adoption"))),
+        RelType("HAS_CONTACT_POINT", _pairs(("Organization", "Actor"), "ContactPoint")),
+        RelType("NEEDED_BY", _pairs("Need", _PLACES_AND_ORGS)),
+        RelType("CONCERNS", _pairs("Need", "Concept")),
+        RelType("RECORDED_BY", _pairs("Need", ("Organization", "Actor"))),
+        RelType("MATCHED_WITH", _pairs("Need", "Solution")),
         RelType("SOURCED_FROM", _pairs(tuple(x for x in NODE_PROPERTIES if x != "Source"), "Source")),
     )
 }
@@ -104,6 +131,20 @@ for _rel in REL_TYPES.values():
 ADOPTION_STATUSES: tuple[str, ...] = ("CONSIDERING", "PLANNED", "PILOT", "ADOPTED", "SCALED", "ABANDONED")
 ORGANIZATION_KINDS: tuple[str, ...] = ("ADMINISTRATION", "DEPARTMENT", "PUBLIC_ENTERPRISE", "ASSOCIATION",
                                        "NETWORK", "RESEARCH", "CIVIL_SOCIETY", "COMPANY")
+
+# OECD OPSI's innovation lifecycle, in its order
+LIFECYCLE_PHASES: tuple[str, ...] = ("IDENTIFYING_PROBLEMS", "GENERATING_IDEAS", "DEVELOPING_PROPOSALS",
+                                     "IMPLEMENTING", "EVALUATING", "DIFFUSING_LESSONS")
+# publiccode.yml `developmentStatus`, upper-cased
+DEVELOPMENT_STATUSES: tuple[str, ...] = ("CONCEPT", "DEVELOPMENT", "BETA", "STABLE", "OBSOLETE")
+# publiccode.yml `maintenance.type`, upper-cased
+MAINTENANCE_TYPES: tuple[str, ...] = ("INTERNAL", "CONTRACT", "COMMUNITY", "NONE")
+CONTACT_POINT_KINDS: tuple[str, ...] = ("EMAIL", "PHONE", "WEB")
+NEED_STATUSES: tuple[str, ...] = ("OPEN", "MATCHED", "SOLVED")
+# Concept schemes: topics and needs (curated), and the administrative-service catalogues a solution may
+# implement (IMPLEMENTS_SERVICE): OZG-Leistungen and LeiKa-Leistungen.
+CONCEPT_SCHEMES: tuple[str, ...] = ("topics", "needs", "ozg", "leika")
+SERVICE_SCHEMES: tuple[str, ...] = ("ozg", "leika")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TERRITORY_KEY_RE = {"State": re.compile(r"^\d{2}$"), "County": re.compile(r"^\d{5}$"),

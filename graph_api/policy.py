@@ -15,6 +15,10 @@ The rule:
   roles are withheld. Of a public actor they see everything except contact data.
 - E-mail and phone go to token holders only, whatever the visibility.
 - The context of a KNOWS relationship describes two people and goes to token holders only.
+- A contact channel (`ContactPoint`) is functional, never a person's own, and shows its address only when
+  its stored `visibility` is exactly ``"public"`` (fail closed as for actors); otherwise anonymous callers
+  see only that a channel of that kind exists. A channel never reveals the name of a restricted actor:
+  the API answers "whom to call" with the organisation or role label and the channel.
 - Token holders see everything.
 The search index and the RDF export are shared by all callers, so they hold the anonymous view.
 """
@@ -34,6 +38,8 @@ UNNAMED = "(restricted)"  # what a restricted actor without a role label shows i
 CONTACT_PROPERTIES = frozenset({"email", "phone"})
 # What anyone may see of a restricted actor (plus the labels the stores add to node values).
 SHOWN_WHEN_RESTRICTED = frozenset({"id", "role_label", "visibility", "_label"})
+# What anyone may see of a restricted contact channel.
+CHANNEL_SHOWN_WHEN_RESTRICTED = frozenset({"id", "kind", "visibility", "_label"})
 # Relationship properties that describe the person at the Actor end: withheld when that actor is restricted.
 ROLE_PROPERTIES: dict[str, frozenset[str]] = {"WORKS_FOR": frozenset({"title"}),
                                               "PARTICIPATES_IN": frozenset({"role"})}
@@ -86,6 +92,26 @@ def actor_view(props: Mapping[str, Any], viewer: Viewer) -> dict[str, Any]:
     return shown
 
 
+def contact_point_view(props: Mapping[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """The contact channel's properties `viewer` may see, with `visibility` normalised."""
+    if viewer.authorised or is_public(props):
+        shown = dict(props)
+    else:
+        shown = {k: v for k, v in props.items() if k in CHANNEL_SHOWN_WHEN_RESTRICTED}
+    shown["visibility"] = visibility(props)
+    return shown
+
+
+def node_view(label: str | None, props: Mapping[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """Any node's properties as `viewer` may see them: the one entry point for doors that show nodes of
+    every label (search index, named-query rows, exports)."""
+    if label == "Actor":
+        return actor_view(props, viewer)
+    if label == "ContactPoint":
+        return contact_point_view(props, viewer)
+    return dict(props)
+
+
 def rel_view(rel_type: str, props: Mapping[str, Any], actor_ends: Iterable[Mapping[str, Any] | None],
              viewer: Viewer) -> dict[str, Any]:
     """A relationship's properties `viewer` may see.
@@ -102,7 +128,7 @@ def rel_view(rel_type: str, props: Mapping[str, Any], actor_ends: Iterable[Mappi
 
 def searchable(label: str, props: Mapping[str, Any]) -> dict[str, Any]:
     """What the shared full-text index may hold of a node: the anonymous view (it answers everyone)."""
-    return actor_view(props, ANONYMOUS) if label == "Actor" else dict(props)
+    return node_view(label, props, ANONYMOUS)
 
 
 def named_row(row: Mapping[str, Any], names: Sequence[tuple[str, str]], actors: Mapping[str, Mapping[str, Any]],
@@ -124,8 +150,8 @@ def _node_values(value: Any, viewer: Viewer) -> Any:
     """Actor nodes and relationships anywhere in a result value (lists, maps, paths) reduced to what
     `viewer` may see; a relationship's ends are unknown here, so they count as restricted."""
     if isinstance(value, dict):
-        if value.get("_label") == "Actor":
-            return actor_view(value, viewer)
+        if value.get("_label") in ("Actor", "ContactPoint"):
+            return node_view(value["_label"], value, viewer)
         if "_type" in value:
             return rel_view(str(value["_type"]), value, [None], viewer)
         return {k: _node_values(v, viewer) for k, v in value.items()}

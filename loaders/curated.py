@@ -22,10 +22,17 @@ from rapidfuzz import process
 
 from graph_api import integrity
 from graph_api.loaders import yaml_lines
-from graph_api.loaders.curated_schema import FILES, ActorRecord, ContactRecord, Record, TerritoryLinks
+from graph_api.loaders.curated_schema import (
+    FILES,
+    ActorRecord,
+    ConceptRecord,
+    ContactRecord,
+    Record,
+    TerritoryLinks,
+)
 from graph_api.loaders.record_rules import short
 from graph_api.loaders.text_input import read_utf8
-from graph_api.model import TERRITORY_LABELS, label_of
+from graph_api.model import SERVICE_SCHEMES, TERRITORY_LABELS, label_of
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 
 ExistingIds = Callable[[set[str]], set[str]]
@@ -58,6 +65,7 @@ def read(path: str | Path, *, existing_ids: ExistingIds | None = None) -> GraphR
         _parse_file(file, ctx)
     if not ctx.problems:
         _check_references(ctx, existing_ids)
+        _check_service_schemes(ctx)
     if not ctx.problems:
         _check_graph_rules(ctx)
     if ctx.problems:
@@ -185,6 +193,21 @@ def _check_references(ctx: _Context, existing_ids: ExistingIds | None) -> None:
                 ctx.add(parsed.file, yaml_lines.line_of(parsed.raw, path), ".".join(str(p) for p in path), message)
 
 
+def _check_service_schemes(ctx: _Context) -> None:
+    """A solution implements administrative services (OZG/LeiKa concepts), not topics or needs: a
+    topic there would count it among the services of a municipality's portal. Concepts of the folder
+    are checked here; `graph_api.integrity` is the place for stored ones."""
+    schemes = {f"Concept:{p.record.id}": p.record.scheme for p in ctx.parsed  # type: ignore[attr-defined]
+               if isinstance(p.record, ConceptRecord)}
+    for parsed in ctx.parsed:
+        for index, ref in enumerate(getattr(parsed.record, "implements_services", [])):
+            scheme = schemes.get(ref)
+            if scheme is not None and scheme not in SERVICE_SCHEMES:
+                ctx.add(parsed.file, yaml_lines.line_of(parsed.raw, ("implements_services", index)),
+                        f"implements_services.{index}", f"'{ref}' is a concept of scheme '{scheme}'; expected "
+                        f"one of the service schemes {', '.join(SERVICE_SCHEMES)}")
+
+
 def _suggest(ref: str, candidates: list[str]) -> str:
     if not candidates:
         return ""
@@ -228,7 +251,7 @@ def _emit(rows: GraphRows, label: str | None, record: Record) -> None:
         node_id = f"{label}:{record.id}"  # type: ignore[attr-defined]
         links = {"broader", "granted_by", "administers", "serves", "parent", "member_of", "owners", "projects",
                  "roles", "categories", "needs", "originator", "awards", "solution", "adopter", "learned_from",
-                 "contacts", "project"}
+                 "contacts", "project", *_PROFILE_LINKS, "maintained_by"}
         props = {k: v for k, v in data.items() if k not in links}
         props["id"] = node_id
         rows.add_node(label, props)
@@ -237,12 +260,19 @@ def _emit(rows: GraphRows, label: str | None, record: Record) -> None:
         rows.add_rel("SOURCED_FROM", node_id, src)
 
 
+# record field -> relationship of the solution profile, contact channels and the needs log (issue 21)
+_PROFILE_LINKS = {"contact_points": "HAS_CONTACT_POINT", "funded_by": "FUNDED_BY", "derived_from": "DERIVED_FROM",
+                  "implements_services": "IMPLEMENTS_SERVICE", "evidence_of": "EVIDENCE_OF",
+                  "needed_by": "NEEDED_BY", "concerns": "CONCERNS", "recorded_by": "RECORDED_BY",
+                  "matched_with": "MATCHED_WITH"}
+
+
 def _links(rows: GraphRows, node_id: str, record: Record, source: str | None) -> None:
     """Relationships stated by one record, each tagged with its own source or the record's first one."""
     simple = {"broader": "BROADER", "granted_by": "GRANTED_BY", "administers": "ADMINISTERS", "serves": "SERVES",
               "parent": "SUB_ORGANIZATION_OF", "categories": "IN_CATEGORY", "needs": "ADDRESSES",
               "originator": "ORIGINATED_BY", "solution": "OF", "adopter": "BY", "learned_from": "LEARNED_FROM",
-              "contacts": "CONTACT", "project": "IN_PROJECT"}
+              "contacts": "CONTACT", "project": "IN_PROJECT", **_PROFILE_LINKS}
     for name, rel_type in simple.items():
         value = getattr(record, name, None)
         for target in (value if isinstance(value, list) else [value] if value else []):
@@ -255,6 +285,8 @@ def _links(rows: GraphRows, node_id: str, record: Record, source: str | None) ->
         rows.add_rel("PARTICIPATES_IN", node_id, p.project, role=p.role, source=p.source or source)
     for a in getattr(record, "awards", []):
         rows.add_rel("RECEIVED", node_id, a.award, year=a.year, round=a.round, source=a.source or source)
+    for m in getattr(record, "maintained_by", []):
+        rows.add_rel("MAINTAINED_BY", node_id, m.organization, until=m.until, source=m.source or source)
     if isinstance(record, ActorRecord):
         for r in record.roles:
             rows.add_rel("WORKS_FOR", node_id, r.organization, title=r.title, since=r.since, until=r.until,

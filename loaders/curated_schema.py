@@ -19,7 +19,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from graph_api.loaders import record_rules
 from graph_api.loaders.record_rules import short
-from graph_api.model import ADOPTION_STATUSES, ORGANIZATION_KINDS, SLUG_RE, TERRITORY_LABELS, id_problem
+from graph_api.model import (
+    ADOPTION_STATUSES,
+    CONCEPT_SCHEMES,
+    ORGANIZATION_KINDS,
+    SLUG_RE,
+    TERRITORY_LABELS,
+    id_problem,
+)
 
 TERRITORIES = TERRITORY_LABELS
 RefMap = dict[str, tuple[str, ...]]
@@ -60,6 +67,13 @@ Ref = Annotated[str, BeforeValidator(_ref)]
 Name = Annotated[str, BeforeValidator(record_rules.name)]
 HttpUrl = Annotated[str, BeforeValidator(record_rules.http_url)]
 Visibility = Annotated[Literal["public", "restricted"], BeforeValidator(record_rules.visibility)]
+# enumerations of the solution profile, contact channels and needs: any case, stored upper-case
+LifecyclePhase = Annotated[str, BeforeValidator(record_rules.lifecycle_phase)]
+DevelopmentStatus = Annotated[str, BeforeValidator(record_rules.development_status)]
+MaintenanceType = Annotated[str, BeforeValidator(record_rules.maintenance_type)]
+ContactPointKind = Annotated[str, BeforeValidator(record_rules.contact_point_kind)]
+NeedStatus = Annotated[str, BeforeValidator(record_rules.need_status)]
+Eur = Annotated[int, BeforeValidator(record_rules.eur_amount)]
 
 
 # Longest text a curated field may hold: the longest in the pilot data is ~300 characters, and a
@@ -95,7 +109,7 @@ class SourceRecord(Record):
 class ConceptRecord(Entity):
     REFERENCES: ClassVar[RefMap] = {"broader": ("Concept",)}
     label: Name
-    scheme: Literal["topics", "needs"]
+    scheme: Literal[CONCEPT_SCHEMES]  # type: ignore[valid-type]
     broader: Ref | None = None
     definition: str | None = None
 
@@ -135,7 +149,8 @@ class Membership(Record):
 
 
 class OrganizationRecord(Entity):
-    REFERENCES: ClassVar[RefMap] = {"administers": TERRITORIES, "serves": TERRITORIES, "parent": ("Organization",)}
+    REFERENCES: ClassVar[RefMap] = {"administers": TERRITORIES, "serves": TERRITORIES, "parent": ("Organization",),
+                                    "contact_points": ("ContactPoint",)}
     name: Name
     kind: Literal[ORGANIZATION_KINDS]  # type: ignore[valid-type]
     short_name: str | None = None
@@ -148,6 +163,8 @@ class OrganizationRecord(Entity):
     member_of: list[Membership] = Field(default_factory=list)
     owners: list[Ownership] = Field(default_factory=list)
     projects: list[ProjectLink] = Field(default_factory=list)
+    contact_points: list[Ref] = Field(default_factory=list, description="Its public, functional contact channels "
+                                      "(ContactPoint ids: office mailbox, phone, web page)")
 
 
 class TerritoryLinks(Record):
@@ -170,6 +187,7 @@ class Role(Record):
 
 
 class ActorRecord(Entity):
+    REFERENCES: ClassVar[RefMap] = {"contact_points": ("ContactPoint",)}
     name: Name = Field(description="Shown only to authorised callers unless visibility is public")
     role_label: Name = Field(description="What everyone sees for a restricted actor, e.g. 'Bürgermeister:in Hagenow'")
     visibility: Visibility = Field(default="restricted", description="public or restricted (case ignored); "
@@ -179,6 +197,8 @@ class ActorRecord(Entity):
     description: str | None = None
     roles: list[Role] = Field(default_factory=list)
     projects: list[ProjectLink] = Field(default_factory=list)
+    contact_points: list[Ref] = Field(default_factory=list, description="Functional channels of the role (a role "
+                                      "mailbox), never the person's own: those are `email`/`phone`")
 
 
 class ContactRecord(Record):
@@ -207,27 +227,110 @@ class AwardGrant(Record):
     round: int | None = Field(default=None, ge=1)
 
 
+class Maintainer(Record):
+    REFERENCES: ClassVar[RefMap] = {**{"organization": ("Organization",)}, "source": ("Source",)}
+    source: Ref | None = LINK_SOURCE
+    organization: Ref
+    until: IsoDate | None = Field(default=None, description="The end of this maintainer's commitment")
+
+
 class SolutionRecord(Entity):
     REFERENCES: ClassVar[RefMap] = {"categories": ("Concept",), "needs": ("Concept",),
-                  "originator": ("Organization", *TERRITORIES)}
+                  "originator": ("Organization", *TERRITORIES), "funded_by": ("Organization", "Project"),
+                  "derived_from": ("Solution",), "implements_services": ("Concept",)}
     name: Name
     summary: str | None = None
     maturity: Literal["idea", "pilot", "proven", "scaled"] | None = None
     url: HttpUrl | None = None
-    licence: str | None = None
+    licence: str | None = Field(default=None, description="SPDX licence expression, e.g. EUPL-1.2")
+    lifecycle_phase: LifecyclePhase | None = Field(default=None, description="OPSI stage: IDENTIFYING_PROBLEMS, "
+                                                   "GENERATING_IDEAS, DEVELOPING_PROPOSALS, IMPLEMENTING, EVALUATING, "
+                                                   "DIFFUSING_LESSONS")
+    development_status: DevelopmentStatus | None = Field(default=None, description="publiccode developmentStatus: "
+                                                         "CONCEPT, DEVELOPMENT, BETA, STABLE, OBSOLETE")
+    software_type: str | None = Field(default=None, description="publiccode softwareType; empty for non-software")
+    repository_url: HttpUrl | None = None
+    maintenance_type: MaintenanceType | None = Field(default=None, description="INTERNAL, CONTRACT, COMMUNITY, "
+                                                     "NONE")
+    maintained_until: IsoDate | None = None
+    lessons_learned: str | None = Field(default=None, description="What the makers would do differently")
+    cost_one_off_eur_min: Eur | None = None
+    cost_one_off_eur_max: Eur | None = None
+    cost_running_eur_per_year_min: Eur | None = None
+    cost_running_eur_per_year_max: Eur | None = None
+    effort_note: str | None = Field(default=None, description="Effort in the words people report it "
+                                    "(staff days, who has to be involved)")
     categories: list[Ref] = Field(default_factory=list)
     needs: list[Ref] = Field(default_factory=list)
     originator: Ref | None = None
     awards: list[AwardGrant] = Field(default_factory=list)
+    funded_by: list[Ref] = Field(default_factory=list, description="Funders: organisations or funding "
+                                 "programmes (Project kind programme)")
+    maintained_by: list[Maintainer] = Field(default_factory=list)
+    derived_from: list[Ref] = Field(default_factory=list, description="Solutions this one is based on "
+                                    "(publiccode isBasedOn)")
+    implements_services: list[Ref] = Field(default_factory=list, description="OZG or LeiKa service concepts "
+                                           "(scheme ozg or leika) the solution implements")
+
+    @field_validator(*(high for _, high in record_rules.EUR_RANGES))
+    @classmethod
+    def _range_runs_upwards(cls, value: int | None, info: Any) -> int | None:
+        low_name = next(lo for lo, hi in record_rules.EUR_RANGES if hi == info.field_name)
+        problem = record_rules.range_problem(info.data.get(low_name), value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class EvidenceRecord(Entity):
+    """Evidence of impact: what was measured, the result, when; `sources` says who measured it."""
+
+    REFERENCES: ClassVar[RefMap] = {"evidence_of": ("Solution", "Adoption")}
+    measure: Name = Field(description="What was measured, e.g. 'Anrufe im Bürgerbüro pro Woche'")
+    result: str = Field(description="The result as reported, e.g. 'minus 30 % nach sechs Monaten'")
+    measured_on: IsoDate | None = None
+    evidence_of: list[Ref] = Field(min_length=1, description="The solutions or adoptions it is evidence for")
+
+
+class ContactPointRecord(Entity):
+    """A public, functional contact channel of an organisation or a role (linked from their records)."""
+
+    kind: ContactPointKind = Field(description="EMAIL, PHONE or WEB")
+    value: Name = Field(description="The address, number or http(s) page")
+    label: str | None = Field(default=None, description="What the channel is for, e.g. 'Bürgerbüro'")
+    visibility: Visibility = Field(default="restricted", description="public or restricted; missing means "
+                                   "restricted (only token holders see it)")
+
+    @field_validator("value")
+    @classmethod
+    def _value_fits_kind(cls, value: str, info: Any) -> str:
+        kind = info.data.get("kind")
+        return record_rules.contact_value(kind, value) if kind else value
+
+
+class NeedRecord(Entity):
+    """The needs log: a territory or organisation needs a concept, recorded by someone on a date."""
+
+    REFERENCES: ClassVar[RefMap] = {"needed_by": ("Organization", *TERRITORIES), "concerns": ("Concept",),
+                                    "recorded_by": ("Organization", "Actor"), "matched_with": ("Solution",)}
+    status: NeedStatus = Field(description="OPEN, MATCHED or SOLVED")
+    recorded_on: IsoDate
+    description: str | None = None
+    needed_by: Ref
+    concerns: list[Ref] = Field(min_length=1)
+    recorded_by: Ref | None = None
+    matched_with: list[Ref] = Field(default_factory=list)
 
 
 class ProjectRecord(Entity):
+    REFERENCES: ClassVar[RefMap] = {"funded_by": ("Organization",)}
     name: Name
     kind: Literal["reallabor", "research", "transfer", "cohort", "programme", "network"]
     description: str | None = None
     started_on: IsoDate | None = None
     ended_on: IsoDate | None = None
     url: HttpUrl | None = None
+    funded_by: list[Ref] = Field(default_factory=list, description="Who funds it (a programme's ministry)")
 
 
 class AdoptionRecord(Entity):
@@ -248,6 +351,7 @@ class AdoptionRecord(Entity):
 FILES: dict[str, tuple[str | None, type[Record]]] = {
     "sources.yaml": ("Source", SourceRecord),
     "concepts.yaml": ("Concept", ConceptRecord),
+    "contact_points.yaml": ("ContactPoint", ContactPointRecord),
     "organizations.yaml": ("Organization", OrganizationRecord),
     "awards.yaml": ("Award", AwardRecord),
     "projects.yaml": ("Project", ProjectRecord),
@@ -256,10 +360,12 @@ FILES: dict[str, tuple[str | None, type[Record]]] = {
     "territories.yaml": (None, TerritoryLinks),
     "solutions.yaml": ("Solution", SolutionRecord),
     "adoptions.yaml": ("Adoption", AdoptionRecord),
+    "evidence.yaml": ("Evidence", EvidenceRecord),
+    "needs.yaml": ("Need", NeedRecord),
 }
 
 for _model in (ConceptRecord, AwardRecord, OrganizationRecord, SolutionRecord, AdoptionRecord, ActorRecord,
-               ProjectRecord, TerritoryLinks):
+               ProjectRecord, TerritoryLinks, EvidenceRecord, ContactPointRecord, NeedRecord):
     _model.REFERENCES = {**_model.REFERENCES, "sources": ("Source",)}
 
 

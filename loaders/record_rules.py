@@ -13,14 +13,21 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from graph_api.model import NODE_PROPERTIES
+from graph_api.model import (
+    CONTACT_POINT_KINDS,
+    DEVELOPMENT_STATUSES,
+    LIFECYCLE_PHASES,
+    MAINTENANCE_TYPES,
+    NEED_STATUSES,
+    NODE_PROPERTIES,
+)
 
 VISIBILITIES = ("public", "restricted")
 # the label-specific property that names a node: required, one line, no control characters
 NAME_PROPERTY = {"State": "name", "County": "name", "Association": "name", "Municipality": "name",
                  "Organization": "name", "Actor": "name", "Solution": "name", "Project": "name", "Award": "name",
-                 "Concept": "label", "Source": "title"}
-URL_PROPERTIES = ("url",)
+                 "Concept": "label", "Source": "title", "Evidence": "measure", "ContactPoint": "value"}
+URL_PROPERTIES = ("url", "repository_url")
 MAX_NAME_LENGTH = 500
 # the longest id in the pilot data has 60 characters; an id derived from a 1 MiB name would have 2 MB
 MAX_ID_LENGTH = 200
@@ -28,6 +35,9 @@ MAX_ID_LENGTH = 200
 MAX_POPULATION = 100_000_000
 MAX_AREA_HA = 100_000_000.0
 MAX_INT64 = 2**63 - 1
+# Costs a solution profile reports are in the thousands to millions; two billion euros (the largest whole
+# number GraphQL's 32-bit Int can carry) is a typo -- cents for euros, a pasted phone number -- not a cost.
+MAX_EUR = 2_000_000_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -76,6 +86,65 @@ def visibility(value: Any) -> str:
     raise ValueError(f"{short(value)} is not a visibility; expected 'public' or 'restricted'")
 
 
+def enum(allowed: tuple[str, ...], what: str) -> Any:
+    """A rule accepting one of `allowed` (upper-case words joined by `_`) whatever the case, spaces or
+    hyphens the source used: `beta`, ` Beta `, `diffusing-lessons` and `Diffusing lessons` all normalise."""
+
+    def rule(value: Any) -> str:
+        if isinstance(value, str):
+            normal = re.sub(r"[\s-]+", "_", value.strip()).upper()
+            if normal in allowed:
+                return normal
+        raise ValueError(f"{short(value)} is not a {what}; expected one of {', '.join(allowed)}")
+
+    rule.__doc__ = f"A {what}: one of {', '.join(allowed)} (case, spaces and hyphens ignored)."
+    return rule
+
+
+lifecycle_phase = enum(LIFECYCLE_PHASES, "lifecycle phase")
+development_status = enum(DEVELOPMENT_STATUSES, "development status")
+maintenance_type = enum(MAINTENANCE_TYPES, "maintenance type")
+contact_point_kind = enum(CONTACT_POINT_KINDS, "contact point kind")
+need_status = enum(NEED_STATUSES, "need status")
+
+
+def eur_amount(value: Any) -> int:
+    """Whole euros from 0 to MAX_EUR; a bool or a fraction is a mistake, not an amount."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_EUR:
+        raise ValueError(f"{short(value)} is not an amount in euros (a whole number from 0 to {MAX_EUR:,})")
+    return value
+
+
+# (min property, max property) pairs of the cost ranges a solution profile reports
+EUR_RANGES: tuple[tuple[str, str], ...] = (("cost_one_off_eur_min", "cost_one_off_eur_max"),
+                                           ("cost_running_eur_per_year_min", "cost_running_eur_per_year_max"))
+
+
+def range_problem(low: int | None, high: int | None) -> str | None:
+    """Why (low, high) is not a range, or None: a range where both ends are given runs upwards."""
+    if low is not None and high is not None and low > high:
+        return f"the minimum {low:,} is above the maximum {high:,}"
+    return None
+
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
+                    r"[A-Za-z0-9])?)+$")
+_PHONE = re.compile(r"^\+?[0-9 ()/-]{5,40}$")
+
+
+def contact_value(kind: str, value: Any) -> str:
+    """A contact channel's value that fits its kind: an e-mail address, a phone number (digits, spaces,
+    `+ / - ( )`), or an http(s) page -- a `javascript:` "web page" would run when clicked."""
+    value = name(value)
+    if kind == "WEB":
+        return http_url(value)
+    if kind == "EMAIL" and not _EMAIL.match(value):
+        raise ValueError(f"{short(value)} is not an e-mail address")
+    if kind == "PHONE" and (not _PHONE.match(value) or sum(c.isdigit() for c in value) < 5):
+        raise ValueError(f"{short(value)} is not a phone number (digits, spaces and + / - ( ) only)")
+    return value
+
+
 def population(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_POPULATION:
         raise ValueError(f"{short(value)} is not a population (a whole number from 0 to {MAX_POPULATION:,})")
@@ -89,7 +158,16 @@ def area_ha(value: Any) -> float:
     return float(value)
 
 
-_PROPERTY_RULES = {"url": http_url, "visibility": visibility, "population": population, "area_ha": area_ha}
+_PROPERTY_RULES = {"url": http_url, "repository_url": http_url, "visibility": visibility,
+                   "population": population, "area_ha": area_ha}
+# rules for a property of one label only (the same name means something else elsewhere: Organization.kind)
+_LABEL_RULES: dict[str, dict[str, Any]] = {
+    "Solution": {"lifecycle_phase": lifecycle_phase, "development_status": development_status,
+                 "maintenance_type": maintenance_type,
+                 **{prop: eur_amount for pair in EUR_RANGES for prop in pair}},
+    "ContactPoint": {"kind": contact_point_kind},
+    "Need": {"status": need_status},
+}
 
 
 def check_node(label: str, row: dict[str, Any], *, new: bool = True) -> list[tuple[str, str]]:
@@ -107,14 +185,26 @@ def check_node(label: str, row: dict[str, Any], *, new: bool = True) -> list[tup
             row[name_property] = name(row.get(name_property) or "")
         except ValueError as exc:
             problems.append((name_property, str(exc)))
-    if label == "Actor":  # an actor nobody declared public stays restricted
+    if label in ("Actor", "ContactPoint"):  # a person or channel nobody declared public stays restricted
         row.setdefault("visibility", None)
-    for prop, rule in _PROPERTY_RULES.items():
+    for prop, rule in {**_PROPERTY_RULES, **_LABEL_RULES.get(label, {})}.items():
         if prop in row and prop in NODE_PROPERTIES.get(label, {}) and (row[prop] is not None or prop == "visibility"):
             try:
                 row[prop] = rule(row[prop])
             except ValueError as exc:
                 problems.append((prop, str(exc)))
+    if label == "ContactPoint" and row.get("value") is not None and not any(
+            p in ("kind", "value") for p, _ in problems) and row.get("kind") in CONTACT_POINT_KINDS:
+        try:
+            row["value"] = contact_value(row["kind"], row["value"])
+        except ValueError as exc:
+            problems.append(("value", str(exc)))
+    if label == "Solution":
+        for low, high in EUR_RANGES:
+            problem = range_problem(row.get(low), row.get(high)) if not any(
+                p in (low, high) for p, _ in problems) else None
+            if problem:
+                problems.append((high, problem))
     for prop, value in row.items():
         if any(prop == reported for reported, _ in problems):
             continue

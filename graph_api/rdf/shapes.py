@@ -13,7 +13,17 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from graph_api.model import ADOPTION_STATUSES, NODE_PROPERTIES, ORGANIZATION_KINDS, TERRITORY_LABELS
+from graph_api.model import (
+    ADOPTION_STATUSES,
+    CONTACT_POINT_KINDS,
+    DEVELOPMENT_STATUSES,
+    LIFECYCLE_PHASES,
+    MAINTENANCE_TYPES,
+    NEED_STATUSES,
+    NODE_PROPERTIES,
+    ORGANIZATION_KINDS,
+    TERRITORY_LABELS,
+)
 from graph_api.rdf import vocab as v
 from graph_api.rdf.blocks import out_rel_types
 from graph_api.rdf.integrity import CONSTRAINTS, shacl_message, shacl_select
@@ -24,7 +34,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "State": ("name", "ags"), "County": ("name", "ags"), "Association": ("name", "ars"),
     "Municipality": ("name", "ags", "ars"), "Organization": ("name", "kind"), "Actor": ("role_label", "visibility"),
     "Solution": ("name",), "Concept": ("label", "scheme"), "Adoption": ("status",), "Project": ("name",),
-    "Source": ("title",), "Award": ("name",),
+    "Source": ("title",), "Award": ("name",), "Evidence": ("measure", "result"),
+    "ContactPoint": ("kind", "visibility"), "Need": ("status", "recorded_on"),
 }
 PATTERNS: dict[tuple[str, str], str] = {
     ("State", "ags"): r"^[0-9]{2}$", ("County", "ags"): r"^[0-9]{5}$", ("Municipality", "ags"): r"^[0-9]{8}$",
@@ -34,11 +45,16 @@ PATTERNS: dict[tuple[str, str], str] = {
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("Adoption", "status"): ADOPTION_STATUSES, ("Organization", "kind"): ORGANIZATION_KINDS,
     ("Actor", "visibility"): ("public", "restricted"),
+    ("Solution", "lifecycle_phase"): LIFECYCLE_PHASES, ("Solution", "development_status"): DEVELOPMENT_STATUSES,
+    ("Solution", "maintenance_type"): MAINTENANCE_TYPES, ("ContactPoint", "kind"): CONTACT_POINT_KINDS,
+    ("ContactPoint", "visibility"): ("public", "restricted"), ("Need", "status"): NEED_STATUSES,
 }
+# labels named by what they join, not by a property of their own (no rdfs:label required)
+UNNAMED = ("Adoption", "Need")
 KEY_PATTERNS = {"State": "[0-9]{2}", "County": "[0-9]{5}", "Association": "[0-9]{9}", "Municipality": "[0-9]{8}"}
 # (label, relationship) -> (min, max) where the graph's structure fixes the cardinality
 REL_CARDINALITY: dict[tuple[str, str], tuple[int, int]] = {
-    ("Adoption", "OF"): (1, 1), ("Adoption", "BY"): (1, 1),
+    ("Adoption", "OF"): (1, 1), ("Adoption", "BY"): (1, 1), ("Need", "NEEDED_BY"): (1, 1),
     ("Municipality", "PART_OF"): (1, 1), ("Association", "PART_OF"): (1, 1), ("County", "PART_OF"): (1, 1),
 }
 
@@ -107,7 +123,7 @@ def _node_shape(graph: Graph, label: str) -> None:
     graph.add((shape, SH.closed, Literal(True)))
     graph.add((shape, SH.ignoredProperties, _list(graph, [RDF.type])))
     required = REQUIRED.get(label, ())
-    named = label != "Adoption"  # an adoption is named by what it joins, not by a property of its own
+    named = label not in UNNAMED
     _property(graph, shape, v.RDFS_LABEL, datatype=v.XSD_STRING, min_count=1 if named else 0, max_count=1)
     for name, prop in v.NODE_PROPS[label].items():
         values = ENUMS.get((label, name))
@@ -134,17 +150,23 @@ def _node_shape(graph: Graph, label: str) -> None:
                 _property(graph, alternative, predicate, min_count=1)
                 alternatives.append(alternative)
             graph.add((shape, SH.xone, _list(graph, alternatives)))
-    if label == "Actor":  # personal data: a name only for public actors
+    if label in _WITHHELD_UNLESS_PUBLIC:  # personal data: a name (an address) only when public
+        withheld, message = _WITHHELD_UNLESS_PUBLIC[label]
         public, nameless = BNode(), BNode()
-        graph.add((public, SH.path, URIRef(v.NODE_PROPS["Actor"]["visibility"].predicate)))
+        graph.add((public, SH.path, URIRef(v.NODE_PROPS[label]["visibility"].predicate)))
         graph.add((public, SH.hasValue, Literal("public")))
-        graph.add((nameless, SH.path, URIRef(v.NODE_PROPS["Actor"]["name"].predicate)))
+        graph.add((nameless, SH.path, URIRef(v.NODE_PROPS[label][withheld].predicate)))
         graph.add((nameless, SH.maxCount, Literal(0)))
         alt_public, alt_nameless = BNode(), BNode()
         graph.add((alt_public, SH.property, public))
         graph.add((alt_nameless, SH.property, nameless))
         graph.add((shape, SH["or"], _list(graph, [alt_public, alt_nameless])))
-        graph.add((shape, SH.message, Literal("A restricted actor's name must not be published")))
+        graph.add((shape, SH.message, Literal(message)))
+
+
+# label -> (property published only when the node is public, the violation's message)
+_WITHHELD_UNLESS_PUBLIC = {"Actor": ("name", "A restricted actor's name must not be published"),
+                           "ContactPoint": ("value", "A restricted contact channel's address must not be published")}
 
 
 def _statement_shape(graph: Graph) -> None:

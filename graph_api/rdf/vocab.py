@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote
 
 from graph_api import policy
 from graph_api.model import (
+    DEVELOPMENT_STATUSES,
     NODE_PROPERTIES,
     ORGANIZATION_KINDS,
     REL_TYPES,
@@ -92,6 +93,9 @@ CLASS: dict[str, str] = {
     "Project": expand("foaf:Project"),
     "Source": expand("cg:Source"),
     "Award": expand("cg:Award"),
+    "Evidence": expand("cg:Evidence"),
+    "ContactPoint": expand("schema:ContactPoint"),
+    "Need": expand("cg:Need"),
 }
 LABEL_OF_CLASS = {iri: label for label, iri in CLASS.items()}
 # Organisation kinds that are public organisations in the sense of the Core Public Organisation Vocabulary.
@@ -101,6 +105,11 @@ PUBLIC_ORGANISATION_KINDS = frozenset({"ADMINISTRATION", "DEPARTMENT"})
 ORG_KIND_CONCEPT: dict[str, str] = {kind: CG + "".join(part.capitalize() for part in kind.split("_"))
                                     for kind in ORGANIZATION_KINDS}
 ORG_KIND_OF_CONCEPT = {iri: kind for kind, iri in ORG_KIND_CONCEPT.items()}
+# Development statuses as concepts of the SKOS scheme cg:DevelopmentStatuses, for adms:status (which takes a
+# concept, as in the ADMS status vocabulary): STABLE -> cg:StatusStable
+DEV_STATUS_SCHEME = expand("cg:DevelopmentStatuses")
+DEV_STATUS_CONCEPT: dict[str, str] = {status: CG + "Status" + status.capitalize() for status in DEVELOPMENT_STATUSES}
+DEV_STATUS_OF_CONCEPT = {iri: status for status, iri in DEV_STATUS_CONCEPT.items()}
 
 
 @dataclass(frozen=True)
@@ -160,7 +169,28 @@ _SPECIFIC: dict[str, dict[str, Prop]] = {
     "Solution": {"name": _german("dct:title"), "summary": _german("dct:description"),
                  "maturity": Prop(expand("cg:maturity")),
                  "url": Prop(expand("dcat:landingPage"), None, to_iri=lambda url, _: url, from_iri=str),
-                 "licence": Prop(expand("dct:license"), None, to_iri=_licence_iri, from_iri=_licence_of)},
+                 "licence": Prop(expand("dct:license"), None, to_iri=_licence_iri, from_iri=_licence_of),
+                 "lifecycle_phase": Prop(expand("cg:lifecyclePhase")),
+                 "development_status": Prop(expand("adms:status"), None,
+                                            to_iri=lambda status, _: DEV_STATUS_CONCEPT.get(status),
+                                            from_iri=DEV_STATUS_OF_CONCEPT.get),
+                 "software_type": Prop(expand("cg:softwareType")),
+                 "repository_url": Prop(expand("schema:codeRepository"), None, to_iri=lambda url, _: url,
+                                        from_iri=str),
+                 "maintenance_type": Prop(expand("cg:maintenanceType")),
+                 "maintained_until": Prop(expand("cg:maintainedUntil"), XSD_DATE),
+                 "lessons_learned": _german("cg:lessonsLearned"),
+                 "cost_one_off_eur_min": Prop(expand("cg:costOneOffEurMin"), XSD_INTEGER),
+                 "cost_one_off_eur_max": Prop(expand("cg:costOneOffEurMax"), XSD_INTEGER),
+                 "cost_running_eur_per_year_min": Prop(expand("cg:costRunningEurPerYearMin"), XSD_INTEGER),
+                 "cost_running_eur_per_year_max": Prop(expand("cg:costRunningEurPerYearMax"), XSD_INTEGER),
+                 "effort_note": _german("cg:effortNote")},
+    "Evidence": {"measure": _german("cg:measure"), "result": _german("cg:result"),
+                 "measured_on": Prop(expand("dct:date"), XSD_DATE)},
+    # schema.org's ContactPoint: the channel's purpose is its contactType
+    "ContactPoint": {"kind": Prop(expand("cg:channelKind")), "value": Prop(expand("cg:channelValue")),
+                     "label": _german("schema:contactType"), "visibility": Prop(expand("cg:visibility"))},
+    "Need": {"status": Prop(expand("cg:needStatus")), "recorded_on": Prop(expand("dct:created"), XSD_DATE)},
     "Concept": {"label": _german("skos:prefLabel"),
                 "scheme": Prop(expand("skos:inScheme"), None, to_iri=lambda name, base: scheme_iri(base, name),
                                from_iri=lambda iri: scheme_of_iri(iri)),
@@ -206,6 +236,16 @@ REL_PREDICATE: dict[str, str] = {
     "BROADER": expand("skos:broader"),
     "RECEIVED": expand("cg:received"),
     "GRANTED_BY": expand("cg:grantedBy"),
+    "FUNDED_BY": expand("cg:fundedBy"),
+    "MAINTAINED_BY": expand("cg:maintainedBy"),
+    "DERIVED_FROM": expand("prov:wasDerivedFrom"),
+    "IMPLEMENTS_SERVICE": expand("cg:implementsService"),
+    "EVIDENCE_OF": expand("cg:evidenceOf"),
+    "HAS_CONTACT_POINT": expand("schema:contactPoint"),
+    "NEEDED_BY": expand("cg:neededBy"),
+    "CONCERNS": expand("cg:concerns"),
+    "RECORDED_BY": expand("dct:creator"),
+    "MATCHED_WITH": expand("cg:matchedWith"),
     "SOURCED_FROM": expand("dct:source"),
 }
 # Places are not agents. Where the agent end of one of these relationships is an official territory
@@ -216,6 +256,7 @@ REL_PREDICATE: dict[str, str] = {
 PLACE_PREDICATE: dict[str, tuple[str, str]] = {
     "BY": ("to", expand("cg:adoptedIn")),
     "ORIGINATED_BY": ("to", expand("cg:originatedIn")),
+    "NEEDED_BY": ("to", expand("cg:neededIn")),
     "OWNED_BY": ("to", expand("cg:ownedByAuthorityOf")),
     "MEMBER_OF": ("from", expand("cg:authorityMemberOf")),
 }
@@ -341,11 +382,18 @@ def geocoding_iris(label: str, props: dict) -> list[str]:
     return out
 
 
+# what names a node that has no name: a channel its purpose or address, evidence its measure, a need its text
+_LABEL_KEYS: dict[str, tuple[str, ...]] = {"ContactPoint": ("label", "value", "kind"), "Evidence": ("measure",),
+                                           "Need": ("description",)}
+
+
 def display_label(label: str, props: dict) -> str | None:
     """The rdfs:label of a node: what a reader should see for it (never a withheld name)."""
     if label == "Actor":
         return policy.display_name(props, policy.ANONYMOUS)
-    for key in ("name", "label", "title"):
+    if label == "ContactPoint":
+        props = policy.contact_point_view(props, policy.ANONYMOUS)
+    for key in _LABEL_KEYS.get(label, ("name", "label", "title")):
         if props.get(key):
             return props[key]
     return None
@@ -355,6 +403,8 @@ def exported_values(label: str, props: dict) -> dict:
     """The node's properties that may be published: for an actor, what anonymous callers may see."""
     if label == "Actor":
         props = policy.actor_view(props, policy.ANONYMOUS)
+    elif label == "ContactPoint":
+        props = policy.contact_point_view(props, policy.ANONYMOUS)
     return {k: v for k, v in props.items() if k in NODE_PROPS[label] and v is not None and v != ""}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from enum import Enum
 from functools import partial
 from typing import Any
 
@@ -42,6 +43,9 @@ from graph_api.schema.types import (
     Actor,
     Adoption,
     AdoptionStatus,
+    DevelopmentStatus,
+    LifecyclePhase,
+    MaintenanceType,
     Organization,
     OrganizationKind,
     Solution,
@@ -50,7 +54,11 @@ from graph_api.schema.types import (
 from graph_api.store.history import Origin
 
 # GraphQL input field (snake_case) -> relationship type replaced when that list is given
-_REPLACED = {"categories": "IN_CATEGORY", "needs": "ADDRESSES", "originator": "ORIGINATED_BY", "awards": "RECEIVED",
+_REPLACED = {"funded_by": "FUNDED_BY", "maintained_by": "MAINTAINED_BY", "derived_from": "DERIVED_FROM",
+             "implements_services": "IMPLEMENTS_SERVICE", "contact_points": "HAS_CONTACT_POINT",
+             "evidence_of": "EVIDENCE_OF", "needed_by": "NEEDED_BY", "concerns": "CONCERNS",
+             "recorded_by": "RECORDED_BY", "matched_with": "MATCHED_WITH",
+             "categories": "IN_CATEGORY", "needs": "ADDRESSES", "originator": "ORIGINATED_BY", "awards": "RECEIVED",
              "administers": "ADMINISTERS", "serves": "SERVES", "parent": "SUB_ORGANIZATION_OF",
              "owners": "OWNED_BY", "member_of": "MEMBER_OF", "roles": "WORKS_FOR", "learned_from": "LEARNED_FROM",
              "contacts": "CONTACT", "project": "IN_PROJECT", "solution": "OF", "adopter": "BY",
@@ -68,7 +76,7 @@ def _plain(value: Any) -> Any:
     """Input objects as dicts: an omitted field is left out, an explicit `null` stays as None."""
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, AdoptionStatus | OrganizationKind):
+    if isinstance(value, Enum):
         return value.value
     if hasattr(value, "__strawberry_definition__"):
         return {k: _plain(v) for k, v in vars(value).items() if v is not UNSET}
@@ -162,6 +170,13 @@ class AwardGrantInput:
     round: int | None = UNSET
 
 
+@strawberry.input(description="A maintaining organisation and until when it committed to maintain.")
+class MaintainerInput:
+    organization: strawberry.ID
+    until: str | None = UNSET
+    source: strawberry.ID | None = UNSET
+
+
 @strawberry.input(description="Create or update a solution (upsert on id, a slug).")
 class SolutionInput:
     id: str
@@ -170,10 +185,28 @@ class SolutionInput:
     maturity: str | None = UNSET
     url: str | None = UNSET
     licence: str | None = UNSET
+    lifecycle_phase: LifecyclePhase | None = UNSET
+    development_status: DevelopmentStatus | None = UNSET
+    software_type: str | None = UNSET
+    repository_url: str | None = UNSET
+    maintenance_type: MaintenanceType | None = UNSET
+    maintained_until: str | None = UNSET
+    lessons_learned: str | None = UNSET
+    cost_one_off_eur_min: int | None = UNSET
+    cost_one_off_eur_max: int | None = UNSET
+    cost_running_eur_per_year_min: int | None = UNSET
+    cost_running_eur_per_year_max: int | None = UNSET
+    effort_note: str | None = UNSET
     categories: list[strawberry.ID] | None = UNSET
     needs: list[strawberry.ID] | None = UNSET
     originator: strawberry.ID | None = UNSET
     awards: list[AwardGrantInput] | None = UNSET
+    funded_by: list[strawberry.ID] | None = strawberry.field(default=UNSET, description="Organisations or funding "
+                                                             "programmes (Project kind programme)")
+    maintained_by: list[MaintainerInput] | None = UNSET
+    derived_from: list[strawberry.ID] | None = UNSET
+    implements_services: list[strawberry.ID] | None = strawberry.field(default=UNSET, description="OZG/LeiKa "
+                                                                       "service concepts")
     sources: list[strawberry.ID] | None = UNSET
 
 

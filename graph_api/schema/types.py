@@ -60,6 +60,42 @@ class AdoptionStatus(Enum):
     ABANDONED = "ABANDONED"
 
 
+@strawberry.enum(description="OECD OPSI innovation lifecycle stage of a solution.")
+class LifecyclePhase(Enum):
+    IDENTIFYING_PROBLEMS = "IDENTIFYING_PROBLEMS"
+    GENERATING_IDEAS = "GENERATING_IDEAS"
+    DEVELOPING_PROPOSALS = "DEVELOPING_PROPOSALS"
+    IMPLEMENTING = "IMPLEMENTING"
+    EVALUATING = "EVALUATING"
+    DIFFUSING_LESSONS = "DIFFUSING_LESSONS"
+
+
+@strawberry.enum(description="Development status (publiccode.yml developmentStatus, upper-cased).")
+class DevelopmentStatus(Enum):
+    CONCEPT = "CONCEPT"
+    DEVELOPMENT = "DEVELOPMENT"
+    BETA = "BETA"
+    STABLE = "STABLE"
+    OBSOLETE = "OBSOLETE"
+
+
+@strawberry.enum(description="Who maintains a solution (publiccode.yml maintenance.type, upper-cased).")
+class MaintenanceType(Enum):
+    INTERNAL = "INTERNAL"
+    CONTRACT = "CONTRACT"
+    COMMUNITY = "COMMUNITY"
+    NONE = "NONE"
+
+
+def _enum(kind: type[Enum], value: str | None) -> Any:
+    """A stored enumeration value as its GraphQL enum; a value outside the enum (stored before the rule
+    existed) reads as null rather than failing the whole answer."""
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
 @strawberry.input
 class MunicipalityFilter:
     county: strawberry.ID | None = None
@@ -414,6 +450,16 @@ class AwardGrant:
     award_id: strawberry.ID
 
 
+@strawberry.type(description="A reported cost range in whole euros; either end may be unknown.")
+class EuroRange:
+    min: int | None
+    max: int | None
+
+
+def _euro_range(d: dict[str, Any], low: str, high: str) -> EuroRange | None:
+    return EuroRange(min=d.get(low), max=d.get(high)) if d.get(low) is not None or d.get(high) is not None else None
+
+
 @strawberry.type
 class Solution(Node):
     id: strawberry.ID
@@ -421,8 +467,48 @@ class Solution(Node):
     summary: str | None
     maturity: str | None
     url: str | None
-    licence: str | None
+    licence: str | None = strawberry.field(description="SPDX licence expression, e.g. EUPL-1.2.")
     _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="OECD OPSI lifecycle stage.")
+    def lifecycle_phase(self) -> LifecyclePhase | None:
+        return _enum(LifecyclePhase, self._d.get("lifecycle_phase"))
+
+    @strawberry.field(description="Development status (publiccode.yml developmentStatus).")
+    def development_status(self) -> DevelopmentStatus | None:
+        return _enum(DevelopmentStatus, self._d.get("development_status"))
+
+    @strawberry.field(description="publiccode.yml softwareType; null for solutions that are not software.")
+    def software_type(self) -> str | None:
+        return self._d.get("software_type")
+
+    @strawberry.field
+    def repository_url(self) -> str | None:
+        return self._d.get("repository_url")
+
+    @strawberry.field(description="How it is maintained (publiccode.yml maintenance.type).")
+    def maintenance_type(self) -> MaintenanceType | None:
+        return _enum(MaintenanceType, self._d.get("maintenance_type"))
+
+    @strawberry.field(description="Until when maintenance is committed.")
+    def maintained_until(self) -> Date | None:
+        return _date(self._d.get("maintained_until"))
+
+    @strawberry.field(description="What the makers would do differently.")
+    def lessons_learned(self) -> str | None:
+        return self._d.get("lessons_learned")
+
+    @strawberry.field(description="One-off cost as reported (whole euros, min..max).")
+    def cost_one_off_eur(self) -> EuroRange | None:
+        return _euro_range(self._d, "cost_one_off_eur_min", "cost_one_off_eur_max")
+
+    @strawberry.field(description="Running cost per year as reported (whole euros, min..max).")
+    def cost_running_eur_per_year(self) -> EuroRange | None:
+        return _euro_range(self._d, "cost_running_eur_per_year_min", "cost_running_eur_per_year_max")
+
+    @strawberry.field(description="Effort in the words people report it.")
+    def effort_note(self) -> str | None:
+        return self._d.get("effort_note")
 
     @strawberry.field
     async def categories(self, info: Info) -> list[Concept]:
