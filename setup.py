@@ -24,6 +24,7 @@ MAPPED_FOLDERS = {
 PACKAGE_DATA = {
     "graph_api": ["schema.graphql", "static/**/*"],
     "graph_api.loaders": ["oparl_schema/*"],
+    "graph_api.loaders.publiccode": ["data/*"],
     "graph_api.queries": ["*.cypher", "README.md"],
     "graph_api.ontology": ["*.ttl", "*.jsonld"],
     "graph_api.sample_data": ["**/*"],
