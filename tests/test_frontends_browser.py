@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -22,11 +22,10 @@ from graph_api.app import create_app
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.ingest import load_sample
 from graph_api.store import open_store
-from tests.browser import chromium, needs_browser, serving
+from tests.browser import SIZES, assert_clean, chromium, needs_browser, open_at_size, serving, wait_for
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "frontends"
 STRICT_POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-SIZES = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
 HAGENOW = "Municipality:13076060"
 COUNTY = "County:13076"
 SOLUTION = "Solution:digitale-lokale-agenda"
@@ -44,8 +43,10 @@ EXPLORER_ROUTES = {
     f"#/netzwerk?kreis={quote(COUNTY)}&von={quote(ORGANISATION)}&nach={quote(HAGENOW)}": "netzwerk",
     f"#/loesung/{quote(SOLUTION)}": "loesung",
     f"#/knoten/{quote(ORGANISATION)}": "knoten",
+    "#/loesungen": "loesungen",
+    f"#/loesungen?kreis={quote(COUNTY)}&status=ADOPTED": "loesungen",
+    "#/loesungen?jahr=1900": "loesungen",  # nothing left: the empty state, no table
 }
-NULLISH = re.compile(r"\b(null|undefined)\b")
 pytestmark = needs_browser
 
 
@@ -72,42 +73,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with chromium(tmp_path_factory.mktemp("chromium-profile"), performance_log=True) as driver:
         yield driver
-
-
-def open_at_size(driver: Any, url: str, size: str) -> None:
-    """A fresh page load at `size` (phone: touch, device pixel ratio 3), logs emptied first."""
-    width, height, mobile = SIZES[size]
-    driver.get("about:blank")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 3 if mobile else 1, "mobile": mobile})
-    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": mobile})
-    driver.get_log("browser")
-    driver.get_log("performance")
-    driver.get(url)
-
-
-def wait_for(driver: Any, script: str, what: str, timeout: float = 30) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
-        lambda d: d.execute_script(script), message=f"timed out waiting for {what}")
-
-
-def assert_clean(driver: Any, base: str, name: str) -> None:
-    """No request to another origin, no console error, no "null"/"undefined" on the page."""
-    origin = urlsplit(base)._replace(path="", query="", fragment="").geturl()
-    requests = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
-    urls = [m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"]
-    foreign = [u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-               and not u.startswith(origin + "/")]
-    assert foreign == [], f"{name}: requests to other origins: {foreign}"
-    assert any(u.startswith(origin + "/") for u in urls), f"{name}: no request was seen at all"
-    errors = [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-    assert errors == [], f"{name}: console errors: {errors}"
-    text = driver.execute_script("return document.body.innerText")
-    shown = [text[max(0, m.start() - 40):m.end() + 40] for m in NULLISH.finditer(text)]
-    assert shown == [], f"{name}: the page shows null/undefined: {shown}"
-    assert driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -4,6 +4,7 @@ import { h } from './dom.js';
 import { clearError, setStatus } from './feedback.js';
 import { idForRoute } from './labels.js';
 import { parseHash } from './router.js';
+import { renderCatalogue } from './views/catalogue.js';
 import { renderCounty, renderTerritories } from './views/territories.js';
 import { renderDetails } from './views/details.js';
 import { renderMunicipality } from './views/municipality.js';
@@ -15,7 +16,8 @@ const VIEWS = {
   '': ['suche', renderSearch],
   suche: ['suche', renderSearch],
   gemeinde: ['gemeinden', renderMunicipality],
-  loesung: ['suche', renderSolution],
+  loesung: ['loesungen', renderSolution],
+  loesungen: ['loesungen', renderCatalogue],
   gemeinden: ['gemeinden', renderTerritories],
   kreis: ['gemeinden', renderCounty],
   netzwerk: ['netzwerk', renderNetwork],

@@ -193,3 +193,36 @@ query Details($id: ID!) {
   }
 }
 ${NODE_REF}`;
+
+// The solution catalogue: every solution and every adoption (paged), filtered and counted in the
+// browser so each filter shows how many solutions each choice leaves.
+export const CATALOGUE_SOLUTIONS = `
+query CatalogueSolutions($first: Int!, $after: String) {
+  solutions(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id name summary maturity illustrative
+      sourceRecords { id title }
+      categories { id label }
+      needs { id label }
+      awards { award year awardId }
+    } }
+  }
+}`;
+
+export const CATALOGUE_ADOPTIONS = `
+query CatalogueAdoptions($first: Int!, $after: String, $filter: AdoptionFilter) {
+  adoptions(first: $first, after: $after, filter: $filter) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id status startedOn endedOn illustrative
+      sourceRecords { id title }
+      solution { id name }
+      adopter {
+        __typename
+        ... on Territory { id name ars }
+        ... on Organization { id name territories { ars } }
+      }
+    } }
+  }
+}`;

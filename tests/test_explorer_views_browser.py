@@ -1,0 +1,167 @@
+"""The Explorer's catalogue, county dashboard and map in headless Chromium, checked against an
+independent reading of the same graph: the expected rows are computed here in plain Python from
+the API's raw lists (solutions, adoptions with their adopters' official keys), not copied from
+what the page shows. Downloads (CSV, PNG) are saved by the real browser and read back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from graph_api.app import create_app
+from graph_api.config import Settings
+from graph_api.ingest import load_sample
+from graph_api.store import open_store
+from tests.browser import assert_clean, chromium, needs_browser, open_at_size, serving, wait_ready
+
+pytestmark = needs_browser
+COUNTY = "County:13076"
+ACTIVE = {"PILOT", "ADOPTED", "SCALED"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = open_store(Settings(store="ladybug", db_path=str(tmp_path_factory.mktemp("views") / "graph.lbdb")))
+    load_sample(store)
+    with serving(create_app(Settings(), store=store)) as base:
+        yield base
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[Any]:
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), performance_log=True) as driver:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        yield driver
+
+
+def gql(base: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = httpx.post(base + "graphql", json={"query": query, "variables": variables or {}}, timeout=60).json()
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+def every(base: str, field: str, selection: str) -> list[dict[str, Any]]:
+    """All nodes of a root connection, page by page."""
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = gql(base, f"query($after: String) {{ {field}(first: 100, after: $after) {{ pageInfo {{ hasNextPage "
+                         f"endCursor }} edges {{ node {{ {selection} }} }} }} }}", {"after": after})[field]
+        nodes += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+
+
+def saved(folder: Path, name: str, timeout: float = 20) -> Path:
+    """The file the browser saved as `name` (complete, not a partial download)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        path = folder / name
+        if path.exists() and path.stat().st_size and not list(folder.glob("*.crdownload")):
+            return path
+        time.sleep(0.1)
+    raise AssertionError(f"{name} was not downloaded; the folder holds {sorted(p.name for p in folder.iterdir())}")
+
+
+def table_ids(driver: Any, table: str) -> list[str]:  # noqa: ANN401
+    return driver.execute_script(f"return [...document.querySelectorAll('#{table} tbody tr')].map(r => r.dataset.id)")
+
+
+def expected_catalogue(base: str, county: str | None = None, status: str | None = None,
+                       topic: str | None = None) -> set[str]:
+    """Solution ids the catalogue must list for the filters, from the raw lists: a solution qualifies
+    when it has the topic and one adoption meets every adoption filter (adopter's ARS, or the ARS of
+    a territory the adopting organisation serves, inside the county; the status)."""
+    solutions = every(base, "solutions", "id categories { id }")
+    adoptions = every(base, "adoptions", "status solution { id } adopter { __typename ... on Territory { ars } "
+                                         "... on Organization { territories { ars } } }")
+    wanted = set()
+    for s in solutions:
+        if topic and topic not in {c["id"] for c in s["categories"]}:
+            continue
+        if county is None and status is None:
+            wanted.add(s["id"])
+            continue
+        for a in adoptions:
+            if a["solution"]["id"] != s["id"] or (status and a["status"] != status):
+                continue
+            keys = [t["ars"] for t in a["adopter"]["territories"]] if a["adopter"]["__typename"] == "Organization" \
+                else [a["adopter"]["ars"]]
+            if county is None or any(k.startswith(county.split(":")[1]) for k in keys):
+                wanted.add(s["id"])
+    return wanted
+
+
+def test_catalogue_lists_every_solution_and_filters_like_the_raw_lists(server: str, browser: Any,
+                                                                       downloads: Path) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    open_at_size(browser, server + "#/loesungen", "desktop")
+    wait_ready(browser, "loesungen")
+    assert set(table_ids(browser, "katalog")) == expected_catalogue(server)
+
+    # the count a choice promises is the number of rows it leaves, and the rows are the oracle's
+    option = browser.execute_script(
+        f"return [...document.querySelectorAll('#filter-kreis option')].find(o => o.value === '{COUNTY}').text")
+    promised = int(option.rsplit("(", 1)[1].rstrip(")"))
+    Select(browser.find_element("id", "filter-kreis")).select_by_value(COUNTY)
+    rows = table_ids(browser, "katalog")
+    assert len(rows) == promised and set(rows) == expected_catalogue(server, county=COUNTY)
+    Select(browser.find_element("id", "filter-status")).select_by_value("ADOPTED")
+    rows = table_ids(browser, "katalog")
+    assert set(rows) == expected_catalogue(server, county=COUNTY, status="ADOPTED")
+    assert rows, "the sample should have adopted solutions in Ludwigslust-Parchim"
+    assert "kreis=County%3A13076" in browser.current_url and "status=ADOPTED" in browser.current_url
+
+    # CSV: the table as shown, one line per row, every solution named
+    browser.find_element("css selector", "button[data-csv-for='katalog']").click()
+    with saved(downloads, "loesungskatalog.csv").open(encoding="utf-8-sig") as f:
+        lines = list(csv.reader(f, delimiter=";"))
+    names = gql(server, "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Solution { name } } }", {"ids": rows})
+    assert lines[0][0] == "Lösung" and len(lines) == len(rows) + 1
+    assert [line[0] for line in lines[1:]] == [n["name"] for n in names["nodes"]]
+    assert_clean(browser, server, "katalog-kreis-eingefuehrt")
+
+
+def test_catalogue_filter_from_the_address_and_an_empty_result_that_suggests(server: str, browser: Any) -> None:
+    topic = "Concept:topic-chatbots"
+    open_at_size(browser, server + f"#/loesungen?thema={quote(topic)}", "phone")
+    wait_ready(browser, "loesungen")
+    assert set(table_ids(browser, "katalog")) == expected_catalogue(server, topic=topic)
+
+    open_at_size(browser, server + f"#/loesungen?thema={quote(topic)}&jahr=1900", "phone")
+    wait_ready(browser, "loesungen")
+    assert browser.execute_script("return document.querySelector('#katalog') === null")
+    drops = browser.execute_script("return [...document.querySelectorAll('[data-drop]')].map(b => b.dataset.drop)")
+    assert sorted(drops) == ["jahr", "thema"]
+    browser.find_element("css selector", "[data-drop='jahr']").click()
+    assert set(table_ids(browser, "katalog")) == expected_catalogue(server, topic=topic)
+    assert_clean(browser, server, "katalog-leer-dann-vorschlag-phone")
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(server: str, browser: Any) -> None:
+    open_at_size(browser, server + "#/loesungen", "desktop")
+    wait_ready(browser, "loesungen")
+    cells = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/explorer/js/export.js').then((m) => done(m.csvText([['=HYPERLINK(\"x\")', '+1', 'a;b', "
+        "'sagt \"hallo\"', null, '@SUM(A1)', '-2', 'Mölln']])));")
+    assert cells.startswith("\ufeff")
+    row = next(csv.reader(io.StringIO(cells[1:]), delimiter=";"))
+    assert row == ["'=HYPERLINK(\"x\")", "'+1", "a;b", 'sagt "hallo"', "", "'@SUM(A1)", "'-2", "Mölln"]
