@@ -89,8 +89,11 @@ def test_explicit_null_clears_optional_fields(fresh_pilot_store: Store) -> None:
 
 
 def test_record_messages_name_fields_as_the_api_spells_them(fresh_pilot_store: Store) -> None:
-    message = refused(GraphQLClient(fresh_pilot_store), {**BOIZENBURG_INPUT, "startedOn": "2024-02-30"})
-    assert "input.startedOn: '2024-02-30' is not a date; expected YYYY-MM-DD" in message
+    api = GraphQLClient(fresh_pilot_store)
+    message = refused(api, {**BOIZENBURG_INPUT, "startedOn": "2024-02-30"})  # refused by the Date scalar
+    assert ".startedOn: Value cannot represent a Date: \"2024-02-30\"" in message
+    message = refused(api, {**BOIZENBURG_INPUT, "id": "Not A Slug"})  # refused by the record model
+    assert "input.id: 'Not A Slug' is not a slug" in message
 
 
 def test_ownership_shares_of_one_organisation_sum_to_at_most_one(fresh_pilot_store: Store) -> None:

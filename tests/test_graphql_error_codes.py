@@ -70,11 +70,20 @@ def test_two_operations_without_operation_name_fail_as_the_spec_requires(api: Gr
 
 def test_a_bad_mutation_input_names_the_field_as_the_api_spells_it(api: GraphQLClient) -> None:
     errors = _errors(api, 'mutation { upsertAdoption(input: {id: "x1", solution: "Solution:nope", '
-                          'adopter: "Municipality:13076060", status: ADOPTED, startedOn: "2020-13-45"}) { id } }',
+                          'adopter: "Municipality:13076060", status: ADOPTED, roleLabel: "x"}) { id } }',
                      token=TOKEN)
+    assert _codes(errors) == {"GRAPHQL_VALIDATION_FAILED"}, errors
+    errors = _errors(api, 'mutation($i: AdoptionInput!) { upsertAdoption(input: $i) { id } }',
+                     {"i": {"id": "x1", "solution": "Solution:nope", "adopter": "Municipality:13076060",
+                            "status": "ADOPTED", "startedOn": "2020-13-45"}}, token=TOKEN)
+    assert _codes(errors) == {"BAD_USER_INPUT"}, errors
+    assert ".startedOn" in errors[0]["message"] and "started_on" not in errors[0]["message"]
+    errors = _errors(api, 'mutation { upsertAdoption(input: {id: "x1", solution: "Solution:kommunale-app", '
+                          'adopter: "Municipality:13076060", status: ADOPTED, startedOn: "2020-01-01", '
+                          'endedOn: "2019-01-01"}) { id } }', token=TOKEN)
     assert _codes(errors) == {"BAD_USER_INPUT"}, errors
     text = " ".join(e["message"] for e in errors)
-    assert "input.startedOn" in text and "started_on" not in text
+    assert "input.endedOn" in text and "ended_on" not in text and "started_on" not in text
 
 
 def test_limit_errors_keep_their_own_code(api: GraphQLClient) -> None:

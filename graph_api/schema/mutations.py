@@ -43,12 +43,14 @@ from graph_api.schema.types import (
     Actor,
     Adoption,
     AdoptionStatus,
+    Date,
     DevelopmentStatus,
     LifecyclePhase,
     MaintenanceType,
     Organization,
     OrganizationKind,
     Solution,
+    Visibility,
     to_type,
 )
 from graph_api.store.history import Origin
@@ -76,7 +78,7 @@ def _plain(value: Any) -> Any:
     """Input objects as dicts: an omitted field is left out, an explicit `null` stays as None."""
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, Enum):
+    if isinstance(value, Enum):  # AdoptionStatus, OrganizationKind, Visibility: the stored spelling
         return value.value
     if hasattr(value, "__strawberry_definition__"):
         return {k: _plain(v) for k, v in vars(value).items() if v is not UNSET}
@@ -153,8 +155,8 @@ async def _upsert(info: Info, label: str | None, model: type[Record], data: dict
 class RoleInput:
     organization: strawberry.ID
     title: str
-    since: str | None = UNSET
-    until: str | None = UNSET
+    since: Date | None = UNSET
+    until: Date | None = UNSET
 
 
 @strawberry.input
@@ -173,7 +175,7 @@ class AwardGrantInput:
 @strawberry.input(description="A maintaining organisation and until when it committed to maintain.")
 class MaintainerInput:
     organization: strawberry.ID
-    until: str | None = UNSET
+    until: Date | None = UNSET
     source: strawberry.ID | None = UNSET
 
 
@@ -190,7 +192,7 @@ class SolutionInput:
     software_type: str | None = UNSET
     repository_url: str | None = UNSET
     maintenance_type: MaintenanceType | None = UNSET
-    maintained_until: str | None = UNSET
+    maintained_until: Date | None = UNSET
     lessons_learned: str | None = UNSET
     cost_one_off_eur_min: int | None = UNSET
     cost_one_off_eur_max: int | None = UNSET
@@ -231,7 +233,7 @@ class ActorInput:
     id: str
     name: str
     role_label: str
-    visibility: str | None = UNSET
+    visibility: Visibility | None = UNSET
     email: str | None = UNSET
     phone: str | None = UNSET
     description: str | None = UNSET
@@ -245,8 +247,8 @@ class AdoptionInput:
     solution: strawberry.ID
     adopter: strawberry.ID
     status: AdoptionStatus
-    started_on: str | None = UNSET
-    ended_on: str | None = UNSET
+    started_on: Date | None = UNSET
+    ended_on: Date | None = UNSET
     learned_from: list[strawberry.ID] | None = UNSET
     contacts: list[strawberry.ID] | None = UNSET
     project: strawberry.ID | None = UNSET
@@ -259,7 +261,7 @@ class ContactInput:
     a: strawberry.ID
     b: strawberry.ID
     context: str | None = UNSET
-    since: str | None = UNSET
+    since: Date | None = UNSET
     source: strawberry.ID | None = UNSET
 
 

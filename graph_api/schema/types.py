@@ -96,6 +96,12 @@ def _enum(kind: type[Enum], value: str | None) -> Any:
         return None
 
 
+@strawberry.enum(description="Whether an actor's name is shown to callers without the API token.")
+class Visibility(Enum):
+    PUBLIC = policy.PUBLIC
+    RESTRICTED = policy.RESTRICTED
+
+
 @strawberry.input
 class MunicipalityFilter:
     county: strawberry.ID | None = None
@@ -397,8 +403,8 @@ class Actor(Node):
         return self._d.get("role_label") or ""
 
     @strawberry.field(description="PUBLIC or RESTRICTED: whether the name is shown to anonymous callers.")
-    def visibility(self) -> str:
-        return policy.visibility(self._d).upper()
+    def visibility(self) -> Visibility:
+        return Visibility(policy.visibility(self._d))
 
     @strawberry.field(description="Contact e-mail; only for authorised callers.")
     def email(self, info: Info) -> str | None:
