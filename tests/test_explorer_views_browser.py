@@ -21,7 +21,7 @@ from graph_api.app import create_app
 from graph_api.config import Settings
 from graph_api.ingest import load_sample
 from graph_api.store import open_store
-from tests.browser import assert_clean, chromium, needs_browser, open_at_size, serving, wait_ready
+from tests.browser import assert_clean, chromium, needs_browser, open_at_size, serving, wait_for, wait_ready
 
 pytestmark = needs_browser
 COUNTY = "County:13076"
@@ -165,3 +165,87 @@ def test_csv_cells_that_look_like_formulas_stay_text(server: str, browser: Any) 
     assert cells.startswith("\ufeff")
     row = next(csv.reader(io.StringIO(cells[1:]), delimiter=";"))
     assert row == ["'=HYPERLINK(\"x\")", "'+1", "a;b", 'sagt "hallo"', "", "'@SUM(A1)", "'-2", "Mölln"]
+
+
+def adoptions_in(base: str, county: str) -> list[dict[str, Any]]:
+    """Adoptions whose adopter lies in the county by its official key (an organisation: by a territory it
+    serves), read from the unfiltered list."""
+    key = county.split(":")[1]
+    rows = every(base, "adoptions", "id status startedOn adopter { __typename ... on Territory { ars } "
+                                    "... on Organization { territories { ars } } }")
+    def keys(a: dict[str, Any]) -> list[str]:
+        adopter = a["adopter"]
+        return [t["ars"] for t in adopter["territories"]] if adopter["__typename"] == "Organization" \
+            else [adopter["ars"]]
+    return [a for a in rows if any(k.startswith(key) for k in keys(a))]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_county_dashboard_matches_the_raw_lists_and_saves_its_chart_and_graph(server: str, browser: Any,
+                                                                             downloads: Path) -> None:
+    open_at_size(browser, server + f"#/kreis/{quote(COUNTY)}", "desktop")
+    wait_ready(browser, "kreis")
+    expected = adoptions_in(server, COUNTY)
+    assert expected, "the sample has adoptions in Ludwigslust-Parchim"
+    assert sorted(table_ids(browser, "kreis-uebernahmen")) == sorted(a["id"] for a in expected)
+
+    # diffusion: started adoptions (not only considered or planned) per start year, running total
+    started = [int(a["startedOn"][:4]) for a in expected
+               if a["startedOn"] and a["status"] in ACTIVE | {"ABANDONED"}]
+    years = range(min(started), max(started) + 1)
+    running, want = 0, []
+    for y in years:
+        running += started.count(y)
+        want.append([str(y), started.count(y), running])
+    shown = browser.execute_script("return [...document.querySelectorAll('#verbreitung-tabelle tbody tr')]"
+                                   ".map(r => [r.dataset.label, +r.dataset.value, +r.dataset.total])")
+    assert shown == want
+
+    # coverage per topic: the covered count is what `coverage` says for the pair, gaps what `coverageGaps` counts
+    rows = browser.execute_script("return [...document.querySelectorAll('#abdeckung tbody tr')]"
+                                  ".map(r => [r.dataset.id, +r.dataset.covered, +r.dataset.gaps])")
+    assert rows
+    for topic, covered, gaps in rows[:4] + rows[-2:]:
+        answer = gql(server, "query($c: ID!, $t: ID!) { coverage(county: $c, category: $t) { covered } "
+                             "coverageGaps(county: $c, category: $t) { totalCount } }", {"c": COUNTY, "t": topic})
+        assert covered == sum(1 for c in answer["coverage"] if c["covered"])
+        assert gaps == answer["coverageGaps"]["totalCount"]
+
+    # gaps of the chosen topic, every page of them
+    topic = browser.execute_script("return document.getElementById('luecken-thema').value")
+    gap_ids = {m["id"] for m in every_gap(server, COUNTY, topic)}
+    wait_for(browser, "return document.querySelector('#luecken-tabelle, #luecken .empty-state')", "the gaps")
+    assert set(table_ids(browser, "luecken-tabelle")) == gap_ids
+
+    # the edge set is stated where bridges and key persons are shown
+    note = browser.execute_script("return document.getElementById('kantenmenge').textContent")
+    assert "denselben Kontaktbeziehungen" in note
+    wait_for(browser, "return Boolean(window.explorerGraphs && window.explorerGraphs['kreis-bruecken-graph'])",
+             "the bridges graph")
+
+    browser.find_element("css selector", "#verbreitung button[data-png]").click()
+    name = browser.execute_script("return document.querySelector('#verbreitung button[data-png]').dataset.png")
+    width, height = png_size(saved(downloads, f"{name}.png"))
+    assert width >= 280 and height >= 200
+    browser.find_element("css selector", "#kreis-bruecken-graph button[data-png]").click()
+    name = browser.execute_script("return document.querySelector('#kreis-bruecken-graph button[data-png]').dataset.png")
+    assert min(png_size(saved(downloads, f"{name}.png"))) > 50
+    assert_clean(browser, server, "kreis-dashboard-desktop")
+
+
+def every_gap(base: str, county: str, topic: str) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = gql(base, "query($c: ID!, $t: ID!, $a: String) { coverageGaps(county: $c, category: $t, first: 100, "
+                         "after: $a) { pageInfo { hasNextPage endCursor } edges { node { id } } } }",
+                   {"c": county, "t": topic, "a": after})["coverageGaps"]
+        nodes += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]

@@ -39,6 +39,7 @@ EXPLORER_ROUTES = {
     f"#/kreis/{quote(COUNTY)}": "kreis",
     "#/gemeinde/13076060": "gemeinde",  # a bare official key, as people type or paste it
     "#/kreis/13076": "kreis",
+    f"#/kreis/13076?luecken={quote('Concept:topic-klimaschutz')}": "kreis",  # the dashboard's gaps of one topic
     "#/netzwerk": "netzwerk",
     f"#/netzwerk?kreis={quote(COUNTY)}&von={quote(ORGANISATION)}&nach={quote(HAGENOW)}": "netzwerk",
     f"#/loesung/{quote(SOLUTION)}": "loesung",

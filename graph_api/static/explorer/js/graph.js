@@ -3,6 +3,7 @@
 // reader users. The last drawn graph is `window.cy`, each by its figure id in
 // `window.explorerGraphs` (the browser tests read them).
 import { h } from './dom.js';
+import { pngButton } from './export.js';
 import { hrefFor, typeName } from './labels.js';
 
 const COLOURS = {
@@ -77,7 +78,9 @@ export function drawGraph(figure, { nodes, edges }, { title, layout = 'breadthfi
   controls.append(
     h('button', { type: 'button', onclick: () => zoomBy(1.25), 'aria-label': 'Vergrößern' }, '+'),
     h('button', { type: 'button', onclick: () => zoomBy(0.8), 'aria-label': 'Verkleinern' }, '−'),
-    h('button', { type: 'button', onclick: () => cy.fit(undefined, 30) }, 'Einpassen'));
+    h('button', { type: 'button', onclick: () => cy.fit(undefined, 30) }, 'Einpassen'),
+    pngButton(() => cy.png({ output: 'blob-promise', full: true, scale: 2, bg: '#ffffff' }), title,
+      'Als PNG herunterladen'));
   canvas.addEventListener('keydown', (event) => {
     const pan = { ArrowLeft: [40, 0], ArrowRight: [-40, 0], ArrowUp: [0, 40], ArrowDown: [0, -40] }[event.key];
     if (pan) cy.panBy({ x: pan[0], y: pan[1] });

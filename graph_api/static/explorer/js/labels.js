@@ -44,6 +44,13 @@ export const VIA = {
   SERVES: 'betreut',
 };
 
+// One edge set for every contact question (docs/mission.md): contact paths, bridges, reach and
+// key-person risks all walk these relationships, in either direction.
+export const CONTACT_EDGES_NOTE = 'Kontaktpfade, Brücken, Erreichbarkeit und Schlüsselpersonen beruhen auf '
+  + 'denselben Kontaktbeziehungen, in beide Richtungen: kennt, arbeitet für, gehört zu (Abteilung), Mitglied von, '
+  + 'verwaltet, im Besitz von, beteiligt an (Projekt) und die Zugehörigkeit einer Gemeinde zu ihrem Amt oder '
+  + 'Gemeindeverband.';
+
 const MATURITY = { idea: 'Idee', pilot: 'Pilot', proven: 'bewährt', scaled: 'verbreitet' };
 
 export const maturity = (value) => (value ? MATURITY[value] || value : '–');

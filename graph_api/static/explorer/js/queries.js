@@ -226,3 +226,32 @@ query CatalogueAdoptions($first: Int!, $after: String, $filter: AdoptionFilter) 
     } }
   }
 }`;
+
+// County dashboard: the adoptions inside a county, coverage per topic, the gaps of one topic.
+export const COUNTY_ADOPTIONS = `
+query CountyAdoptions($county: ID!, $first: Int!, $after: String) {
+  adoptions(filter: { within: $county }, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id status startedOn endedOn illustrative
+      sourceRecords { id title }
+      solution { id name categories { id label } }
+      adopter { __typename ... on Territory { id name } ... on Organization { id name } }
+    } }
+  }
+}`;
+
+export const COVERAGE = `
+query Coverage($county: ID!, $category: ID!) {
+  coverage(county: $county, category: $category) { covered municipality { id } }
+  coverageGaps(county: $county, category: $category, first: 1) { totalCount }
+}`;
+
+export const COVERAGE_GAPS = `
+query CoverageGaps($county: ID!, $category: ID!, $first: Int!, $after: String) {
+  coverageGaps(county: $county, category: $category, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id name population association { id name kind } } }
+  }
+}`;

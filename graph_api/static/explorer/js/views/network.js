@@ -4,7 +4,7 @@ import { gql } from '../api.js';
 import { empty, h, link, section } from '../dom.js';
 import { withStatus } from '../feedback.js';
 import { drawGraph } from '../graph.js';
-import { displayName, hrefFor, typeName, via } from '../labels.js';
+import { CONTACT_EDGES_NOTE, displayName, hrefFor, typeName, via } from '../labels.js';
 import { CONTACT_PATHS, COUNTY_NETWORK, NODE } from '../queries.js';
 import { go } from '../router.js';
 import { searchNodes } from './search.js';
@@ -188,6 +188,6 @@ export async function renderNetwork(page, { params }) {
     + 'ein Klick auf einen Knoten öffnet seine Seite.'));
   const contacts = h('div', {});
   const county = h('div', {});
-  page.append(contacts, county);
+  page.append(h('p', { class: 'note', id: 'kantenmenge' }, CONTACT_EDGES_NOTE), contacts, county);
   await Promise.all([contactSection(contacts, params), countySection(county, params)]);
 }

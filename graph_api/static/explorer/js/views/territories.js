@@ -1,11 +1,11 @@
-// Territory lists (no map tiles offline): states with their counties, and a county's
-// municipalities grouped by Amt, loaded page by page with cursors.
+// Territory lists: states with their counties, and a county's page: its dashboard (views/dashboard.js)
+// and its municipalities grouped by association, loaded page by page with cursors.
 import { allNodes, gql } from '../api.js';
 import { definitionList, empty, h, link, section } from '../dom.js';
 import { showError, withStatus } from '../feedback.js';
 import { formatNumber, hrefFor } from '../labels.js';
 import { COUNTY, COUNTY_MUNICIPALITIES, STATES_WITH_COUNTIES } from '../queries.js';
-import { hashFor } from '../router.js';
+import { renderDashboard } from './dashboard.js';
 
 const PAGE = 100;
 
@@ -54,7 +54,7 @@ export function groupByAmt(municipalities) {
   return ordered;
 }
 
-export async function renderCounty(page, { id }) {
+export async function renderCounty(page, { id, params }) {
   const data = await withStatus('Kreis wird geladen …', () => gql(COUNTY, { id }), 'Der Kreis konnte nicht geladen werden');
   if (!data) return;
   const c = data.node;
@@ -64,6 +64,7 @@ export async function renderCounty(page, { id }) {
   }
   document.title = `${c.name} – copgraph Explorer`;
   const list = h('div', { id: 'gemeindeliste' });
+  const dashboard = h('div', { class: 'dashboard' });
   page.append(
     h('nav', { 'aria-label': 'Gebietsgliederung', class: 'breadcrumb' }, h('ol', {},
       c.parent ? h('li', {}, h('span', { class: 'meta' }, 'Land: '), link(hrefFor(c.parent.id), c.parent.name)) : null,
@@ -74,11 +75,11 @@ export async function renderCounty(page, { id }) {
       ['Verwaltung', c.administrations.length
         ? c.administrations.map((o, i) => [i ? ', ' : '', link(hrefFor(o.id), o.name)]) : null],
     ]),
-    h('p', {}, link(hashFor('netzwerk', null, { kreis: c.id }), 'Brücken und Schlüsselpersonen dieses Kreises zeigen')),
+    dashboard,
     section('Gemeinden nach Gemeindeverband', list));
-  const municipalities = await withStatus('Gemeinden werden geladen …',
+  const [municipalities] = await Promise.all([withStatus('Gemeinden werden geladen …',
     () => allNodes(COUNTY_MUNICIPALITIES, { county: c.id, first: PAGE }, (d) => d.municipalities),
-    'Die Gemeinden konnten nicht geladen werden');
+    'Die Gemeinden konnten nicht geladen werden'), renderDashboard(dashboard, c, params)]);
   if (!municipalities) return;
   const groups = groupByAmt(municipalities);
   list.replaceChildren(h('p', { class: 'meta' }, `${municipalities.length} Gemeinden in ${groups.length} Gruppen`),
