@@ -16,6 +16,9 @@ STRING, INT, FLOAT, BOOL = "STRING", "INT64", "DOUBLE", "BOOLEAN"
 TERRITORY_LABELS: tuple[str, ...] = ("State", "County", "Association", "Municipality")
 
 _AUDIT = {"updated_by": STRING, "updated_at": STRING}
+# The IRI of the same thing in the source it was loaded from (an OParl object's `id`), exported as
+# owl:sameAs: the node's own key is derived from it, and consumers can follow it back to the source.
+_SAME_AS = {"same_as": STRING}
 
 NODE_PROPERTIES: dict[str, dict[str, str]] = {
     "State": {"name": STRING, "ags": STRING, "ars": STRING, "seat": STRING, "population": INT,
@@ -28,9 +31,9 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
                      "kind": STRING, "kind_code": STRING, "population": INT, "area_ha": FLOAT,
                      "postcode": STRING, "several_postcodes": BOOL},
     "Organization": {"name": STRING, "kind": STRING, "short_name": STRING, "legal_form": STRING,
-                     "description": STRING, "url": STRING, **_AUDIT},
+                     "description": STRING, "url": STRING, **_SAME_AS, **_AUDIT},
     "Actor": {"name": STRING, "role_label": STRING, "visibility": STRING, "email": STRING,
-              "phone": STRING, "description": STRING, **_AUDIT},
+              "phone": STRING, "description": STRING, **_SAME_AS, **_AUDIT},
     # The solution profile (issue 21) follows the transfer platforms users know: OPSI's lifecycle phase,
     # publiccode.yml's development status, software type and maintenance, Joinup's licence, KTS/EfA's effort
     # and cost as the ranges people report (whole euros, min..max), and lessons learned ("what would you do
@@ -48,7 +51,7 @@ NODE_PROPERTIES: dict[str, dict[str, str]] = {
     "Project": {"name": STRING, "kind": STRING, "description": STRING, "started_on": STRING,
                 "ended_on": STRING, "url": STRING, **_AUDIT},
     "Source": {"title": STRING, "kind": STRING, "url": STRING, "publisher": STRING,
-               "published_on": STRING, "licence": STRING, "illustrative": BOOL, "note": STRING},
+               "published_on": STRING, "licence": STRING, "illustrative": BOOL, "note": STRING, **_SAME_AS},
     "Award": {"name": STRING, "description": STRING, "url": STRING, **_AUDIT},
     # Evidence of impact: what was measured, the result and when; its Source says who measured it.
     "Evidence": {"measure": STRING, "result": STRING, "measured_on": STRING, **_AUDIT},

@@ -48,7 +48,7 @@ def _iso_date(value: Any) -> Any:
 def _slug(value: Any) -> Any:
     if not isinstance(value, str) or not SLUG_RE.match(value):
         raise ValueError(f"{short(value)} is not a slug; expected lowercase letters, digits and single hyphens")
-    return value
+    return record_rules.own_key(value)
 
 
 def _ref(value: Any) -> Any:

@@ -4,10 +4,11 @@ Council information systems are the public record of what a municipality decides
 committees and municipal enterprises it has, and which papers and meetings concern them. The
 loader keeps that record as evidence in the graph:
 
-* Body -> the municipality's administration (`Organization:stadtverwaltung-karlsruhe`), which
-  `ADMINISTERS` the municipality when its AGS is known and the municipality is in the store,
-  plus one `dataset` Source for the dump (`Source:oparl-karlsruhe`) that every relationship
-  the loader emits names as its `source`.
+* Body -> the municipality's administration ("Stadtverwaltung Karlsruhe",
+  `Organization:oparl-karlsruhe-bodies-0001-<hash>`), which `ADMINISTERS` the municipality when
+  its AGS is known and the municipality is in the store, plus one `dataset` Source for the dump
+  (`Source:oparl-karlsruhe-bodies-0001-<hash>`) that every relationship the loader emits names
+  as its `source`.
 * Organization -> elected councils (Gemeinderat, Ortschaftsrat: kind ADMINISTRATION, `SERVES` the
   municipality when it is in the store — never `SUB_ORGANIZATION_OF` the administration, which
   serves the council, not the other way round), council bodies and offices (`SUB_ORGANIZATION_OF`
@@ -24,8 +25,14 @@ loader keeps that record as evidence in the graph:
 Input: one JSON file or a folder (searched recursively for `*.json`); a file holds one object,
 an array of objects or an OParl list page (`{"data": [...]}`). Objects may embed others. Every
 object is validated against the OParl schema (`oparl_validate`); all problems of all files are
-reported together and nothing is returned when there is one. Ids are derived from the OParl
-object (the last segment of its URL, or an organisation's name), so reloading is idempotent.
+reported together and nothing is returned when there is one.
+
+Keys are derived from the OParl object's `id` URL alone (`oparl_names.object_key`: a readable
+part and a hash, all beginning with `oparl-`), never from names, so a renamed body, organisation
+or paper stays the same node and reloading is idempotent; the node keeps the URL as `same_as`
+(exported as `owl:sameAs`). The loader defines only `oparl-` nodes: curated records, which may
+not use that namespace, are never overwritten by it; it only links to them (a municipality it
+administers, the IQ solution a paper is evidence of).
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_api.loaders import oparl_validate
-from graph_api.loaders.oparl_names import KNOWN_BODIES, BodyNames, body_names, classify, last_segment, org_slug
+from graph_api.loaders.oparl_names import KNOWN_BODIES, BodyNames, body_names, classify, last_segment, object_key, slug
 from graph_api.loaders.record_rules import check_node
 from graph_api.loaders.text_input import read_utf8
 from graph_api.rows import GraphRows, LoadError, LoadProblem
@@ -86,7 +93,13 @@ class _Body:
 
     @property
     def source_id(self) -> str:
-        return f"Source:{self.names.source_prefix}"
+        """The dataset Source of the body's OParl API."""
+        return f"Source:{object_key(self.url)}"
+
+    @property
+    def administration_id(self) -> str:
+        """The organisation the body becomes (its administration), keyed by the Body's URL like the dataset."""
+        return f"Organization:{object_key(self.url)}"
 
 
 @dataclass
@@ -304,17 +317,14 @@ class _Mapper:
         return existing_ids(wanted) if existing_ids is not None and wanted else set()
 
     def _org_ids(self) -> dict[str, str]:
-        """OParl organisation URL -> graph id; equal names within one body get the URL's last segment."""
-        slugs: dict[str, str] = {}
+        """OParl organisation URL -> graph id (from the URL); an organisation that is the body's own
+        administration (same name) is the body's administration node, not a second one."""
+        ids: dict[str, str] = {}
         for obj in self.ctx.by_type["Organization"]:
             body = self.body_of[obj.id]
-            own = org_slug(_org_name(obj.data), body.names.place_slug)
-            slugs[obj.id] = own
-        counts: dict[str, int] = defaultdict(int)
-        for own in slugs.values():
-            counts[own] += 1
-        return {url: f"Organization:{own}-{last_segment(url)}" if counts[own] > 1 else f"Organization:{own}"
-                for url, own in slugs.items()}
+            own = slug(_org_name(obj.data)) == slug(body.names.administration)
+            ids[obj.id] = body.administration_id if own else f"Organization:{object_key(obj.id)}"
+        return ids
 
     def rows(self, bodies: dict[str, _Body]) -> GraphRows:
         used = {b.url: b for b in self.body_of.values()}
@@ -347,23 +357,23 @@ class _Mapper:
                                 "kind": "dataset", "url": body.url, "publisher": names.name,
                                 "licence": body.licence, "note": "OParl 1.1 API of the council information system",
                                 "illustrative": False})
-        out.add_node("Organization", {"id": names.administration_id, "name": names.administration,
-                                      "kind": "ADMINISTRATION", "url": body.website})
-        out.add_rel("SOURCED_FROM", names.administration_id, body.source_id, source=body.source_id)
+        out.add_node("Organization", {"id": body.administration_id, "name": names.administration,
+                                      "kind": "ADMINISTRATION", "url": body.website, "same_as": body.url})
+        out.add_rel("SOURCED_FROM", body.administration_id, body.source_id, source=body.source_id)
         municipality = f"Municipality:{body.ags}" if body.ags else None
         if municipality in self.existing:
-            out.add_rel("ADMINISTERS", names.administration_id, municipality, source=body.source_id)
+            out.add_rel("ADMINISTERS", body.administration_id, municipality, source=body.source_id)
 
     def _organization(self, obj: _Obj) -> None:
         data, body = obj.data, self.body_of[obj.id]
         node_id = self.org_ids[obj.id]
-        if node_id == body.names.administration_id:  # the body lists its own administration
+        if node_id == body.administration_id:  # the body lists its own administration
             return
         kind = classify(_org_name(data), data.get("organizationType"), data.get("classification"))
         described = [x for x in (data.get("organizationType"), data.get("classification")) if x]
         self.rows_out.add_node("Organization", {
             "id": node_id, "name": _org_name(data), "short_name": data.get("shortName"), "kind": kind.kind,
-            "legal_form": kind.legal_form, "url": data.get("website") or data.get("web"),
+            "legal_form": kind.legal_form, "url": data.get("website") or data.get("web"), "same_as": obj.id,
             "description": f"{' / '.join(described)} ({body.names.name}, OParl)" if described else None})
         src = body.source_id
         self.rows_out.add_rel("SOURCED_FROM", node_id, src, source=src)
@@ -374,16 +384,16 @@ class _Mapper:
             if municipality in self.existing:
                 self.rows_out.add_rel("SERVES", node_id, municipality, source=src)
         elif kind.is_part_of_body:
-            self.rows_out.add_rel("SUB_ORGANIZATION_OF", node_id, parent or body.names.administration_id, source=src)
+            self.rows_out.add_rel("SUB_ORGANIZATION_OF", node_id, parent or body.administration_id, source=src)
         elif kind.is_enterprise:
             municipality = f"Municipality:{body.ags}" if body.ags else None
-            owner = municipality if municipality in self.existing else body.names.administration_id
+            owner = municipality if municipality in self.existing else body.administration_id
             self.rows_out.add_rel("OWNED_BY", node_id, owner, source=src)
         elif parent:
             self.rows_out.add_rel("SUB_ORGANIZATION_OF", node_id, parent, source=src)
 
     def _actor_id(self, person_url: str) -> str:
-        return f"Actor:{self.body_of[person_url].names.source_prefix}-person-{last_segment(person_url)}"
+        return f"Actor:{object_key(person_url)}"
 
     def _person(self, obj: _Obj) -> None:
         data, body = obj.data, self.body_of[obj.id]
@@ -392,7 +402,7 @@ class _Mapper:
         role_label = ", ".join(data.get("status") or []) or (roles[0] if roles else None)
         node_id = self._actor_id(obj.id)
         self.rows_out.add_node("Actor", {"id": node_id, "name": name or f"Person {last_segment(obj.id)}",
-                                         "role_label": role_label, "visibility": "public"})
+                                         "role_label": role_label, "visibility": "public", "same_as": obj.id})
         self.rows_out.add_rel("SOURCED_FROM", node_id, body.source_id, source=body.source_id)
 
     def _membership(self, obj: _Obj) -> None:
@@ -408,9 +418,9 @@ class _Mapper:
     def _source(self, obj: _Obj, kind: str, title: str, published_on: str | None, note: str | None,
                 url: str | None = None, licence: str | None = None) -> str:
         body = self.body_of[obj.id]
-        node_id = f"Source:{body.names.source_prefix}-{kind.removeprefix('council-')}-{last_segment(obj.id)}"
+        node_id = f"Source:{object_key(obj.id)}"
         self.rows_out.add_node("Source", {
-            "id": node_id, "title": title, "kind": kind, "url": url or obj.data.get("web") or obj.id,
+            "id": node_id, "title": title, "kind": kind, "url": url or obj.data.get("web") or obj.id, "same_as": obj.id,
             "publisher": body.names.name, "published_on": published_on,
             "licence": licence or obj.data.get("license") or body.licence, "note": note, "illustrative": False})
         return node_id

@@ -1,20 +1,24 @@
-"""Names, slugs and organisation kinds for OParl objects.
+"""Keys, names, slugs and organisation kinds for OParl objects.
 
-Ids must come out the same on every load (so a reload is idempotent) and must meet the ids
-the curated data already uses: the administration of "Stadt Karlsruhe" is
-`Organization:stadtverwaltung-karlsruhe` there, so a body's administration is named after the
-kind of body ("Stadt" -> "Stadtverwaltung"), and slugs transliterate German the way the
-curated ids do (ö -> oe, ß -> ss). Council information systems rarely fill `organizationType`
-(Karlsruhe never does), so municipal enterprises are recognised by legal form and by the
-words German municipalities name them with; everything else listed by a body is a council
-body or an administrative unit of that body.
+Keys come from the OParl object's `id` URL, never from its name: an OParl id is the object's
+permanent address, while names change (a committee is renamed, a body's name gets a suffix), and
+a key made from a name turned every renaming into a new node and a 1 MiB name into a 2 MB id.
+Every key starts with `oparl-`, a namespace the curated data may not use (see
+`record_rules.own_key`), so the two sources can never write the same node. A body's
+administration is still *named* after the kind of body ("Stadt" -> "Stadtverwaltung"), and
+slugs transliterate German the way the curated ids do (ö -> oe, ß -> ss). Council information
+systems rarely fill `organizationType` (Karlsruhe never does), so municipal enterprises are
+recognised by legal form and by the words German municipalities name them with; everything else
+listed by a body is a council body or an administrative unit of that body.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ß": "ss"})
 
@@ -29,6 +33,48 @@ def slug(text: str) -> str:
 def last_segment(url: str) -> str:
     """The last path segment of an OParl id, as a slug (`.../papers/vo/35558` -> `35558`)."""
     return slug(url.rstrip("/").rsplit("/", 1)[-1]) or slug(url)
+
+
+OPARL_PREFIX = "oparl-"
+# host labels and path segments every OParl server has: they make a key longer, not more readable
+_GENERIC_HOST = {"www", "oparl", "ris", "api", "sdnet", "buergerinfo", "ratsinfo"}
+_GENERIC_SEGMENT = re.compile(r"^(?:oparl|api|webservice|v\d+(?:-\d+)*|\d+-\d+)$")
+_READABLE_LENGTH = 40
+_HASH_LENGTH = 10  # 40 bits of SHA-256: the readable part already holds the server's own number
+
+
+def canonical_iri(url: str) -> str:
+    """An OParl id as compared: scheme and host lower-cased (they are case-insensitive), no trailing slash.
+    A string that is no URL (`https://[`) is kept as it is: the key is then made from it as text."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+
+
+def object_key(url: str) -> str:
+    """The key of the node an OParl object becomes, from its `id` URL alone.
+
+    `https://web1.karlsruhe.de/oparl/bodies/0001/papers/vo/35760` ->
+    `oparl-karlsruhe-papers-vo-35760-<10 hex digits>`: a readable part (the place in the host
+    name and the last path segments, at most 40 characters) and a hash of the whole URL, which
+    keeps keys apart when the readable parts of two URLs agree or were cut. So the key is
+    stable, bounded (at most 57 characters whatever the URL) and slug-safe."""
+    iri = canonical_iri(url)
+    try:
+        parts = urlsplit(iri)
+        hostname, path = parts.hostname or "", parts.path
+    except ValueError:
+        hostname, path = "", iri
+    host = [label for label in hostname.split(".")[:-1]
+            if label not in _GENERIC_HOST and not re.fullmatch(r"web\d*", label)]
+    segments = [slug(s) for s in path.split("/") if slug(s) and not _GENERIC_SEGMENT.match(slug(s))]
+    readable = slug("-".join(host[-1:] + segments[-3:]))[:_READABLE_LENGTH].strip("-")
+    digest = hashlib.sha256(iri.encode("utf-8")).hexdigest()[:_HASH_LENGTH]
+    return f"{OPARL_PREFIX}{readable}-{digest}" if readable else f"{OPARL_PREFIX}{digest}"
 
 
 # ---- bodies -------------------------------------------------------------------------------
@@ -52,18 +98,6 @@ class BodyNames:
     name: str  # "Stadt Karlsruhe"
     place: str  # "Karlsruhe"
     administration: str  # "Stadtverwaltung Karlsruhe"
-
-    @property
-    def place_slug(self) -> str:
-        return slug(self.place)
-
-    @property
-    def administration_id(self) -> str:
-        return f"Organization:{slug(self.administration)}"
-
-    @property
-    def source_prefix(self) -> str:
-        return f"oparl-{self.place_slug}"
 
 
 def body_names(name: str, short_name: str | None = None) -> BodyNames:
@@ -146,11 +180,3 @@ def classify(name: str, organization_type: str | None = None, classification: st
     if not _UNIT_WORDS.search(name) and _ENTERPRISE_WORDS.search(name):
         return OrgKind("PUBLIC_ENTERPRISE", None)
     return OrgKind("DEPARTMENT", None)
-
-
-def org_slug(name: str, place_slug: str) -> str:
-    """`Gemeinderat` -> `gemeinderat-karlsruhe`; a name that already names the place keeps its own slug."""
-    own = slug(name)
-    if any(part.startswith(place_slug) for part in own.split("-")):
-        return own
-    return f"{own}-{place_slug}" if own else place_slug

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from graph_api import policy
 from graph_api.loaders.record_rules import MAX_INT64, check_node, short
 from graph_api.model import BOOL, FLOAT, INT, NODE_PROPERTIES, REL_TYPES, id_problem, label_of
 from graph_api.rdf import integrity
 from graph_api.rdf import vocab as v
 from graph_api.rows import GraphRows, LoadError, LoadProblem
 
+ExistingIds = Callable[[set[str]], set[str]]
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld"}
 _DERIVED = {v.RDFS_LABEL, v.GEOCODING_LINK}
 _STATEMENT_STRUCTURE = {v.RDF_TYPE, v.RDF_SUBJECT, v.RDF_PREDICATE, v.RDF_OBJECT, v.ORG_MEMBER, v.ORG_ORGANIZATION}
@@ -39,11 +42,14 @@ _REL_PROP_OF: dict[str, dict[str, str]] = {
 _REL_PROP_TYPES = {rel: dict(t.properties) for rel, t in REL_TYPES.items()}
 
 
-def read(path: str | Path, *, base_iri: str | None = None, **_: Any) -> GraphRows:
+def read(path: str | Path, *, base_iri: str | None = None, existing_ids: ExistingIds | None = None,
+         **_: Any) -> GraphRows:
     """Graph rows from one RDF file; raises LoadError naming file, line (when known) and field.
 
     Only subjects under `base_iri` (default: the configured COPGRAPH_BASE_IRI) become nodes: a file
-    may not state properties of another graph's nodes into this one."""
+    may not state properties of another graph's nodes into this one. A node the store does not hold
+    yet (`existing_ids`; without it every node counts as new) must be complete by the record rules -
+    a name above all; a node it holds may be updated with some of its properties."""
     if base_iri is None:
         from graph_api.config import Settings
 
@@ -56,7 +62,7 @@ def read(path: str | Path, *, base_iri: str | None = None, **_: Any) -> GraphRow
                                      f"unknown RDF file extension '{path.suffix}' (known: {', '.join(FORMATS)})")])
     dataset = _parse(path, fmt)
     _check_integrity(path, fmt)
-    return _rows(name, dataset, base_iri)
+    return _rows(name, dataset, base_iri, existing_ids)
 
 
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
@@ -136,7 +142,7 @@ class _Collector:
                          "nodes of another graph are refused")
 
 
-def _rows(file: str, dataset: Dataset, base_iri: str) -> GraphRows:
+def _rows(file: str, dataset: Dataset, base_iri: str, existing_ids: ExistingIds | None) -> GraphRows:
     c = _Collector(file)
     under_base = f"{base_iri}id/"
     statement_subjects = {str(q[0]) for q in dataset.quads((None, URIRef(v.RDF_TYPE), URIRef(v.RDF_STATEMENT), None))}
@@ -165,7 +171,8 @@ def _rows(file: str, dataset: Dataset, base_iri: str) -> GraphRows:
         else:
             c.values[node_id][predicate].append(o)
     rows = GraphRows()
-    _nodes(c, rows)
+    stated = set(c.types) | set(c.values)
+    _nodes(c, rows, existing_ids(stated) if existing_ids is not None and stated else set())
     _apply_statements(c)
     for (rel_type, from_id, to_id), props in sorted(c.rels.items()):
         try:
@@ -192,7 +199,13 @@ def _relationship(c: _Collector, rel_type: str, predicate: str, from_id: str, ob
         props.setdefault("source", source)
 
 
-def _nodes(c: _Collector, rows: GraphRows) -> None:
+def _name_withheld(label: str, row: dict[str, Any]) -> bool:
+    """A restricted actor without a name: what an export publishes of it (`policy`: its name is personal
+    data), so such a file is a complete record when it gives the role label everyone sees instead."""
+    return label == "Actor" and row.get("name") is None and row.get("visibility") != policy.PUBLIC
+
+
+def _nodes(c: _Collector, rows: GraphRows, existing: set[str]) -> None:
     for node_id in sorted(set(c.types) | set(c.values)):
         label = label_of(node_id)
         problem = id_problem(node_id)
@@ -219,7 +232,12 @@ def _nodes(c: _Collector, rows: GraphRows) -> None:
             value = _value(c, f"{node_id} {v.curie(predicate)}", NODE_PROPERTIES[label][prop],
                            v.NODE_PROPS[label][prop], objects[0])
             row[prop] = value
-        for prop, message in check_node(label, row, new=False):
+        new = node_id not in existing
+        problems = check_node(label, row, new=new and not _name_withheld(label, row))
+        if new and _name_withheld(label, row) and not row.get("role_label") and not problems:
+            problems.append(("name", "is required: a new actor needs its name, or - when restricted, whose name an "
+                                     "export withholds - its role label"))
+        for prop, message in problems:
             c.problem(f"{node_id} {prop}", message)
         rows.add_node(label, row)
 

@@ -27,10 +27,14 @@ VISIBILITIES = ("public", "restricted")
 NAME_PROPERTY = {"State": "name", "County": "name", "Association": "name", "Municipality": "name",
                  "Organization": "name", "Actor": "name", "Solution": "name", "Project": "name", "Award": "name",
                  "Concept": "label", "Source": "title", "Evidence": "measure", "ContactPoint": "value"}
-URL_PROPERTIES = ("url", "repository_url")
+URL_PROPERTIES = ("url", "repository_url", "same_as")
 MAX_NAME_LENGTH = 500
 # the longest id in the pilot data has 60 characters; an id derived from a 1 MiB name would have 2 MB
 MAX_ID_LENGTH = 200
+# browsers and servers handle URLs up to about 2,000 characters; an identifier IRI needs far less
+MAX_IRI_LENGTH = 2000
+# keys the OParl loader mints from OParl object ids (loaders/oparl_names.object_key)
+LOADER_NAMESPACES = {"oparl-": "the OParl loader (`copgraph load oparl`), from OParl object ids"}
 # Germany has 84 million inhabitants and 35.8 million hectares; a State holds at most a quarter of either
 MAX_POPULATION = 100_000_000
 MAX_AREA_HA = 100_000_000.0
@@ -158,7 +162,28 @@ def area_ha(value: Any) -> float:
     return float(value)
 
 
-_PROPERTY_RULES = {"url": http_url, "repository_url": http_url, "visibility": visibility,
+def same_as(value: Any) -> str:
+    """The IRI a node stands for in its source: an http(s) URL of bounded length."""
+    if isinstance(value, str) and len(value) > MAX_IRI_LENGTH:
+        raise ValueError(f"is {len(value):,} characters long; an IRI has at most {MAX_IRI_LENGTH:,}")
+    return http_url(value)
+
+
+def own_key(value: str) -> str:
+    """A key a hand-written record (curated YAML, a mutation) may define: not one a loader mints.
+
+    Two sources defining the same node overwrite each other's values at every load, in turn; so
+    each loader that mints keys owns a prefix, and records of other sources may refer to such a
+    node but never define it."""
+    for prefix, owner in LOADER_NAMESPACES.items():
+        if value.startswith(prefix):
+            raise ValueError(f"keys beginning with '{prefix}' belong to {owner}; a curated record cannot "
+                             "define one (both sources would overwrite the node in turn). Give the record its "
+                             "own key, or refer to the loaded node by its id instead")
+    return value
+
+
+_PROPERTY_RULES = {"url": http_url, "repository_url": http_url, "same_as": same_as, "visibility": visibility,
                    "population": population, "area_ha": area_ha}
 # rules for a property of one label only (the same name means something else elsewhere: Organization.kind)
 _LABEL_RULES: dict[str, dict[str, Any]] = {

@@ -22,12 +22,27 @@ SAMPLE = SAMPLE_DIR / "oparl" / "karlsruhe"
 needs_karlsruhe = pytest.mark.skipif(not KARLSRUHE.is_dir(), reason=f"shared OParl data not found at {KARLSRUHE}")
 needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason=f"OParl spec examples not found at {EXAMPLES}")
 
-ADMIN = "Organization:stadtverwaltung-karlsruhe"
-DUMP = "Source:oparl-karlsruhe"
+BODY = "https://web1.karlsruhe.de/oparl/bodies/0001"  # Karlsruhe's OParl Body: its administration's same_as
+ORGS, PAPERS = f"{BODY}/organizations", f"{BODY}/papers"
 
 
 def by_id(rows: GraphRows, label: str) -> dict[str, dict]:
     return {row["id"]: row for row in rows.nodes[label]}
+
+
+def by_iri(rows: GraphRows, label: str) -> dict[str, dict]:
+    """Nodes by the OParl id they stand for (`same_as`): the tests name objects as the files do."""
+    return {row["same_as"]: row for row in rows.nodes[label] if row.get("same_as")}
+
+
+def id_of(rows: GraphRows, label: str, iri: str) -> str:
+    return by_iri(rows, label)[iri]["id"]
+
+
+def dataset_of(rows: GraphRows) -> str:
+    """The id of the one dataset Source (the body's OParl API) every relationship names as its source."""
+    (found,) = [row["id"] for row in rows.nodes["Source"] if row["kind"] == "dataset"]
+    return found
 
 
 def rels(rows: GraphRows, rel_type: str) -> list[dict]:
@@ -56,19 +71,21 @@ def copy_karlsruhe(tmp_path: Path) -> Path:
 @needs_karlsruhe
 def test_karlsruhe_organizations_split_into_council_bodies_and_enterprises() -> None:
     rows = oparl.read(KARLSRUHE)
-    orgs = by_id(rows, "Organization")
+    orgs, ADMIN, DUMP = by_id(rows, "Organization"), id_of(rows, "Organization", BODY), dataset_of(rows)
     assert len(orgs) == 97 + 1  # the 97 listed organisations and the body's administration
-    assert orgs[ADMIN] == {"id": ADMIN, "name": "Stadtverwaltung Karlsruhe", "kind": "ADMINISTRATION", "url": None}
+    assert orgs[ADMIN] == {"id": ADMIN, "name": "Stadtverwaltung Karlsruhe", "kind": "ADMINISTRATION", "url": None,
+                           "same_as": BODY}
+    assert all(node_id.startswith("Organization:oparl-") for node_id in orgs)  # the OParl namespace
     kinds = Counter(row["kind"] for node_id, row in orgs.items() if node_id != ADMIN)
     assert kinds == {"PUBLIC_ENTERPRISE": 13, "DEPARTMENT": 75, "ADMINISTRATION": 9}
     enterprises = {row["name"] for row in orgs.values() if row["kind"] == "PUBLIC_ENTERPRISE"}
     assert {"Stadtwerke", "Verkehrsbetriebe Karlsruhe", "Karlsruher Versorgungs-, Verkehr- und Hafen GmbH",
             "Karlsruher Energie- und Klimaschutzagentur gGmbH (KEK)", "Eigenbetrieb Gewerbeflächen"} <= enterprises
     # a committee that oversees an enterprise is a council body, not the enterprise
-    assert orgs["Organization:betriebsausschuss-eigenbetrieb-abfallwirtschaft-und-stadtreinigung-karlsruhe"][
-        "kind"] == "DEPARTMENT"
-    assert orgs["Organization:gemeinderat-karlsruhe"]["kind"] == "ADMINISTRATION"
-    kek = orgs["Organization:karlsruher-energie-und-klimaschutzagentur-ggmbh-kek"]
+    named = {row["name"]: row for row in orgs.values()}
+    assert named["Betriebsausschuss Eigenbetrieb Abfallwirtschaft und Stadtreinigung"]["kind"] == "DEPARTMENT"
+    assert named["Gemeinderat"]["kind"] == "ADMINISTRATION"
+    kek = named["Karlsruher Energie- und Klimaschutzagentur gGmbH (KEK)"]
     assert (kek["legal_form"], kek["short_name"]) == ("gGmbH", "KEK")
     # enterprises are owned by, council bodies part of, the administration (no municipality in an empty store)
     owned = {r["from"] for r in rels(rows, "OWNED_BY")}
@@ -84,23 +101,25 @@ def test_karlsruhe_organizations_split_into_council_bodies_and_enterprises() -> 
 @needs_karlsruhe
 def test_karlsruhe_meeting_with_agenda_items_and_papers_become_sources() -> None:
     rows = oparl.read(KARLSRUHE)
-    sources = by_id(rows, "Source")
-    assert Counter(s["kind"] for s in sources.values()) == {
+    sources, DUMP = by_iri(rows, "Source"), dataset_of(rows)
+    assert Counter(s["kind"] for s in by_id(rows, "Source").values()) == {
         "dataset": 1, "council-meeting": 1, "council-agenda-item": 7, "council-paper": 2, "council-file": 8}
-    meeting = sources["Source:oparl-karlsruhe-meeting-10022"]
+    assert len(sources) == 18  # every source but the dataset is an OParl object, kept as same_as
+    meeting = sources[f"{BODY}/meetings/10022"]
     assert meeting["published_on"] == "2025-01-15"
     assert meeting["url"] == "https://web1.karlsruhe.de/oparl/bodies/0001/meetings/10022"
     assert meeting["publisher"] == "Stadt Karlsruhe"
     assert "7 Tagesordnungspunkte" in meeting["note"]
-    paper = sources["Source:oparl-karlsruhe-paper-35558"]
+    paper = sources[f"{PAPERS}/vo/35558"]
     assert (paper["published_on"], paper["note"]) == ("2017-04-27", "Beschlussvorlage 2017/0307")
-    assert sources["Source:oparl-karlsruhe-agenda-item-91071"]["title"].startswith("TOP 1: Vorstellung Projekt")
+    assert sources[f"{BODY}/agendaitems/91071"]["title"].startswith("TOP 1: Vorstellung Projekt")
     evidence = {(r["from"], r["to"]) for r in rels(rows, "SOURCED_FROM") if r["to"] != DUMP}
-    durlach = "Organization:ortschaftsrat-durlach-karlsruhe"
-    assert (durlach, "Source:oparl-karlsruhe-meeting-10022") in evidence
-    assert (durlach, "Source:oparl-karlsruhe-agenda-item-91567") in evidence
-    assert ("Organization:amt-fuer-stadtentwicklung-karlsruhe", "Source:oparl-karlsruhe-paper-35558") in evidence
-    assert ("Organization:gemeinderat-karlsruhe", "Source:oparl-karlsruhe-paper-35558") in evidence
+    org = {row["name"]: row["id"] for row in rows.nodes["Organization"]}
+    durlach = org["Ortschaftsrat Durlach"]
+    assert (durlach, meeting["id"]) in evidence
+    assert (durlach, sources[f"{BODY}/agendaitems/91567"]["id"]) in evidence
+    assert (org["Amt für Stadtentwicklung"], paper["id"]) in evidence
+    assert (org["Gemeinderat"], paper["id"]) in evidence
     # no IQ evidence without the solution in the store (the loader may run on an empty store)
     assert not [r for r in rels(rows, "SOURCED_FROM") if r["from"].startswith("Solution:")]
 
@@ -126,11 +145,12 @@ def test_administration_and_iq_evidence_link_to_existing_nodes(empty_store: Stor
     empty_store.apply(seed)
     load_oparl(empty_store, SAMPLE)
     evidence = empty_store.read(
-        "MATCH (:Solution {id: $id})-[r:SOURCED_FROM]->(s:Source) RETURN s.id AS id, r.source AS source",
+        "MATCH (:Solution {id: $id})-[r:SOURCED_FROM]->(s:Source) RETURN s.same_as AS paper, r.source AS source",
         {"id": oparl.IQ_SOLUTION})
-    assert evidence == [{"id": "Source:oparl-karlsruhe-paper-35760", "source": DUMP}]
-    assert empty_store.read("MATCH (o:Organization)-[:ADMINISTERS]->(m:Municipality) RETURN o.id AS o, m.id AS m"
-                            ) == [{"o": ADMIN, "m": "Municipality:08212000"}]
+    dump = empty_store.read("MATCH (s:Source {kind: 'dataset'}) RETURN s.id AS id")[0]["id"]
+    assert evidence == [{"paper": f"{PAPERS}/vo/35760", "source": dump}]
+    assert empty_store.read("MATCH (o:Organization)-[:ADMINISTERS]->(m:Municipality) RETURN o.same_as AS o, m.id AS m"
+                            ) == [{"o": BODY, "m": "Municipality:08212000"}]
     owners = empty_store.read("MATCH (o:Organization)-[:OWNED_BY]->(m:Municipality) RETURN count(o) AS c")
     assert owners == [{"c": 13}]
 
@@ -156,25 +176,29 @@ def test_spec_examples_map_to_graph_rows(tmp_path: Path) -> None:
         "id": "https://oparl.example.org/organizations/5", "type": "https://schema.oparl.org/1.1/Organization",
         "body": "https://oparl.example.org/body/0", "name": "Rat der Stadt Köln"}), encoding="utf-8")
     rows = oparl.read(tmp_path)
-    orgs = by_id(rows, "Organization")
-    assert orgs["Organization:stadtverwaltung-koeln"]["url"] == "http://www.beispielstadt.de/"
-    finance = orgs["Organization:ausschuss-fuer-haushalt-und-finanzen-koeln"]
-    assert (finance["kind"], finance["short_name"]) == ("DEPARTMENT", "Finanzausschuss")
+    orgs = by_iri(rows, "Organization")
+    admin = orgs["https://oparl.example.org/body/0"]
+    assert (admin["name"], admin["url"]) == ("Stadtverwaltung Köln", "http://www.beispielstadt.de/")
+    finance = orgs["https://oparl.example.org/organization/34"]
+    assert (finance["name"], finance["kind"], finance["short_name"]) == (
+        "Ausschuss für Haushalt und Finanzen", "DEPARTMENT", "Finanzausschuss")
     assert "Gremium / Ausschuss" in finance["description"]
-    assert orgs["Organization:rat-der-stadt-koeln"]["kind"] == "ADMINISTRATION"
+    council = orgs["https://oparl.example.org/organizations/5"]
+    assert council["kind"] == "ADMINISTRATION"
     actors = by_id(rows, "Actor")
-    assert actors == {"Actor:oparl-koeln-person-29": {
-        "id": "Actor:oparl-koeln-person-29", "name": "Prof. Dr. Max Mustermann", "role_label": "Bezirksbürgermeister",
-        "visibility": "public"}}  # no e-mail, no phone
+    person = id_of(rows, "Actor", "https://oparl.example.org/person/29")
+    assert actors == {person: {
+        "id": person, "name": "Prof. Dr. Max Mustermann", "role_label": "Bezirksbürgermeister",
+        "visibility": "public", "same_as": "https://oparl.example.org/person/29"}}  # no e-mail, no phone
     assert [(r["from"], r["to"], r["title"], r["since"], r["until"]) for r in rels(rows, "WORKS_FOR")] == [
-        ("Actor:oparl-koeln-person-29", "Organization:rat-der-stadt-koeln", "Vorsitzende", "2013-12-03", None)]
-    sources = by_id(rows, "Source")
-    assert sources["Source:oparl-koeln"]["licence"] == "http://creativecommons.org/licenses/by/4.0/"
-    assert sources["Source:oparl-koeln-meeting-281"]["published_on"] == "2013-01-04"
-    assert sources["Source:oparl-koeln-paper-749"]["title"] == "Antwort auf Anfrage 1200/2014"
-    assert sources["Source:oparl-koeln-file-57737"]["url"] == "https://oparl.example.org/files/57737.pdf"
-    assert ("Organization:ausschuss-fuer-haushalt-und-finanzen-koeln", "Source:oparl-koeln-meeting-281") in {
-        (r["from"], r["to"]) for r in rels(rows, "SOURCED_FROM")}
+        (person, council["id"], "Vorsitzende", "2013-12-03", None)]
+    sources = by_iri(rows, "Source")
+    assert by_id(rows, "Source")[dataset_of(rows)]["licence"] == "http://creativecommons.org/licenses/by/4.0/"
+    meeting = sources["https://oparl.example.org/meeting/281"]
+    assert meeting["published_on"] == "2013-01-04"
+    assert sources["https://oparl.example.org/paper/749"]["title"] == "Antwort auf Anfrage 1200/2014"
+    assert sources["https://oparl.example.org/files/57737"]["url"] == "https://oparl.example.org/files/57737.pdf"
+    assert (finance["id"], meeting["id"]) in {(r["from"], r["to"]) for r in rels(rows, "SOURCED_FROM")}
     rows.check_properties()
 
 
@@ -185,8 +209,8 @@ def test_list_page_is_read(tmp_path: Path) -> None:
             "pagination": {"totalElements": 2}, "links": {}}
     (tmp_path / "page.json").write_text(json.dumps(page), encoding="utf-8")
     rows = oparl.read(tmp_path / "page.json")
-    assert set(by_id(rows, "Organization")) == {"Organization:stadtverwaltung-koeln",
-                                                "Organization:ausschuss-fuer-haushalt-und-finanzen-koeln"}
+    assert set(by_iri(rows, "Organization")) == {"https://oparl.example.org/body/0",
+                                                 "https://oparl.example.org/organization/34"}
 
 
 # ---- broken inputs ------------------------------------------------------------------------

@@ -72,10 +72,18 @@ def test_statements_the_seed_documents_do_not_make_are_gone_or_illustrative(pilo
 
 
 def test_the_karlsruhe_council_paper_is_evidence_of_the_iq_adoption_and_solution(pilot_store: Store) -> None:
-    paper = "Source:oparl-karlsruhe-paper-35760"
+    # cited twice: by the curated adoption (its own Source) and, from the OParl dump, by the solution (the
+    # OParl loader's node for the paper, owl:sameAs its OParl id); the two sources never share a node
+    paper = "Source:karlsruhe-vorlage-2017-0530"
+    iri = "https://web1.karlsruhe.de/oparl/bodies/0001/papers/vo/35760"
     cited_by = {r["n"] for r in pilot_store.read("MATCH (n)-[:SOURCED_FROM]->(:Source {id: $p}) RETURN n.id AS n",
                                                   {"p": paper})}
-    assert {"Adoption:karlsruhe-iq", "Solution:iq-innovativ-und-quervernetzt"} <= cited_by
+    assert "Adoption:karlsruhe-iq" in cited_by
+    oparl_cited_by = pilot_store.read("MATCH (n)-[:SOURCED_FROM]->(s:Source) WHERE s.same_as = $iri "
+                                      "RETURN n.id AS n, s.url AS url", {"iri": iri})
+    assert {r["n"] for r in oparl_cited_by} >= {"Solution:iq-innovativ-und-quervernetzt"}
+    assert {r["url"] for r in oparl_cited_by} == {_one(pilot_store, f"MATCH (s:Source {{id: '{paper}'}}) "
+                                                                    "RETURN s.url AS u")["u"]}
     started = _one(pilot_store, "MATCH (a:Adoption {id: 'Adoption:karlsruhe-iq'}) RETURN a.started_on AS s")["s"]
     published = _one(pilot_store, "MATCH (s:Source {id: $p}) RETURN s.published_on AS d".replace("$p", f"'{paper}'"))
     assert started is None or started <= published["d"]  # the 2017 paper already describes IQ

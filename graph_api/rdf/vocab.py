@@ -148,6 +148,8 @@ _COMMON: dict[str, Prop] = {
     "updated_at": Prop(expand("dct:modified"), XSD_DATETIME),
     "started_on": Prop(expand("schema:startDate"), XSD_DATE),
     "ended_on": Prop(expand("schema:endDate"), XSD_DATE),
+    # the node is the OParl object (or other source record) at this IRI: its own key is derived from it
+    "same_as": Prop(expand("owl:sameAs"), None, to_iri=lambda iri, _: iri, from_iri=str),
 }
 _TERRITORY: dict[str, Prop] = {
     "ags": Prop(expand("cg:ags")),
