@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from graph_api import __version__
 from graph_api.config import Settings
-from graph_api.http import headers, limits, rdf
+from graph_api.http import headers, json_body, limits, rdf
 from graph_api.store import Store, open_store
 from graph_api.store.handle import StoreHandle
 
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lambda: open_store(settings), dialect=settings.store).try_open()  # heals once the store is back
     rdf.install(app)  # after the store: observes its writes
     limits.install(app, settings)
+    json_body.install(app)
     headers.install(app)  # outermost: refusals by the limits carry the headers too
     for name in ROUTERS:
         app.include_router(import_module(f"graph_api.http.{name}").router)
