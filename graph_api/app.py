@@ -18,7 +18,8 @@ from graph_api.store import Store, open_store
 from graph_api.store.handle import StoreHandle
 
 # explorer last: it serves /
-ROUTERS: tuple[str, ...] = ("health", "graphql", "graphiql", "queries", "rdf", "vocabulary", "sparql", "explorer")
+ROUTERS: tuple[str, ...] = ("health", "graphql", "graphiql", "queries", "rdf", "vocabulary", "sparql", "explorer",
+                             "publiccode")
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

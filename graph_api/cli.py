@@ -16,7 +16,7 @@ from graph_api.query_library import LibraryError
 from graph_api.rows import LoadError
 from graph_api.store import QueryRejected, QueryTimeout, StoreUnavailable
 
-COMMANDS = ("load", "validate", "serve", "query", "cypher", "export", "repair", "history")
+COMMANDS = ("load", "validate", "serve", "query", "cypher", "export", "publiccode", "repair", "history")
 DESCRIPTION = ("Load, check, query, serve and export copgraph, the knowledge graph of the community of practice "
                "around administrative innovation in German municipalities.")
 

@@ -24,8 +24,11 @@ def existing_ids_in(store: Store):  # noqa: ANN201 - returns the loaders' Existi
 
 def read_rows(loader: str, path: str | Path, store: Store | None = None, **options: object) -> GraphRows:
     function = get_loader(loader)
-    if store is not None and "existing_ids" in inspect.signature(function).parameters:
+    parameters = inspect.signature(function).parameters
+    if store is not None and "existing_ids" in parameters:
         options["existing_ids"] = existing_ids_in(store)
+    if store is not None and "read_graph" in parameters:  # read-only lookups (publiccode: names, repositories)
+        options["read_graph"] = store.read
     return function(path, **options)
 
 
@@ -36,7 +39,9 @@ def load(store: Store, loader: str, paths: list[str | Path], *, who: str | None 
     for path in paths:
         rows.extend(read_rows(loader, path, store, **options))
     origin = Origin(who or local_user(), f"load {loader} {' '.join(Path(p).name for p in paths)}")
-    return store.apply(rows, origin=origin)
+    summary = store.apply(rows, origin=origin)
+    summary.notes.extend(rows.notes)
+    return summary
 
 
 def local_user() -> str:

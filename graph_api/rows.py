@@ -49,6 +49,8 @@ class GraphRows:
     # relationship types these rows state completely for their start nodes: any other stored
     # relationship of that type from such a node is stale and removed (a municipality that moved Amt)
     exclusive: set[str] = field(default_factory=set)
+    # what a loader could not use and says so (an unmatched adopter name): shown to whoever loads, never dropped
+    notes: list[str] = field(default_factory=list)
 
     def add_node(self, label: str, row: dict[str, Any]) -> None:
         self.nodes[label].append(row)
@@ -67,6 +69,7 @@ class GraphRows:
         for key, rows in other.rels.items():
             self.rels[key].extend(rows)
         self.exclusive |= other.exclusive
+        self.notes.extend(other.notes)
 
     def node_ids(self) -> set[str]:
         return {row["id"] for rows in self.nodes.values() for row in rows}
@@ -101,12 +104,14 @@ class ApplySummary:
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     deleted: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # stale relationships removed
+    notes: list[str] = field(default_factory=list)  # the loader's notes (GraphRows.notes)
 
     def merge(self, other: ApplySummary) -> None:
         for mine, theirs in ((self.created, other.created), (self.updated, other.updated),
                              (self.unchanged, other.unchanged), (self.deleted, other.deleted)):
             for key, value in theirs.items():
                 mine[key] += value
+        self.notes.extend(other.notes)
 
     @property
     def changed(self) -> bool:

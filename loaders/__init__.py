@@ -19,6 +19,7 @@ LOADERS: dict[str, str] = {
     "curated": "graph_api.loaders.curated:read",
     "rdf": "graph_api.loaders.rdf:read",
     "oparl": "graph_api.loaders.oparl:read",
+    "publiccode": "graph_api.loaders.publiccode.load:read",
 }
 
 # name -> the path `copgraph load NAME PATH` expects (shown by `copgraph load --help`)
@@ -29,6 +30,9 @@ EXPECTED_INPUT: dict[str, str] = {
                "docs/curated-format.md) or one such file",
     "rdf": "an RDF file as written by `copgraph export` (.ttl, .nt, .jsonld, .nq or .trig)",
     "oparl": "an OParl 1.1 JSON file or a dump folder searched recursively for *.json (see docs/oparl.md)",
+    "publiccode": "publiccode.yml files (version 0) or folders searched recursively for publiccode.yml; each is "
+                  "validated like the reference parser, adopter names are matched to official territories "
+                  "(see docs/publiccode.md)",
 }
 
 

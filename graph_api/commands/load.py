@@ -41,5 +41,7 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(summary.table(), file=sys.stderr)
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(f"done in {elapsed:.2f} s, peak memory {peak_mib:.0f} MiB", file=sys.stderr)
     return 0

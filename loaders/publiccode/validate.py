@@ -213,7 +213,10 @@ _RUN_WHEN_NIL = {"required_if", "excluded_unless"}
 _MAP_KEY = re.compile(r"\[([A-Za-z]+)\]")
 
 
-def _has_value(value: Any) -> bool:
+def _has_value(value: Any, pointer: bool = False) -> bool:
+    """go-playground's hasValue: a set pointer has a value even when it points to false or ""."""
+    if pointer:
+        return value is not None
     if value is None or value is False:
         return False
     return value != "" if isinstance(value, str) else True
@@ -294,17 +297,17 @@ _TEXT_RULES = {
 }
 
 
-def _passes(rule: str, param: str, value: Any, parent: dict[str, Any]) -> bool:
+def _passes(rule: str, param: str, value: Any, parent: dict[str, Any], pointer: bool) -> bool:
     if rule == "required":
-        return _has_value(value)
+        return _has_value(value, pointer)
     if rule == "gt":
         return (len(value) if isinstance(value, str) else _length(value)) > int(param)
     if rule == "required_if":
         other, wanted = param.split()
-        return parent.get(other.lower()) != wanted or _has_value(value)
+        return parent.get(other.lower()) != wanted or _has_value(value, pointer)
     if rule == "excluded_unless":
         other, wanted = param.split()
-        return parent.get(other.lower()) == wanted or not _has_value(value)
+        return parent.get(other.lower()) == wanted or not _has_value(value, pointer)
     if rule == "bcp47_keys":
         return all(checks.is_bcp47_language(key) for key in (value or {}))
     text = value if isinstance(value, str) else ""
@@ -320,7 +323,8 @@ class _RuleChecker:
             self.field(f.type, f.rules, value.get(f.key), value, prefix + f.key)
 
     def field(self, type_: object, rules: tuple[str, ...], value: Any, parent: dict[str, Any], ns: str) -> None:
-        if _is_pointer(type_) and value is None:
+        pointer = _is_pointer(type_)
+        if pointer and value is None:
             if not rules or rules[0] in ("omitempty", "omitnil"):
                 return
             name = rules[0].partition("=")[0]
@@ -330,7 +334,7 @@ class _RuleChecker:
         for index, rule in enumerate(rules):
             name, _, param = rule.partition("=")
             if name == "omitempty":
-                if not _has_value(value):
+                if not _has_value(value, pointer):
                     return
                 continue
             if name == "omitnil":
@@ -340,7 +344,7 @@ class _RuleChecker:
             if name == "dive":
                 self._dive(type_, rules[index + 1:], value, parent, ns)
                 return
-            if not _passes(name, param, value, parent):
+            if not _passes(name, param, value, parent, pointer):
                 self._fail(rule, value, ns)
                 return
         if isinstance(type_, Struct) and value is not None:

@@ -1,6 +1,6 @@
 """Every write path, killed at every step of the write protocol, opens in the old or the new state.
 
-Paths: `load curated`, `load oparl`, `load rdf` and the `upsertSolution` mutation. Each write runs
+Paths: `load curated`, `load oparl`, `load rdf`, `load publiccode` and the `upsertSolution` mutation. Each write runs
 in a child process (`tests/attacks/write_fault.py`) that SIGKILLs itself at a named moment; the
 database is then opened as the next process would open it and compared as a whole
 (`canonical_dump`) with the state before and after an uninterrupted write. A torn log is also
@@ -30,6 +30,7 @@ from graph_api.store.ladybug_snapshot import StoreCorrupt
 from graph_api.store.ladybug_store import LadybugStore
 
 PILOT_GV100AD = SAMPLE_DIR / "gv100ad_pilot.ASC"
+PUBLICCODE_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "publiccode" / "buergerservice-bot"
 SOLUTION = {"id": "crash-test-loesung", "name": "Crash-Test-Lösung", "summary": "written while killed",
             "url": "https://example.org/crash", "categories": ["Concept:topic-digitalisierung"],
             "sources": ["Source:illustrative-pilot-sample"]}
@@ -76,7 +77,7 @@ def _prepare(name: str, root: Path) -> Path_:
     base.parent.mkdir(parents=True)
     store = open_store(Settings(store="ladybug", db_path=str(base)))
     load(store, "gv100ad", [PILOT_GV100AD])
-    if name in ("oparl", "mutation"):
+    if name in ("oparl", "mutation", "publiccode"):
         load(store, "curated", [SAMPLE_DIR / "curated"])
     store.close()
     if name == "rdf":
@@ -89,6 +90,8 @@ def _prepare(name: str, root: Path) -> Path_:
         args: tuple[str, ...] = ("rdf", str(rdf))
     elif name == "mutation":
         args = ("mutation", json.dumps(SOLUTION))
+    elif name == "publiccode":
+        args = ("publiccode", str(PUBLICCODE_FIXTURE))
     else:
         args = (name, str(SAMPLE_DIR / name))
     before = dump_of(base)
@@ -102,7 +105,7 @@ def _prepare(name: str, root: Path) -> Path_:
     return Path_(name, base, args, before, after, Path(f"{committed}.wal").stat().st_size)
 
 
-PATHS = ("curated", "oparl", "rdf", "mutation")
+PATHS = ("curated", "oparl", "rdf", "publiccode", "mutation")
 
 
 @pytest.fixture(scope="module", params=PATHS)
