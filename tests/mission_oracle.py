@@ -164,3 +164,71 @@ def coverage_gaps(raw: Raw, county_id: str, category: str) -> list[str]:
         if not stand_for & adopters:
             gaps.append(m)
     return sorted(gaps, key=lambda m: ((raw.nodes[m].get("name") or "").lower(), m))
+
+
+# docs/mission.md, "Recommendations"
+WEIGHTS = {3: 3.0, 2: 2.0, 1: 1.0, 0: 0.5}
+SEAL = "Award:bewaehrt-vor-ort"
+INTERESTED = {"CONSIDERING", "PLANNED"}
+
+
+def _distance(home_ars: str, other_ars: str | None) -> int:
+    """3 same association (not for a verbandsfrei home), 2 same county, 1 same state, 0 elsewhere."""
+    if not other_ars:
+        return 0
+    if other_ars[:9] == home_ars[:9] and home_ars[5:9] != "0000":
+        return 3
+    return 2 if other_ars[:5] == home_ars[:5] else 1 if other_ars[:2] == home_ars[:2] else 0
+
+
+def _similar(a: int | None, b: int | None) -> bool:
+    return bool(a) and bool(b) and b <= 2 * a and a <= 2 * b
+
+
+def recommendations(raw: Raw, municipality: str, need: str | None = None) -> list[tuple[str, float]]:
+    """Every candidate solution with its score, best first (ties by id)."""
+    home = raw.nodes[municipality]
+    solution_of = dict(raw.edges["OF"])
+    by = defaultdict(set)
+    for a, x in raw.edges["BY"]:
+        by[a].add(x)
+    administers = defaultdict(set)
+    for o, t in raw.edges["ADMINISTERS"]:
+        administers[o].add(t)
+    association = [b for a, b in raw.edges["PART_OF"] if a == municipality and label(raw, b) == "Association"]
+    county = f"County:{home['county_ags']}"
+
+    def places(adopter: str) -> set[str]:
+        return administers[adopter] if label(raw, adopter) == "Organization" else {adopter}
+
+    taken, covered = set(), set()
+    for adoption, solution in solution_of.items():
+        status = raw.nodes[adoption]["status"]
+        for adopter in by[adoption]:
+            where = places(adopter)
+            if municipality in where and status in ACTIVE | INTERESTED:
+                taken.add(solution)
+            if where & {*association, county} and status in ACTIVE:
+                covered.add(solution)
+    solutions = sorted(n for n, d in raw.nodes.items() if d["_label"] == "Solution")
+    if need is not None:
+        broader = nx.DiGraph(raw.edges["BROADER"])
+        wanted = {need} | (nx.ancestors(broader, need) if need in broader else set())
+        solutions = sorted({s for s, c in raw.edges["ADDRESSES"] if c in wanted})
+    scored = []
+    for solution in solutions:
+        if solution in taken or solution in covered:
+            continue
+        adopters = {x for a, s in solution_of.items() if s == solution and raw.nodes[a]["status"] in ACTIVE
+                    for x in by[a] if x != municipality}
+        score = 0.0
+        for x in adopters:
+            keys = [raw.nodes[p].get("ars") for p in places(x)]
+            score += WEIGHTS[max((_distance(home["ars"], k) for k in keys), default=0)]
+            if label(raw, x) == "Municipality" and _similar(home.get("population"), raw.nodes[x].get("population")):
+                score += 1.0
+        score += sum(2.0 if w == SEAL else 1.0 for s, w in raw.edges["RECEIVED"] if s == solution)
+        score += 3.0 if need is not None else 0.0
+        score += 1.0 if raw.nodes[solution].get("maturity") in ("proven", "scaled") else 0.0
+        scored.append((solution, round(score, 3)))
+    return sorted(scored, key=lambda s: (-s[1], s[0]))

@@ -1,29 +1,135 @@
-"""Recommendations rank every candidate from adopter counts and name the evidence of the first few:
-the short list must be exactly the head of the full list, on the pilot data and a generated county."""
+"""Recommendations rank every candidate from adopter counts kept in an index of all adoptions
+(`graph_api.mission.adoption_index`) and name the evidence of the first few.
+
+Checked against the networkx oracle (`tests/mission_oracle.py`) on the pilot data and a generated
+county, through the kept index (a read that names its store) and a fresh one (a plain read), and
+after writes: a kept index must never answer from the graph as it was before a write.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
-from graph_api.mission import answers
-from graph_api.store import Store
+from bench import synthetic
+from graph_api.config import SAMPLE_DIR, Settings
+from graph_api.mission import adoption_index, answers
+from graph_api.rows import GraphRows
+from graph_api.store import Store, open_store
+from graph_api.store.mission_reads import StoreRead
+from tests import mission_oracle as oracle
 from tests.test_mission_oracle import generated_store  # noqa: F401 - the shared generated county
+
+Read = Callable[[str, dict], list[dict]]
+
+
+def _reads(store: Store) -> dict[str, Read]:
+    def plain(text: str, params: dict) -> list[dict]:
+        return store.read(text, dict(params))
+    return {"kept": StoreRead(store, plain), "fresh": plain}
+
+
+def _towns(store: Store, count: int = 12) -> list[str]:
+    return [r["id"] for r in store.read("MATCH (m:Municipality) WHERE m.population > 0 RETURN m.id AS id "
+                                        f"ORDER BY m.population DESC, m.id LIMIT {count}")]
+
+
+def _ranked(read: Read, town: str, need: str | None = None) -> list[tuple[str, float]]:
+    return [(s.solution["id"], s.score) for s in answers.recommendations(read, town, need, 10_000)]
 
 
 @pytest.mark.parametrize("which", ["pilot_store", "generated_store"])
 def test_the_first_recommendations_are_the_head_of_all(request: pytest.FixtureRequest, which: str) -> None:
     store: Store = request.getfixturevalue(which)
+    for read in _reads(store).values():
+        for town in _towns(store):
+            everything = answers.recommendations(read, town, None, 10_000)
+            assert everything
+            for first in (1, 3, 5):
+                head = answers.recommendations(read, town, None, first)
+                assert [(s.solution["id"], s.score, s.reasons) for s in head] == [
+                    (s.solution["id"], s.score, s.reasons) for s in everything[:first]]
+            assert [s.score for s in everything] == sorted((s.score for s in everything), reverse=True)
 
-    def read(text: str, params: dict) -> list[dict]:
-        return store.read(text, dict(params))
 
-    towns = [r["id"] for r in store.read("MATCH (m:Municipality) WHERE m.population > 0 RETURN m.id AS id "
-                                         "ORDER BY m.population DESC, m.id LIMIT 12")]
-    for town in towns:
-        everything = answers.recommendations(read, town, None, 10_000)
-        assert everything
-        for first in (1, 3, 5):
-            head = answers.recommendations(read, town, None, first)
-            assert [(s.solution["id"], s.score, s.reasons) for s in head] == [
-                (s.solution["id"], s.score, s.reasons) for s in everything[:first]]
-        assert [s.score for s in everything] == sorted((s.score for s in everything), reverse=True)
+@pytest.mark.parametrize("which", ["pilot_store", "generated_store"])
+def test_recommendations_agree_with_the_oracle(request: pytest.FixtureRequest, which: str) -> None:
+    store: Store = request.getfixturevalue(which)
+    raw = oracle.raw_rows(store)
+    needs = sorted({c for _, c in raw.edges["ADDRESSES"]})[:3]
+    for name, read in _reads(store).items():
+        for town in _towns(store):
+            assert _ranked(read, town) == oracle.recommendations(raw, town), (name, town)
+            for need in needs:
+                assert _ranked(read, town, need) == oracle.recommendations(raw, town, need), (name, town, need)
+
+
+@pytest.fixture()
+def small_generated(tmp_path: Path) -> Store:
+    """A generated county of its own: the tests below write to it."""
+    store = open_store(Settings(store="ladybug", db_path=str(tmp_path / "g.lbdb")))
+    store.apply(synthetic.read(SAMPLE_DIR / "gv100ad_pilot.ASC", scope="13076", seed=5, knows=300, adoptions=400,
+                               solutions=25))
+    yield store
+    store.close()
+
+
+def test_the_kept_index_is_replaced_after_every_kind_of_write(small_generated: Store) -> None:
+    store = small_generated
+    read = _reads(store)["kept"]
+    town = _towns(store, 1)[0]
+    before = _ranked(read, town)
+    assert before == oracle.recommendations(oracle.raw_rows(store), town)
+    kept = adoption_index.current(read)
+    assert adoption_index.current(read) is kept  # no write: the same index serves again
+
+    # 1. the town takes up the top recommendation through the store's upsert
+    top = before[0][0]
+    rows = GraphRows()
+    rows.add_node("Adoption", {"id": "Adoption:test-own-pilot", "status": "PILOT", "started_on": "2025-01-01"})
+    rows.add_rel("OF", "Adoption:test-own-pilot", top)
+    rows.add_rel("BY", "Adoption:test-own-pilot", town)
+    store.apply(rows)
+    after = _ranked(read, town)
+    assert top not in dict(after)
+    assert after == oracle.recommendations(oracle.raw_rows(store), town)
+
+    # 2. straight through a transaction (no upsert, no change record): the pilot is abandoned
+    with store.transaction() as run:
+        run("MATCH (a:Adoption {id: 'Adoption:test-own-pilot'}) SET a.status = 'ABANDONED'", {})
+    assert _ranked(read, town) == before == oracle.recommendations(oracle.raw_rows(store), town)
+
+    # 3. a neighbour's adoption is deleted: every count of that solution changes
+    neighbour = store.read("MATCH (a:Adoption)-[:BY]->(m:Municipality) WHERE m.id <> $t AND a.status = 'ADOPTED' "
+                           "RETURN a.id AS id ORDER BY id LIMIT 1", {"t": town})[0]["id"]
+    assert store.delete_node(neighbour)
+    assert _ranked(read, town) == oracle.recommendations(oracle.raw_rows(store), town)
+    assert adoption_index.current(read) is not kept
+
+
+def test_coverage_gaps_follow_a_write(small_generated: Store) -> None:
+    store = small_generated
+    read = _reads(store)["kept"]
+    county = "County:13076"
+    category = store.read("MATCH (:Solution)-[:IN_CATEGORY]->(c:Concept) RETURN c.id AS id ORDER BY id "
+                          "LIMIT 1")[0]["id"]
+    solution = store.read("MATCH (s:Solution)-[:IN_CATEGORY]->(:Concept {id: $c}) RETURN s.id AS id ORDER BY id "
+                          "LIMIT 1", {"c": category})[0]["id"]
+
+    def gaps() -> list[str]:
+        return [e.municipality["id"] for e in answers.coverage(read, county, category)
+                if not e.covered and (e.municipality.get("population") or 0) > 0]
+
+    before = gaps()
+    assert sorted(before) == sorted(oracle.coverage_gaps(oracle.raw_rows(store), county, category))
+    assert before
+    rows = GraphRows()
+    rows.add_node("Adoption", {"id": "Adoption:test-gap-filled", "status": "ADOPTED", "started_on": "2025-01-01"})
+    rows.add_rel("OF", "Adoption:test-gap-filled", solution)
+    rows.add_rel("BY", "Adoption:test-gap-filled", before[0])
+    store.apply(rows)
+    after = gaps()
+    assert before[0] not in after
+    assert sorted(after) == sorted(oracle.coverage_gaps(oracle.raw_rows(store), county, category))

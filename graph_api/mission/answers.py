@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from graph_api.mission import adoption_index
 from graph_api.mission import county as county_analytics
 from graph_api.mission import coverage as coverage_analytics
 from graph_api.mission import lineage as lineage_analytics
@@ -93,7 +94,7 @@ def coverage(read: Read, county_id: str, category_id: str) -> list[coverage_anal
     county = require(read, county_id, ("County",), "county")
     require(read, category_id, ("Concept",), "category")
     solutions = [r["id"] for r in read(reads.SOLUTIONS_IN_CATEGORY, {"category": category_id})]
-    rows = reads.adoptions_of(read, solutions)
+    rows = adoption_index.current(read).rows_of(solutions)
     return coverage_analytics.coverage(reads.county_municipalities(read, county), county, rows)
 
 
@@ -106,38 +107,37 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
     need = require(read, need_id, ("Concept",), "need") if need_id is not None else None
     county = reads.node(read, f"County:{home['county_ags']}") or {"id": f"County:{home['county_ags']}"}
     home = reads.municipality(read, municipality_id) or home
-    candidates = [r["s"] for r in (read(reads.SOLUTIONS_FOR_NEED, {"need": need_id}) if need
-                                   else read(reads.SOLUTIONS, {}))]
+    index = adoption_index.current(read)
+    candidates = ([index.solution[r["id"]] for r in read(reads.SOLUTIONS_FOR_NEED, {"need": need_id})
+                   if r["id"] in index.solution] if need else list(index.solutions))
     places = [home["id"], *([home["_association"]] if home.get("_association") else []), county["id"]]
     # what it took up or what covers it, whatever the source says
-    skip = recommend_analytics.excluded(home, county, reads.place_adoptions(read, places))
+    skip = recommend_analytics.excluded(home, county, index.place_rows(places))
     candidates = [s for s in candidates if s["id"] not in skip]
-    ids = sorted(s["id"] for s in candidates)
-    awards: dict[str, list[dict[str, Any]]] = {}
-    for row in reads.awards_of(read, ids):
-        awards.setdefault(row["solution"], []).append(row)
+    awards = {s["id"]: index.awards[s["id"]] for s in candidates if s["id"] in index.awards}
     if not sourced_only:  # rank every candidate by counts, name the evidence of the first few only
-        levels = read(reads.ADOPTER_LEVELS, recommend_analytics.level_params(home))
-        candidates = recommend_analytics.rank(candidates, levels, awards, need)[:first]
-    rows = reads.adoptions_of(read, sorted(s["id"] for s in candidates))
-    if sourced_only:
-        rows = _sourced(read, rows)
-    scored = recommend_analytics.score(home, candidates, recommend_analytics.adopters_by_solution(home, rows),
-                                       awards, need)
-    return scored[:first]
+        counts = index.adopter_counts(home, [s["id"] for s in candidates])
+        candidates = recommend_analytics.rank(candidates, counts, awards, need)[:first]
+    ids = sorted(s["id"] for s in candidates)
+    sourced = _sourced(read, index, ids) if sourced_only else None
+    return recommend_analytics.score(home, candidates, index.adopters(home, ids, sourced), awards, need)[:first]
 
 
-def _sourced(read: Read, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    sourced = reads.sourced_adoptions(read, sorted({r["adoption"] for r in rows}))
-    return [r for r in rows if r["adoption"] in sourced]
+def _sourced(read: Read, index: adoption_index.AdoptionIndex, solution_ids: list[str]) -> set[str]:
+    """The adoptions of these solutions with a real (non-illustrative) source."""
+    adoptions = {e.adoption for s in solution_ids for e in index.by_solution.get(s, ())}
+    return reads.sourced_adoptions(read, sorted(adoptions))
 
 
 def evidence(read: Read, municipality_id: str, solution_ids: list[str], sourced_only: bool = False
              ) -> list[dict[str, Any]]:
-    """The active adoptions by other adopters that a recommendation of these solutions counts."""
-    rows = [r for r in reads.adoptions_of(read, solution_ids)
-            if r["status"] in ACTIVE and r["adopter"] != municipality_id]
-    return _sourced(read, rows) if sourced_only else rows
+    """The active adoptions (solution, adoption, adopter) by other adopters that a recommendation of these
+    solutions counts."""
+    index = adoption_index.current(read)
+    sourced = _sourced(read, index, solution_ids) if sourced_only else None
+    return [{"solution": e.solution, "adoption": e.adoption, "adopter": e.adopter, "status": e.status}
+            for s in solution_ids for e in index.by_solution.get(s, ())
+            if e.status in ACTIVE and e.adopter != municipality_id and (sourced is None or e.adoption in sourced)]
 
 
 def lineage(read: Read, solution_id: str) -> list[tuple[dict[str, Any], int, list[str]]]:

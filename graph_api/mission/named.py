@@ -18,7 +18,7 @@ from graph_api.mission.errors import MissionInputError
 from graph_api.query_library import ParameterError
 from graph_api.store import QueryTimeout, ReadResult, Store
 from graph_api.store import mission_reads as reads
-from graph_api.store.mission_reads import Read
+from graph_api.store.mission_reads import Read, StoreRead
 
 _ARGUMENT_TO_PARAM = {"maxHops": "max_hops"}
 
@@ -80,7 +80,7 @@ def run_analytics(store: Store, name: str, columns: tuple[str, ...], params: Map
         return store.read(text, dict(values), timeout_ms=left)
 
     try:
-        rows = ANALYTICS[name](read, store.dialect, params)
+        rows = ANALYTICS[name](StoreRead(store, read), store.dialect, params)
     except MissionInputError as exc:
         raise ParameterError(_ARGUMENT_TO_PARAM.get(exc.argument, exc.argument), str(exc)) from None
     rows = [{c: row.get(c) for c in columns} for row in rows]

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graph_api.mission.coverage import coverage, places_of
 from graph_api.mission.definitions import (
-    ACTIVE,
     MATURE,
     RECOMMENDATION_WEIGHTS,
     SEAL_AWARD_ID,
     SIMILAR_SIZE_FACTOR,
     TAKEN_UP,
 )
-from graph_api.model import label_of
 
 LEVELS = ("same_association", "same_county", "same_state", "elsewhere")
 
@@ -68,23 +67,6 @@ def _names(adopters: list[Adopter]) -> str:
     return ", ".join(a.name for a in adopters)
 
 
-def adopters_by_solution(home: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, list[Adopter]]:
-    """Distinct active adopters per solution, each at its nearest level to `home`."""
-    best: dict[str, dict[str, Adopter]] = defaultdict(dict)
-    for row in rows:
-        if row["status"] not in ACTIVE or row["adopter"] == home["id"]:
-            continue
-        is_org = label_of(row["adopter"]) == "Organization"
-        ars = row.get("place_ars") if is_org else row.get("adopter_ars")
-        level = proximity(home["ars"], ars)
-        known = best[row["solution"]].get(row["adopter"])
-        if known is None or level > known.level:
-            best[row["solution"]][row["adopter"]] = Adopter(
-                row["adopter"], row.get("adopter_name") or row["adopter"], level, row.get("adopter_population"),
-                label_of(row["adopter"]) == "Municipality")
-    return {s: sorted(found.values(), key=lambda a: a.id) for s, found in best.items()}
-
-
 def excluded(home: dict[str, Any], county: dict[str, Any], rows: list[dict[str, Any]]) -> set[str]:
     """Solutions the municipality has taken up itself, or that cover it via its association or county."""
     own = {r["solution"] for r in rows if r["status"] in TAKEN_UP
@@ -93,22 +75,17 @@ def excluded(home: dict[str, Any], county: dict[str, Any], rows: list[dict[str, 
     return own | covered
 
 
-def level_params(home: dict[str, Any]) -> dict[str, Any]:
-    """The home's key prefixes for `ADOPTER_LEVELS` (a verbandsfrei key has no association level)."""
-    ars = home.get("ars") or ""
-    return {"association": ars[:9] if ars[5:9] != "0000" else "#", "county": ars[:5], "state": ars[:2],
-            "population": home.get("population") or 0, "factor": SIMILAR_SIZE_FACTOR, "active": list(ACTIVE),
-            "home": home["id"]}
-
-
-def rank(solutions: list[dict[str, Any]], levels: list[dict[str, Any]], awards: dict[str, list[dict[str, Any]]],
+def rank(solutions: list[dict[str, Any]], counts: Mapping[str, Any], awards: dict[str, list[dict[str, Any]]],
          need: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Candidates by the score `score` gives them, computed from the per-level adopter counts alone."""
+    """Candidates by the score `score` gives them, computed from their adopter counts alone.
+
+    `counts[solution]` has `levels` (distinct active adopters by nearest level, index = level) and
+    `similar` (those that are municipalities of similar size), as `adopters_by_solution` would count them."""
     w = RECOMMENDATION_WEIGHTS
     value: dict[str, float] = defaultdict(float)
-    for row in levels:
-        value[row["solution"]] += (w[LEVELS[3 - int(row["level"])]] * int(row["adopters"])
-                                   + w["similar_size"] * int(row["similar"]))
+    for solution, found in counts.items():
+        value[solution] += sum(w[LEVELS[3 - level]] * n for level, n in enumerate(found.levels))
+        value[solution] += w["similar_size"] * found.similar
     for solution, granted in awards.items():
         value[solution] += sum(w["seal"] if a["award"] == SEAL_AWARD_ID else w["other_award"] for a in granted)
     for solution in solutions:

@@ -33,15 +33,16 @@ from graph_api.schema.types import (
     to_type,
 )
 from graph_api.store import QueryTimeout
+from graph_api.store.mission_reads import StoreRead
 
 T = TypeVar("T")
 
 
-def _reader(context: GraphContext) -> Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]:
+def _reader(context: GraphContext) -> StoreRead:
     def read(text: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         context.queries += 1
         return context.store.read(text, dict(params), timeout_ms=context.remaining_ms())
-    return read
+    return StoreRead(context.store, read)
 
 
 async def answer(info: Info, question: Callable[..., T], *args: Any) -> T:

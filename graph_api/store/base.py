@@ -12,7 +12,7 @@ import contextlib
 import threading
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -102,6 +102,14 @@ class Store(StoreReads, ABC):
     def _writes(self) -> contextlib.AbstractContextManager[Any]:
         """Held around a whole write, lookups included: one writer at a time in this process."""
         return self._write_lock
+
+    def data_version(self) -> Hashable | None:
+        """A value that differs after every write that may have changed the graph, or None if the
+        backend cannot tell (then nothing derived from the graph may be kept between reads).
+
+        Read it before reading the data a cache derives: a write that commits in between leaves a
+        newer version behind, so the cached copy is rebuilt, never served stale."""
+        return None
 
     def health(self) -> bool:
         """True when the database answers a trivial query."""

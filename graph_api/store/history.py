@@ -27,6 +27,7 @@ CHUNK = 5_000
 LADYBUG_DDL = (f"CREATE NODE TABLE IF NOT EXISTS {LABEL}("
                + ", ".join(f"{c} {t}{' PRIMARY KEY' if c == 'id' else ''}" for c, t in COLUMNS.items()) + ")")
 NEO4J_DDL = f"CREATE CONSTRAINT change_record_id IF NOT EXISTS FOR (c:{LABEL}) REQUIRE c.id IS UNIQUE"
+COUNT = f"MATCH (c:{LABEL}) RETURN count(c) AS c"  # grows with every recorded write (`Neo4jStore.data_version`)
 CREATE = (f"UNWIND $rows AS r CREATE (:{LABEL} {{id: r.id, at: r.at, who: r.who, what: r.what, node: r.node, "
           "action: r.action, properties: r.properties})")
 
@@ -127,4 +128,4 @@ def read(reader: Callable[..., list[dict[str, Any]]], node: str | None = None, s
 def texts() -> dict[str, str]:
     """Every Neo4j text of this module (for the lint)."""
     reads = {f"history-read-{n}-{s}": read_text(n, s) for n in (False, True) for s in (False, True)}
-    return {"history-create": CREATE, "history-ddl": NEO4J_DDL, **reads}
+    return {"history-create": CREATE, "history-count": COUNT, "history-ddl": NEO4J_DDL, **reads}

@@ -47,6 +47,7 @@ class ConnectionPool:
         self.size = size or PoolSize()
         self._open_database = open_database or self._plain_open
         self._write_lock = threading.RLock()
+        self.writes_ended = 0  # counts every release of the writer: see `writing`
         self._closed = False
         self._readers: queue.Queue[Any] = queue.Queue()
         self._analysts: queue.Queue[Any] = queue.Queue()
@@ -109,7 +110,10 @@ class ConnectionPool:
         with self._write_lock:
             if self._closed:
                 raise StoreUnavailable(f"the database at {self.path} is closed")
-            yield self.writer
+            try:
+                yield self.writer
+            finally:  # after COMMIT or ROLLBACK: a reader that sees the new count sees the write
+                self.writes_ended += 1
 
     def _take_all(self) -> list[Any]:
         """Every connection, waiting for those in use to come back (callers hold the write lock)."""

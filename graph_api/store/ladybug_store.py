@@ -165,6 +165,10 @@ class LadybugStore(Store):
             copy_keeping_locks(self.path, target)  # not shutil: closing a copy's descriptor drops our lock
             return target, self.files_version()
 
+    def data_version(self) -> int:
+        """Writes ended through this store: one process holds the file, so no write goes unseen."""
+        return self._pool.writes_ended
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Run]:
         with self._pool.writing() as conn, self._protocol.writing(conn, bulk=self._bulk_next):

@@ -75,6 +75,7 @@ class Neo4jStore(Store):
         self._neo4j = neo4j
         self._database = database
         self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        self._writes_ended = 0  # see data_version
 
     def _session(self, read: bool = False) -> Any:
         mode = self._neo4j.READ_ACCESS if read else self._neo4j.WRITE_ACCESS
@@ -146,7 +147,10 @@ class Neo4jStore(Store):
             except BaseException:
                 tx.rollback()
                 raise
-            tx.commit()
+            try:
+                tx.commit()
+            finally:  # committed (or unknown): a reader that sees the new count sees the write
+                self._writes_ended += 1
 
     def write(self, work: Callable[[Run], T]) -> T:
         """A managed write transaction: `work` is run again (in a new transaction) after a transient error."""
@@ -156,8 +160,18 @@ class Neo4jStore(Store):
 
             return work(run)
 
-        with self._errors(), self._session() as session:
-            return session.execute_write(managed)
+        try:
+            with self._errors(), self._session() as session:
+                return session.execute_write(managed)
+        finally:
+            self._writes_ended += 1
+
+    def data_version(self) -> tuple[int, int]:
+        """Writes ended through this store, and the change records of every copgraph process.
+
+        Other processes may write to the same server (a CLI load); each of their writes adds change
+        records (`history`), and a count of a label is read from Neo4j's count store at no cost."""
+        return self._writes_ended, self.read(history.COUNT)[0]["c"]
 
     def ensure_schema(self) -> None:
         with self._errors(), self._session() as session:
