@@ -114,8 +114,9 @@ REL_TYPES: dict[str, RelType] = {
         RelType("RECEIVED", _pairs("Solution", "Award"), {"year": INT, "round": INT}),
         RelType("GRANTED_BY", _pairs("Award", "Organization")),
         # funders: an organisation (a ministry, a foundation) or a funding programme (Project kind PROGRAMME,
-        # e.g. WIR! or Modellprojekte Smart Cities); a programme itself is funded by an organisation
-        RelType("FUNDED_BY", (*_pairs("Solution", ("Organization", "Project")), ("Project", "Organization"))),
+        # e.g. WIR! or Modellprojekte Smart Cities); a project is funded within a programme, a programme by an
+        # organisation (a ministry)
+        RelType("FUNDED_BY", _pairs(("Solution", "Project"), ("Organization", "Project"))),
         RelType("MAINTAINED_BY", _pairs("Solution", "Organization"), {"until": STRING}),
         RelType("DERIVED_FROM", _pairs("Solution", "Solution")),
         RelType("IMPLEMENTS_SERVICE", _pairs("Solution", "Concept")),

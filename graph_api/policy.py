@@ -102,6 +102,11 @@ def contact_point_view(props: Mapping[str, Any], viewer: Viewer) -> dict[str, An
     return shown
 
 
+def shows_channel(props: Mapping[str, Any], viewer: Viewer) -> bool:
+    """Whether `viewer` may see a contact channel's address (lists leave the others out)."""
+    return viewer.authorised or is_public(props)
+
+
 def node_view(label: str | None, props: Mapping[str, Any], viewer: Viewer) -> dict[str, Any]:
     """Any node's properties as `viewer` may see them: the one entry point for doors that show nodes of
     every label (search index, named-query rows, exports)."""

@@ -323,14 +323,15 @@ class NeedRecord(Entity):
 
 
 class ProjectRecord(Entity):
-    REFERENCES: ClassVar[RefMap] = {"funded_by": ("Organization",)}
+    REFERENCES: ClassVar[RefMap] = {"funded_by": ("Organization", "Project")}
     name: Name
     kind: Literal["reallabor", "research", "transfer", "cohort", "programme", "network"]
     description: str | None = None
     started_on: IsoDate | None = None
     ended_on: IsoDate | None = None
     url: HttpUrl | None = None
-    funded_by: list[Ref] = Field(default_factory=list, description="Who funds it (a programme's ministry)")
+    funded_by: list[Ref] = Field(default_factory=list, description="Who funds it: the programme a project "
+                                 "is funded in, a programme's ministry")
 
 
 class AdoptionRecord(Entity):

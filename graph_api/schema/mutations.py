@@ -31,7 +31,10 @@ from graph_api.loaders import curated
 from graph_api.loaders.curated_schema import (
     ActorRecord,
     AdoptionRecord,
+    ContactPointRecord,
     ContactRecord,
+    EvidenceRecord,
+    NeedRecord,
     OrganizationRecord,
     Record,
     SolutionRecord,
@@ -43,10 +46,15 @@ from graph_api.schema.types import (
     Actor,
     Adoption,
     AdoptionStatus,
+    ContactPoint,
+    ContactPointKind,
     Date,
     DevelopmentStatus,
+    Evidence,
     LifecyclePhase,
     MaintenanceType,
+    Need,
+    NeedStatus,
     Organization,
     OrganizationKind,
     Solution,
@@ -225,6 +233,7 @@ class OrganizationInput:
     serves: list[strawberry.ID] | None = UNSET
     parent: strawberry.ID | None = UNSET
     owners: list[OwnershipInput] | None = UNSET
+    contact_points: list[strawberry.ID] | None = UNSET
     sources: list[strawberry.ID] | None = UNSET
 
 
@@ -238,6 +247,8 @@ class ActorInput:
     phone: str | None = UNSET
     description: str | None = UNSET
     roles: list[RoleInput] | None = UNSET
+    contact_points: list[strawberry.ID] | None = strawberry.field(default=UNSET, description="Functional channels "
+                                                                  "of the role (a role mailbox), never personal ones")
     sources: list[strawberry.ID] | None = UNSET
 
 
@@ -256,6 +267,41 @@ class AdoptionInput:
     sources: list[strawberry.ID] | None = UNSET
 
 
+@strawberry.input(description="Create or update evidence of impact (upsert on id, a slug).")
+class EvidenceInput:
+    id: str
+    measure: str
+    result: str
+    evidence_of: list[strawberry.ID]
+    measured_on: Date | None = UNSET
+    sources: list[strawberry.ID] | None = UNSET
+
+
+@strawberry.input(description="Create or update a public, functional contact channel (upsert on id, a slug); link "
+                              "it from an organisation or actor with their contactPoints. Visibility defaults to "
+                              "restricted.")
+class ContactPointInput:
+    id: str
+    kind: ContactPointKind
+    value: str
+    label: str | None = UNSET
+    visibility: Visibility | None = UNSET
+    sources: list[strawberry.ID] | None = UNSET
+
+
+@strawberry.input(description="Record or update a need in the needs log (upsert on id, a slug).")
+class NeedInput:
+    id: str
+    status: NeedStatus
+    recorded_on: Date
+    needed_by: strawberry.ID
+    concerns: list[strawberry.ID]
+    description: str | None = UNSET
+    recorded_by: strawberry.ID | None = UNSET
+    matched_with: list[strawberry.ID] | None = UNSET
+    sources: list[strawberry.ID] | None = UNSET
+
+
 @strawberry.input(description="An acquaintance between two actors (KNOWS, undirected).")
 class ContactInput:
     a: strawberry.ID
@@ -265,7 +311,8 @@ class ContactInput:
     source: strawberry.ID | None = UNSET
 
 
-_DELETABLE = ("Solution", "Organization", "Actor", "Adoption", "Project", "Concept", "Award")
+_DELETABLE = ("Solution", "Organization", "Actor", "Adoption", "Project", "Concept", "Award", "Evidence",
+              "ContactPoint", "Need")
 
 
 @strawberry.type
@@ -285,6 +332,18 @@ class Mutation:
     @strawberry.mutation
     async def upsert_adoption(self, info: Info, input: AdoptionInput) -> Adoption:
         return to_type(await _upsert(info, "Adoption", AdoptionRecord, _plain(input)))
+
+    @strawberry.mutation
+    async def upsert_evidence(self, info: Info, input: EvidenceInput) -> Evidence:
+        return to_type(await _upsert(info, "Evidence", EvidenceRecord, _plain(input)))
+
+    @strawberry.mutation
+    async def upsert_contact_point(self, info: Info, input: ContactPointInput) -> ContactPoint:
+        return to_type(await _upsert(info, "ContactPoint", ContactPointRecord, _plain(input)))
+
+    @strawberry.mutation(description="Record a need (or change its status, matches) in the needs log.")
+    async def upsert_need(self, info: Info, input: NeedInput) -> Need:
+        return to_type(await _upsert(info, "Need", NeedRecord, _plain(input)))
 
     @strawberry.mutation(description="Create or update a contact between two actors; returns true when stored.")
     async def upsert_contact(self, info: Info, input: ContactInput) -> bool:

@@ -15,6 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph_api import policy
+from graph_api.model import label_of
 from graph_api.schema import provenance
 from graph_api.schema.context import GraphContext
 from graph_api.schema.pagination import Connection, CursorScope, check_first, slice_nodes
@@ -85,6 +86,20 @@ class MaintenanceType(Enum):
     CONTRACT = "CONTRACT"
     COMMUNITY = "COMMUNITY"
     NONE = "NONE"
+
+
+@strawberry.enum(description="The kind of a contact channel.")
+class ContactPointKind(Enum):
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    WEB = "WEB"
+
+
+@strawberry.enum(description="Where a recorded need stands: OPEN, MATCHED (a solution was proposed) or SOLVED.")
+class NeedStatus(Enum):
+    OPEN = "OPEN"
+    MATCHED = "MATCHED"
+    SOLVED = "SOLVED"
 
 
 def _enum(kind: type[Enum], value: str | None) -> Any:
@@ -211,6 +226,26 @@ class Territory(Node):
     @strawberry.field(description="DCAT-AP.de political-geocoding IRI of this territory.")
     def geocoding_iri(self) -> str:
         return geocoding_iri(self._d)
+
+    @strawberry.field(description="Needs recorded for this territory (the needs log), newest first; `status` "
+                                  "filters.")
+    async def needs(self, info: Info, status: list[NeedStatus] | None = None) -> list[Need]:
+        return await needs_of(info, self._d["id"], status)
+
+
+async def needs_of(info: Info, holder: str, status: list[NeedStatus] | None) -> list[Need]:
+    wanted = {s.value for s in status} if status else None
+    rows = [r["n"] for r in await ctx(info).rel("needs.of", holder)]
+    rows = [n for n in rows if wanted is None or n.get("status") in wanted]
+    return [to_type(n) for n in sorted(rows, key=lambda n: (n.get("recorded_on") or "", n["id"]), reverse=True)]
+
+
+async def visible_channels(info: Info, holder: str) -> list[ContactPoint]:
+    """The holder's contact channels the caller may use: a restricted channel is not listed at all to
+    callers who may not see its address (`graph_api.policy`)."""
+    viewer = ctx(info).viewer
+    rows = [r["n"] for r in await ctx(info).rel("holder.contact_points", holder)]
+    return [to_type(n) for n in rows if policy.shows_channel(n, viewer)]
 
 
 def geocoding_iri(d: dict[str, Any]) -> str:
@@ -384,6 +419,19 @@ class Organization(Node):
     async def sources(self, info: Info) -> list[Source]:
         return await sources_of(info, self._d["id"])
 
+    @strawberry.field(description="Public, functional contact channels (office mailbox, phone, web page), each with "
+                                  "its source.")
+    async def contact_points(self, info: Info) -> list[ContactPoint]:
+        return await visible_channels(info, self._d["id"])
+
+    @strawberry.field(description="Needs recorded for this organisation, newest first.")
+    async def needs(self, info: Info, status: list[NeedStatus] | None = None) -> list[Need]:
+        return await needs_of(info, self._d["id"], status)
+
+    @strawberry.field(description="Solutions it funds.")
+    async def funded_solutions(self, info: Info) -> list[Solution]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("funded.solutions", self._d["id"])]
+
 
 @strawberry.type(description="A person in the community of practice. Restricted actors show a role label instead of "
                              "a name unless the caller is authorised.")
@@ -424,6 +472,11 @@ class Actor(Node):
     @strawberry.field
     async def knows(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:
         return await _page(info, "actor.knows", self._d["id"], first, after)
+
+    @strawberry.field(description="Functional channels of the role (a role mailbox), never the person's own; only "
+                                  "public ones unless the caller is authorised.")
+    async def contact_points(self, info: Info) -> list[ContactPoint]:
+        return await visible_channels(info, self._d["id"])
 
 
 @strawberry.type
@@ -539,10 +592,58 @@ class Solution(Node):
     async def adopter_count(self, info: Info) -> int:
         return await ctx(info).adopter_count(self._d["id"])
 
+    @strawberry.field(description="Funders: organisations and funding programmes (projects of kind programme).")
+    async def funded_by(self, info: Info) -> list[Node]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("funded.by", self._d["id"])]
+
+    @strawberry.field(description="Who maintains it, and until when.")
+    async def maintainers(self, info: Info) -> list[Maintainer]:
+        return [Maintainer(organization=to_type(r["n"]), until=_date(r.get("r_until")))
+                for r in await ctx(info).rel("solution.maintainers", self._d["id"])]
+
+    @strawberry.field(description="Solutions this one is based on (publiccode.yml isBasedOn).")
+    async def derived_from(self, info: Info) -> list[Solution]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("solution.derived_from", self._d["id"])]
+
+    @strawberry.field(description="Solutions based on this one.")
+    async def derivatives(self, info: Info) -> list[Solution]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("solution.derivatives", self._d["id"])]
+
+    @strawberry.field(description="OZG or LeiKa administrative services it implements.")
+    async def implements_services(self, info: Info) -> list[Concept]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("solution.services", self._d["id"])]
+
+    @strawberry.field(description="Evidence of impact: what was measured, the result, with its source.")
+    async def evidence(self, info: Info) -> list[Evidence]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("evidence.for", self._d["id"])]
+
+    @strawberry.field(description="The 'Bewährt vor Ort' criteria as the graph states them: in use by at least two "
+                                  "administrations (distinct active adopters) and endorsements (awards).")
+    async def transfer_readiness(self, info: Info) -> TransferReadiness:
+        adopters = await ctx(info).adopter_count(self._d["id"])
+        awards = await self.awards(info)
+        evidence = await self.evidence(info)
+        return TransferReadiness(adopter_count=adopters, used_in_two_or_more_administrations=adopters >= 2,
+                                 endorsements=awards, evidence_count=len(evidence))
+
     @strawberry.field
     async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
                         filter: AdoptionFilter | None = None) -> Connection[Adoption]:
         return await adoptions_page(info, self._d["id"], first, after, filter)
+
+
+@strawberry.type(description="An organisation maintaining a solution, and until when.")
+class Maintainer:
+    organization: Organization
+    until: Date | None
+
+
+@strawberry.type(description="The criteria of the seal 'Bewährt vor Ort' as far as the graph states them.")
+class TransferReadiness:
+    adopter_count: int = strawberry.field(description="Distinct active adopters (PILOT, ADOPTED, SCALED).")
+    used_in_two_or_more_administrations: bool
+    endorsements: list[AwardGrant]
+    evidence_count: int = strawberry.field(description="Evidence of impact recorded for the solution itself.")
 
 
 Adopter = Annotated[State | County | Association | Municipality | Organization, strawberry.union("Adopter")]
@@ -593,8 +694,37 @@ class Adoption(Node):
     async def sources(self, info: Info) -> list[str]:
         return [r["n"]["id"] for r in await ctx(info).rel("any.sources", self._d["id"])]
 
+    @strawberry.field(description="Evidence of impact of this adoption.")
+    async def evidence(self, info: Info) -> list[Evidence]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("evidence.for", self._d["id"])]
 
-@strawberry.type(description="A Reallabor, research or transfer project, or a collective-adoption cohort.")
+    @strawberry.field(description="Whom to call about this adoption: the adopting organisation (for a territory, "
+                                  "its administration) and the contacts' roles, each with a public functional "
+                                  "channel -- never a person's own data.")
+    async def whom_to_call(self, info: Info) -> list[ContactOption]:
+        adopter = (await ctx(info).rel("adoption.adopter", self._d["id"]))[0]["n"]
+        if (adopter.get("_label") or label_of(adopter["id"])) == "Organization":
+            organizations = [adopter]
+        else:
+            organizations = [r["n"] for r in await ctx(info).rel("territory.organizations", adopter["id"])
+                             if r["n"].get("kind") == "ADMINISTRATION"]
+        out = [ContactOption(organization=to_type(org), role=None, channel=channel)
+               for org in organizations for channel in await visible_channels(info, org["id"])]
+        for row in await ctx(info).rel("adoption.contacts", self._d["id"]):
+            out += [ContactOption(organization=None, role=row["n"].get("role_label") or policy.UNNAMED,
+                                  channel=channel) for channel in await visible_channels(info, row["n"]["id"])]
+        return out
+
+
+@strawberry.type(description="Whom to call: an organisation or a role, and one of its public functional channels.")
+class ContactOption:
+    organization: Organization | None
+    role: str | None = strawberry.field(description="The role label of a contact (never a person's name).")
+    channel: ContactPoint
+
+
+@strawberry.type(description="A Reallabor, research or transfer project, a funding programme, or a "
+                             "collective-adoption cohort.")
 class Project(Node):
     id: strawberry.ID
     name: str
@@ -608,6 +738,14 @@ class Project(Node):
     @strawberry.field
     async def participants(self, info: Info) -> list[Node]:
         return [to_type(r["n"]) for r in await ctx(info).rel("project.participants", self._d["id"])]
+
+    @strawberry.field(description="Who funds it (for a programme: its ministry).")
+    async def funded_by(self, info: Info) -> list[Node]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("funded.by", self._d["id"])]
+
+    @strawberry.field(description="Solutions funded by this programme.")
+    async def funded_solutions(self, info: Info) -> list[Solution]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("funded.solutions", self._d["id"])]
 
 
 @strawberry.type(description="A relationship from the asking node to `node`, with the source that states it.")
@@ -655,6 +793,78 @@ class Award(Node):
         return [to_type(r["n"]) for r in await ctx(info).rel("award.granted_by", self._d["id"])]
 
 
+@strawberry.type(description="Evidence of impact: what was measured about a solution or an adoption, the result "
+                             "and when; its source says who measured it.")
+class Evidence(Node):
+    id: strawberry.ID
+    measure: str
+    result: str
+    measured_on: Date | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The solutions or adoptions it is evidence for.")
+    async def evidence_of(self, info: Info) -> list[Node]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("evidence.subjects", self._d["id"])]
+
+
+@strawberry.type(description="A public, functional contact channel of an organisation or a role: office mailbox, "
+                             "phone or web page. A restricted channel shows its address to authorised callers only.")
+class ContactPoint(Node):
+    id: strawberry.ID
+    _d: strawberry.Private[dict[str, Any]]
+
+    def _seen(self, info: Info) -> dict[str, Any]:
+        return policy.contact_point_view(self._d, ctx(info).viewer)
+
+    @strawberry.field
+    def kind(self) -> ContactPointKind | None:
+        return _enum(ContactPointKind, self._d.get("kind"))
+
+    @strawberry.field(description="The address, number or page; null when the caller may not see it.")
+    def value(self, info: Info) -> str | None:
+        return self._seen(info).get("value")
+
+    @strawberry.field(description="What the channel is for, e.g. 'Bürgerbüro'.")
+    def label(self, info: Info) -> str | None:
+        return self._seen(info).get("label")
+
+    @strawberry.field(description="PUBLIC or RESTRICTED.")
+    def visibility(self) -> str:
+        return policy.visibility(self._d).upper()
+
+    @strawberry.field(description="The organisations or roles it belongs to.")
+    async def holders(self, info: Info) -> list[Node]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("contact_point.holders", self._d["id"])]
+
+
+@strawberry.type(description="An entry of the needs log: a territory or organisation needs a concept, recorded on a "
+                             "date by a Lotse (an organisation or a role), with a status and matched solutions.")
+class Need(Node):
+    id: strawberry.ID
+    status: NeedStatus
+    recorded_on: Date | None
+    description: str | None
+    _d: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The municipality, Amt, county or organisation that has the need.")
+    async def needed_by(self, info: Info) -> Node | None:
+        rows = await ctx(info).rel("need.needed_by", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+    @strawberry.field(description="The concepts (needs or topics) it is about.")
+    async def concerns(self, info: Info) -> list[Concept]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("need.concerns", self._d["id"])]
+
+    @strawberry.field(description="Who recorded it: an organisation, or an actor shown as the privacy rule allows.")
+    async def recorded_by(self, info: Info) -> Node | None:
+        rows = await ctx(info).rel("need.recorded_by", self._d["id"])
+        return to_type(rows[0]["n"]) if rows else None
+
+    @strawberry.field(description="Solutions matched with the need.")
+    async def matched_with(self, info: Info) -> list[Solution]:
+        return [to_type(r["n"]) for r in await ctx(info).rel("need.matched_with", self._d["id"])]
+
+
 async def sources_of(info: Info, node_id: str) -> list[Source]:
     return [to_type(r["n"]) for r in await ctx(info).rel("any.sources", node_id)]
 
@@ -698,8 +908,16 @@ def to_type(d: dict[str, Any]) -> Any:
                       illustrative=bool(g("illustrative")))
     if label == "Award":
         return Award(id=strawberry.ID(d["id"]), name=d["name"], description=g("description"), url=g("url"), _d=d)
+    if label == "Evidence":
+        return Evidence(id=strawberry.ID(d["id"]), measure=d.get("measure") or "", result=d.get("result") or "",
+                        measured_on=_date(g("measured_on")), _d=d)
+    if label == "ContactPoint":
+        return ContactPoint(id=strawberry.ID(d["id"]), _d=d)
+    if label == "Need":
+        return Need(id=strawberry.ID(d["id"]), status=_enum(NeedStatus, g("status")) or NeedStatus.OPEN,
+                    recorded_on=_date(g("recorded_on")), description=g("description"), _d=d)
     raise ValueError(f"no GraphQL type for label {label}")
 
 
 ALL_TYPES = (State, County, Association, Municipality, Organization, Actor, Concept, Solution, Adoption, Project,
-             Source, Award)
+             Source, Award, Evidence, ContactPoint, Need)

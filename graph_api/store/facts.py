@@ -23,8 +23,8 @@ CHUNK = 20_000
 
 # relationship type -> the end (0 = start, 1 = end) whose node's rules it touches
 _TOUCHES = {"LEARNED_FROM": (0, 1), "BROADER": (0,), "SUB_ORGANIZATION_OF": (0,), "OWNED_BY": (0,),
-            "WORKS_FOR": (0,)}
-_RULE_LABELS = {"Adoption", "Project", "Concept", "Organization", "Actor"}
+            "WORKS_FOR": (0,), "DERIVED_FROM": (0,)}
+_RULE_LABELS = {"Adoption", "Project", "Concept", "Organization", "Actor", "Solution"}
 
 
 def outgoing(rel: str, label: str) -> str:

@@ -1,0 +1,346 @@
+"""Solution profiles, contact channels and the needs log (issue 21): curated and mutation round trips of
+every new field, hostile inputs, the privacy of contact channels, and the 'Bewährt vor Ort' criteria
+checked against a plain-Python count over the curated rows (not against the program's own output)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rdflib import Graph, Literal, URIRef
+
+from graph_api.config import PROJECT_ROOT
+from graph_api.loaders import curated
+from graph_api.mission.definitions import ACTIVE
+from graph_api.rdf import vocab
+from graph_api.rdf.export import export
+from graph_api.rows import LoadError
+from graph_api.store import Store
+from tests.graphql_client import TOKEN, GraphQLClient
+
+CURATED = PROJECT_ROOT / "data" / "sample" / "curated"
+BASE = "https://copgraph.example.org/"
+
+
+def rows_of(name: str) -> list[dict[str, Any]]:
+    """A curated file read with plain YAML: the independent side of the round trips."""
+    return yaml.safe_load((CURATED / name).read_text(encoding="utf-8")) or []
+
+
+PROFILE = """query($id: ID!) { node(id: $id) { ... on Solution {
+    lifecyclePhase developmentStatus softwareType repositoryUrl licence maintenanceType maintainedUntil
+    lessonsLearned effortNote costOneOffEur { min max } costRunningEurPerYear { min max }
+    fundedBy { id } maintainers { organization { id } until } derivedFrom { id } derivatives { id }
+    implementsServices { id } evidence { id measure result measuredOn sourceRecords { id } } } } }"""
+
+
+def _expected_profile(row: dict[str, Any]) -> dict[str, Any]:
+    """What the API should answer for a curated solution row, computed from the YAML alone."""
+    def text(key: str) -> Any:
+        value = row.get(key)
+        return None if value is None else str(value).strip()
+
+    def euros(low: str, high: str) -> Any:
+        return None if row.get(low) is None and row.get(high) is None else {"min": row.get(low), "max": row.get(high)}
+
+    derivatives = sorted(f"Solution:{r['id']}" for r in rows_of("solutions.yaml")
+                         if f"Solution:{row['id']}" in (r.get("derived_from") or []))
+    evidence = [e for e in rows_of("evidence.yaml") if f"Solution:{row['id']}" in e["evidence_of"]]
+    return {
+        "lifecyclePhase": text("lifecycle_phase"), "developmentStatus": text("development_status"),
+        "softwareType": text("software_type"), "repositoryUrl": text("repository_url"), "licence": text("licence"),
+        "maintenanceType": text("maintenance_type"),
+        "maintainedUntil": str(row["maintained_until"]) if row.get("maintained_until") else None,
+        "lessonsLearned": text("lessons_learned"), "effortNote": text("effort_note"),
+        "costOneOffEur": euros("cost_one_off_eur_min", "cost_one_off_eur_max"),
+        "costRunningEurPerYear": euros("cost_running_eur_per_year_min", "cost_running_eur_per_year_max"),
+        "fundedBy": sorted({"id": f} for f in row.get("funded_by") or []),
+        "maintainers": [{"organization": {"id": m["organization"]},
+                         "until": str(m["until"]) if m.get("until") else None} for m in row.get("maintained_by") or []],
+        "derivedFrom": [{"id": d} for d in row.get("derived_from") or []],
+        "derivatives": [{"id": d} for d in derivatives],
+        "implementsServices": [{"id": c} for c in row.get("implements_services") or []],
+        "evidence": sorted(({"id": f"Evidence:{e['id']}", "measure": e["measure"],
+                             "result": " ".join(e["result"].split()),
+                             "measuredOn": str(e["measured_on"]) if e.get("measured_on") else None,
+                             "sourceRecords": [{"id": s} for s in e["sources"]]} for e in evidence),
+                           key=lambda e: e["id"]),
+    }
+
+
+@pytest.mark.parametrize("solution", [r["id"] for r in rows_of("solutions.yaml")])
+def test_every_curated_profile_field_reads_back_as_stated(pilot_store: Store, solution: str) -> None:
+    row = next(r for r in rows_of("solutions.yaml") if r["id"] == solution)
+    got = GraphQLClient(pilot_store).data(PROFILE, {"id": f"Solution:{solution}"})["node"]
+    got["fundedBy"] = sorted(got["fundedBy"], key=lambda x: x["id"])
+    for e in got["evidence"]:
+        e["result"] = " ".join(e["result"].split())
+    expected = _expected_profile(row)
+    expected["fundedBy"] = sorted(expected["fundedBy"], key=lambda x: x["id"])
+    assert got == expected
+
+
+def test_the_seed_backed_profile_data_is_there(pilot_store: Store) -> None:
+    """Guards the oracle above against an empty sample: at least one profile of each kind is stated."""
+    api = GraphQLClient(pilot_store)
+    agenda = api.data(PROFILE, {"id": "Solution:digitale-lokale-agenda"})["node"]
+    assert "Improvisation" in agenda["lessonsLearned"]
+    station = api.data(PROFILE, {"id": "Solution:mobile-forschungsstation"})["node"]
+    assert station["fundedBy"] == [{"id": "Project:wir-landvorteil"}]
+    iq = api.data('{ node(id: "Adoption:karlsruhe-iq") { ... on Adoption { evidence { id illustrative } } } }')
+    assert {e["id"] for e in iq["node"]["evidence"]} == {"Evidence:karlsruhe-iq-leitprojekt-innenstadt",
+                                                          "Evidence:karlsruhe-iq-korridorthemen"}
+    assert not any(e["illustrative"] for e in iq["node"]["evidence"])  # council papers are real sources
+
+
+def test_bewaehrt_vor_ort_criteria_match_a_plain_count_of_the_curated_adoptions(pilot_store: Store) -> None:
+    adopters: dict[str, set[str]] = {}
+    for row in rows_of("adoptions.yaml"):
+        if row["status"] in ACTIVE:
+            adopters.setdefault(row["solution"], set()).add(row["adopter"])
+    awards = {f"Solution:{r['id']}": sorted(a["award"] for a in r.get("awards") or [])
+              for r in rows_of("solutions.yaml")}
+    got = GraphQLClient(pilot_store).data("""{ solutions(first: 100) { edges { node { id transferReadiness {
+        adopterCount usedInTwoOrMoreAdministrations endorsements { awardId } } } } } }""")["solutions"]["edges"]
+    assert len(got) == len(rows_of("solutions.yaml"))
+    two_or_more = 0
+    for edge in got:
+        node, readiness = edge["node"], edge["node"]["transferReadiness"]
+        count = len(adopters.get(node["id"], set()))
+        assert readiness["adopterCount"] == count, node["id"]
+        assert readiness["usedInTwoOrMoreAdministrations"] is (count >= 2)
+        assert sorted(e["awardId"] for e in readiness["endorsements"]) == awards[node["id"]]
+        two_or_more += count >= 2
+    assert 0 < two_or_more < len(got)  # the sample has solutions on both sides of the criterion
+
+
+# ---- mutations ---------------------------------------------------------------------------------
+UPSERT = """mutation($input: SolutionInput!) { upsertSolution(input: $input) { id
+    lifecyclePhase developmentStatus softwareType repositoryUrl licence maintenanceType maintainedUntil lessonsLearned
+    effortNote costOneOffEur { min max } costRunningEurPerYear { min max } fundedBy { id }
+    maintainers { organization { id } until } derivedFrom { id } implementsServices { id } } }"""
+FULL = {"id": "buergerportal-test", "name": "Bürgerportal", "lifecyclePhase": "IMPLEMENTING",
+        "developmentStatus": "STABLE", "softwareType": "standalone/web", "repositoryUrl": "https://code.example.org/bp",
+        "licence": "EUPL-1.2", "maintenanceType": "COMMUNITY", "maintainedUntil": "2028-01-31",
+        "lessonsLearned": "Früher mit dem Datenschutz reden.", "effortNote": "30 Personentage",
+        "costOneOffEurMin": 1000, "costOneOffEurMax": 2000, "costRunningEurPerYearMin": 0,
+        "costRunningEurPerYearMax": 500, "fundedBy": ["Project:modellprojekte-smart-cities", "Organization:bmftr"],
+        "maintainedBy": [{"organization": "Organization:stadtverwaltung-hagenow", "until": "2027-06-30"}],
+        "derivedFrom": ["Solution:maengelmelder"], "implementsServices": ["Concept:ozg-wohnsitz-anmelden"],
+        "sources": ["Source:illustrative-pilot-sample"]}
+
+
+def test_a_mutation_round_trips_every_profile_field_and_null_clears(fresh_pilot_store: Store) -> None:
+    api = GraphQLClient(fresh_pilot_store)
+    got = api.data(UPSERT, {"input": FULL}, token=TOKEN)["upsertSolution"]
+    assert got["costOneOffEur"] == {"min": 1000, "max": 2000}
+    assert got["costRunningEurPerYear"] == {"min": 0, "max": 500}
+    assert sorted(f["id"] for f in got["fundedBy"]) == sorted(FULL["fundedBy"])
+    assert got["maintainers"] == [{"organization": {"id": "Organization:stadtverwaltung-hagenow"},
+                                   "until": "2027-06-30"}]
+    for field in ("lifecyclePhase", "developmentStatus", "softwareType", "repositoryUrl", "licence", "maintenanceType",
+                  "maintainedUntil", "lessonsLearned", "effortNote"):
+        assert got[field] == FULL[field], field
+    assert got["derivedFrom"] == [{"id": "Solution:maengelmelder"}]
+    assert got["implementsServices"] == [{"id": "Concept:ozg-wohnsitz-anmelden"}]
+    again = api.data(UPSERT, {"input": FULL}, token=TOKEN)["upsertSolution"]
+    assert again == got  # idempotent
+    cleared = api.data(UPSERT, {"input": {"id": FULL["id"], "name": FULL["name"], "lessonsLearned": None,
+                                          "costOneOffEurMax": None, "fundedBy": []}}, token=TOKEN)["upsertSolution"]
+    assert cleared["lessonsLearned"] is None and cleared["fundedBy"] == []
+    assert cleared["costOneOffEur"] == {"min": 1000, "max": None}
+    assert cleared["developmentStatus"] == "STABLE"  # omitted keeps the stored value
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"repositoryUrl": "javascript:alert(1)"}, "input.repositoryUrl: 'javascript:alert(1)' is not an http"),
+    ({"costOneOffEurMin": 5000, "costOneOffEurMax": 10}, "input.costOneOffEurMax: the minimum 5,000 is above"),
+    ({"costRunningEurPerYearMax": -1}, "input.costRunningEurPerYearMax: -1 is not an amount in euros"),
+    ({"costOneOffEurMax": 2_000_000_001}, "is not an amount in euros"),
+    ({"maintainedUntil": "2027-02-30"}, "input.maintainedUntil: '2027-02-30' is not a date"),
+    ({"id": "maengelmelder", "derivedFrom": ["Solution:maengelmelder"]}, "a solution cannot be derived from itself"),
+    ({"fundedBy": ["Actor:digitallotse-kreis-lup"]}, "is a Actor; expected Organization or Project"),
+])
+def test_hostile_profile_values_are_refused_and_nothing_is_written(fresh_pilot_store: Store, change: dict[str, Any],
+                                                                   message: str) -> None:
+    api = GraphQLClient(fresh_pilot_store)
+    before = fresh_pilot_store.node_label_counts(), fresh_pilot_store.rel_type_counts()
+    errors = api.errors(UPSERT, {"input": {**FULL, **change}}, token=TOKEN)
+    assert errors and message in errors[0]
+    assert (fresh_pilot_store.node_label_counts(), fresh_pilot_store.rel_type_counts()) == before
+
+
+def test_a_derivation_cycle_is_refused(fresh_pilot_store: Store) -> None:
+    api = GraphQLClient(fresh_pilot_store)
+    errors = api.errors(UPSERT, {"input": {"id": "maengelmelder", "name": "Digitaler Mängelmelder",
+                                           "derivedFrom": ["Solution:online-terminvergabe"]}}, token=TOKEN)
+    assert "forms a cycle" in errors[0]
+
+
+# ---- curated hostile inputs ------------------------------------------------------------------------
+def _problems(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        curated.read(tmp_path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_curated_enums_are_normalised_whatever_the_case(tmp_path: Path) -> None:
+    (tmp_path / "solutions.yaml").write_text(
+        "- id: x\n  name: X\n  lifecycle_phase: ' diffusing-lessons '\n  development_status: Beta\n"
+        "  maintenance_type: none\n", encoding="utf-8")
+    row = curated.read(tmp_path).nodes["Solution"][0]
+    assert (row["lifecycle_phase"], row["development_status"], row["maintenance_type"]) == (
+        "DIFFUSING_LESSONS", "BETA", "NONE")
+
+
+def test_curated_profile_errors_are_located(tmp_path: Path) -> None:
+    found = _problems(tmp_path, {
+        "solutions.yaml": "- id: x\n  name: X\n  development_status: ready\n  cost_one_off_eur_min: 9\n"
+                          "  cost_one_off_eur_max: 3\n  implements_services: [Concept:t]\n",
+        "concepts.yaml": "- id: t\n  label: T\n  scheme: topics\n",
+        "contact_points.yaml": "- id: c\n  kind: web\n  value: 'javascript:alert(1)'\n"
+                               "- id: d\n  kind: EMAIL\n  value: not-an-address\n"
+                               "- id: e\n  kind: FAX\n  value: '123'\n",
+        "needs.yaml": "- id: n\n  status: open\n  recorded_on: 2025-01-01\n  needed_by: Municipality:13076088\n"
+                      "  concerns: []\n"})
+    solutions, points, needs = (str(tmp_path / f) for f in ("solutions.yaml", "contact_points.yaml", "needs.yaml"))
+    assert f"{solutions}:3: development_status: 'ready' is not a development status" in "\n".join(found)
+    assert f"{solutions}:5: cost_one_off_eur_max: the minimum 9 is above the maximum 3" in found
+    assert f"{points}:3: value: 'javascript:alert(1)' is not an http:// or https:// URL" in found
+    assert f"{points}:6: value: 'not-an-address' is not an e-mail address" in found
+    assert any(p.startswith(f"{points}:8: kind: 'FAX' is not a contact point kind") for p in found)
+    assert any(p.startswith(f"{needs}:5: concerns:") for p in found)
+
+
+def test_a_topic_is_not_an_administrative_service(tmp_path: Path) -> None:
+    found = _problems(tmp_path, {"solutions.yaml": "- id: x\n  name: X\n  implements_services: [Concept:t]\n",
+                                 "concepts.yaml": "- id: t\n  label: T\n  scheme: topics\n"})
+    assert found == [f"{tmp_path / 'solutions.yaml'}:3: implements_services.0: 'Concept:t' is a concept of scheme "
+                     "'topics'; expected one of the service schemes ozg, leika"]
+
+
+# ---- contact channels: privacy -------------------------------------------------------------------
+CHANNELS = """{ node(id: "Organization:kreisverwaltung-ludwigslust-parchim") { ... on Organization {
+    contactPoints { id kind value label visibility sourceRecords { id } } } } }"""
+
+
+def _channel_rows() -> dict[str, dict[str, Any]]:
+    return {f"ContactPoint:{r['id']}": r for r in rows_of("contact_points.yaml")}
+
+
+def test_anonymous_callers_see_only_public_channels_and_token_holders_all(pilot_store: Store) -> None:
+    api = GraphQLClient(pilot_store)
+    linked = next(r for r in rows_of("organizations.yaml") if r["id"] == "kreisverwaltung-ludwigslust-parchim")
+    rows = _channel_rows()
+    public = {c for c in linked["contact_points"] if rows[c].get("visibility") == "public"}
+    assert public and public != set(linked["contact_points"])  # the sample has both kinds
+    anonymous = api.data(CHANNELS)["node"]["contactPoints"]
+    assert {c["id"] for c in anonymous} == public
+    for channel in anonymous:
+        assert channel["value"] == rows[channel["id"]]["value"] and channel["visibility"] == "PUBLIC"
+        assert channel["sourceRecords"] == [{"id": s} for s in rows[channel["id"]]["sources"]]
+    authorised = api.data(CHANNELS, token=TOKEN)["node"]["contactPoints"]
+    assert {c["id"] for c in authorised} == set(linked["contact_points"])
+    hidden = pilot_store.read("MATCH (c:ContactPoint) WHERE c.visibility = 'restricted' RETURN c.id AS id")
+    for row in hidden:  # directly by id: the node exists, its address does not show
+        got = api.data('query($id: ID!) { node(id: $id) { ... on ContactPoint { kind value label } } }',
+                       {"id": row["id"]})["node"]
+        assert got["value"] is None and got["label"] is None and got["kind"] == "EMAIL"
+
+
+def test_restricted_channel_addresses_stay_out_of_search_and_the_export(pilot_store: Store) -> None:
+    hidden = [r for r in rows_of("contact_points.yaml") if r.get("visibility") != "public"]
+    assert hidden
+    api = GraphQLClient(pilot_store)
+    graph = Graph().parse(data="".join(export(pilot_store, BASE, "nt")), format="nt")
+    values = {str(o) for o in graph.objects(None, URIRef(vocab.NODE_PROPS["ContactPoint"]["value"].predicate))}
+    for row in hidden:
+        local = row["value"].split("@")[0]
+        assert api.data('query($t: String!) { search(text: $t) { node { id } } }', {"t": local})["search"] == []
+        assert row["value"] not in values
+        assert not list(graph.triples((None, None, Literal(row["value"]))))
+    assert {r["value"] for r in rows_of("contact_points.yaml") if r.get("visibility") == "public"} <= values
+
+
+def test_whom_to_call_names_organisations_and_roles_never_people(pilot_store: Store) -> None:
+    query = """{ node(id: "Adoption:kreis-lup-chatbot") { ... on Adoption { whomToCall {
+        organization { id } role channel { id value } } contacts { id name } } } }"""
+    api = GraphQLClient(pilot_store)
+    got = api.data(query)["node"]
+    options = got["whomToCall"]
+    assert {"organization": {"id": "Organization:kreisverwaltung-ludwigslust-parchim"}, "role": None,
+            "channel": {"id": "ContactPoint:kreis-lup-website", "value": "https://www.kreis-lup.de"}} in options
+    actors = {f"Actor:{r['id']}": r for r in rows_of("actors.yaml")}
+    lead = actors["Actor:chatbot-projektleitung-lup"]
+    role_options = [o for o in options if o["role"] is not None]
+    assert role_options == [{"organization": None, "role": lead["role_label"],
+                             "channel": {"id": "ContactPoint:chatbot-projekt-rollenpostfach",
+                                         "value": "chatbot-projekt@kreis-lup.example.org"}}]
+    text = repr(options)
+    for contact in got["contacts"]:
+        row = actors[contact["id"]]
+        if row.get("visibility") != "public":
+            assert row["name"] not in text and (row.get("email") or "@@") not in text
+    assert "lotsen-intern" not in text  # the restricted channel is not offered to anonymous callers
+
+
+CONTACT_POINT = """mutation($input: ContactPointInput!) { upsertContactPoint(input: $input) {
+    id kind value label visibility } }"""
+
+
+def test_contact_point_mutation_round_trip_and_restricted_default(fresh_pilot_store: Store) -> None:
+    api = GraphQLClient(fresh_pilot_store)
+    given = {"id": "amt-test-telefon", "kind": "PHONE", "value": "+49 30 1234567", "label": "Zentrale",
+             "sources": ["Source:illustrative-pilot-sample"]}
+    got = api.data(CONTACT_POINT, {"input": given}, token=TOKEN)["upsertContactPoint"]
+    assert got == {"id": "ContactPoint:amt-test-telefon", "kind": "PHONE", "value": "+49 30 1234567",
+                   "label": "Zentrale", "visibility": "RESTRICTED"}
+    read = 'query($id: ID!) { node(id: $id) { ... on ContactPoint { value } } }'
+    assert api.data(read, {"id": got["id"]})["node"]["value"] is None
+    api.data(CONTACT_POINT, {"input": {**given, "visibility": "PUBLIC"}}, token=TOKEN)
+    assert api.data(read, {"id": got["id"]})["node"]["value"] == "+49 30 1234567"
+    bad = api.errors(CONTACT_POINT, {"input": {**given, "value": "call me"}}, token=TOKEN)
+    assert "input.value: 'call me' is not a phone number" in bad[0]
+
+
+# ---- the needs log ---------------------------------------------------------------------------------
+NEED = """mutation($input: NeedInput!) { upsertNeed(input: $input) { id status recordedOn description
+    neededBy { id } concerns { id } recordedBy { id } matchedWith { id } } }"""
+
+
+def test_territory_needs_read_back_as_curated(pilot_store: Store) -> None:
+    api = GraphQLClient(pilot_store)
+    for row in rows_of("needs.yaml"):
+        holder = row["needed_by"]
+        expected = sorted((r for r in rows_of("needs.yaml") if r["needed_by"] == holder),
+                          key=lambda r: (str(r["recorded_on"]), r["id"]), reverse=True)
+        fragment = "Organization" if holder.startswith("Organization:") else "Municipality"
+        got = api.data(f'query($id: ID!) {{ node(id: $id) {{ ... on {fragment} {{ needs {{ id status recordedOn '
+                       'concerns { id } matchedWith { id } } } } }', {"id": holder})["node"]["needs"]
+        assert got == [{"id": f"Need:{r['id']}", "status": r["status"], "recordedOn": str(r["recorded_on"]),
+                        "concerns": [{"id": c} for c in r["concerns"]],
+                        "matchedWith": [{"id": s} for s in r.get("matched_with") or []]} for r in expected]
+
+
+def test_need_mutation_round_trip_status_change_and_privacy_of_the_recorder(fresh_pilot_store: Store) -> None:
+    api = GraphQLClient(fresh_pilot_store)
+    given = {"id": "muchow-app-2026", "status": "OPEN", "recordedOn": "2026-01-15", "neededBy": "Municipality:13076100",
+             "concerns": ["Concept:need-erreichbarkeit"], "recordedBy": "Actor:digitallotse-kreis-lup",
+             "description": "Test", "sources": ["Source:illustrative-pilot-sample"]}
+    got = api.data(NEED, {"input": given}, token=TOKEN)["upsertNeed"]
+    assert got == {"id": "Need:muchow-app-2026", "status": "OPEN", "recordedOn": "2026-01-15", "description": "Test",
+                   "neededBy": {"id": "Municipality:13076100"}, "concerns": [{"id": "Concept:need-erreichbarkeit"}],
+                   "recordedBy": {"id": "Actor:digitallotse-kreis-lup"}, "matchedWith": []}
+    matched = api.data(NEED, {"input": {**given, "status": "MATCHED", "matchedWith": ["Solution:kommunale-app"]}},
+                       token=TOKEN)["upsertNeed"]
+    assert matched["status"] == "MATCHED" and matched["matchedWith"] == [{"id": "Solution:kommunale-app"}]
+    recorder = next(r for r in rows_of("actors.yaml") if r["id"] == "digitallotse-kreis-lup")
+    shown = api.data('{ node(id: "Need:muchow-app-2026") { ... on Need { recordedBy { ... on Actor { name } } } } }')
+    name = shown["node"]["recordedBy"]["name"]
+    assert name == (recorder["name"] if recorder.get("visibility") == "public" else recorder["role_label"])
+    bad = api.errors(NEED, {"input": {**given, "neededBy": "Concept:need-erreichbarkeit"}}, token=TOKEN)
+    assert "input.neededBy: 'Concept:need-erreichbarkeit' is a Concept" in bad[0]
