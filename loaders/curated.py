@@ -275,8 +275,10 @@ def _links(rows: GraphRows, node_id: str, record: Record, source: str | None) ->
               "contacts": "CONTACT", "project": "IN_PROJECT", **_PROFILE_LINKS}
     for name, rel_type in simple.items():
         value = getattr(record, name, None)
+        # a channel is stated by the channel's own sources: the holder's report rarely names its mailbox
+        stated_by = None if name == "contact_points" else source
         for target in (value if isinstance(value, list) else [value] if value else []):
-            rows.add_rel(rel_type, node_id, target, source=source)
+            rows.add_rel(rel_type, node_id, target, source=stated_by)
     for m in getattr(record, "member_of", []):
         rows.add_rel("MEMBER_OF", node_id, m.organization, since=m.since, source=m.source or source)
     for o in getattr(record, "owners", []):
