@@ -142,7 +142,77 @@ SWEEP: dict[str, str] = {
     # token holders only: anonymous callers are refused; tests/test_change_history.py sends these with a token
     "changes.since": "query($s: String) { changes(since: $s) { at } }",
     "changes.id": "query($s: ID) { changes(id: $s) { at } }",
+    "municipalities.filter.idIn": "query($s: ID!) { municipalities(filter: {idIn: [$s]}) { totalCount } }",
+    "municipalities.filter.countyIn": "query($s: ID!) { municipalities(filter: {countyIn: [$s]}) { totalCount } }",
+    "organizations.filter.idIn": "query($s: ID!) { organizations(filter: {idIn: [$s]}) { totalCount } }",
+    "solutions.filter.idIn": "query($s: ID!) { solutions(filter: {idIn: [$s]}) { totalCount } }",
+    "solutions.filter.categoryIn": "query($s: ID!) { solutions(filter: {categoryIn: [$s]}) { totalCount } }",
+    "adoptions.filter.idIn": "query($s: ID!) { adoptions(filter: {idIn: [$s]}) { totalCount } }",
+    "adoptions.filter.solutionIn": "query($s: ID!) { adoptions(filter: {solutionIn: [$s]}) { totalCount } }",
 }
+
+# String/ID fields of input objects nested inside filters (conditions, relationship conditions), by type:
+# one query per field reaches it through some filter; the same input type is the same code everywhere.
+NESTED_SWEEP = {
+    "TextCondition.equals": "query($s: String) { municipalities(filter: {name: {equals: $s}}) { totalCount } }",
+    "TextCondition.in": "query($s: String!) { solutions(filter: {name: {in: [$s]}}) { totalCount } }",
+    "TextCondition.contains": "query($s: String) { organizations(filter: {OR: [{name: {contains: $s}}]}) "
+                              "{ totalCount } }",
+    "TextCondition.startsWith": "query($s: String) { municipalities(filter: {NOT: {name: {startsWith: $s}}}) "
+                                "{ totalCount } }",
+    "MunicipalityFilter.county": "query($s: ID) { adoptions(filter: {adopterMunicipalityIs: {county: $s}}) "
+                                 "{ totalCount } }",
+    "MunicipalityFilter.association": "query($s: ID) { municipalities(filter: {AND: [{association: $s}]}) "
+                                      "{ totalCount } }",
+    "MunicipalityFilter.nameContains": "query($s: String) { adoptions(filter: {adopterMunicipalityIs: "
+                                       "{nameContains: $s}}) { totalCount } }",
+    "MunicipalityFilter.hasAdopted": "query($s: ID) { adoptions(filter: {adopterMunicipalityIs: {hasAdopted: $s}}) "
+                                     "{ totalCount } }",
+    "MunicipalityFilter.idIn": "query($s: ID!) { adoptions(filter: {adopterMunicipalityIs: {idIn: [$s]}}) "
+                               "{ totalCount } }",
+    "MunicipalityFilter.countyIn": "query($s: ID!) { municipalities(filter: {OR: [{countyIn: [$s]}]}) "
+                                   "{ totalCount } }",
+    "AdoptionFilter.solution": "query($s: ID) { municipalities(filter: {adoptionsSome: {solution: $s}}) "
+                               "{ totalCount } }",
+    "AdoptionFilter.adopter": "query($s: ID) { solutions(filter: {adoptionsSome: {adopter: $s}}) { totalCount } }",
+    "AdoptionFilter.within": "query($s: ID) { organizations(filter: {adoptionsSome: {within: $s}}) { totalCount } }",
+    "AdoptionFilter.idIn": "query($s: ID!) { solutions(filter: {adoptionsSome: {idIn: [$s]}}) { totalCount } }",
+    "AdoptionFilter.solutionIn": "query($s: ID!) { municipalities(filter: {adoptionsSome: {solutionIn: [$s]}}) "
+                                 "{ totalCount } }",
+    "SolutionFilter.text": "query($s: String) { adoptions(filter: {solutionIs: {text: $s}}) { totalCount } }",
+    "SolutionFilter.category": "query($s: ID) { adoptions(filter: {solutionIs: {category: $s}}) { totalCount } }",
+    "SolutionFilter.need": "query($s: ID) { adoptions(filter: {solutionIs: {need: $s}}) { totalCount } }",
+    "SolutionFilter.adoptedWithin": "query($s: ID) { adoptions(filter: {solutionIs: {adoptedWithin: $s}}) "
+                                    "{ totalCount } }",
+    "SolutionFilter.idIn": "query($s: ID!) { adoptions(filter: {solutionIs: {idIn: [$s]}}) { totalCount } }",
+    "SolutionFilter.categoryIn": "query($s: ID!) { solutions(filter: {NOT: {categoryIn: [$s]}}) { totalCount } }",
+    "OrganizationFilter.within": "query($s: ID) { organizations(filter: {AND: [{within: $s}]}) { totalCount } }",
+    "OrganizationFilter.nameContains": "query($s: String) { organizations(filter: {NOT: {nameContains: $s}}) "
+                                       "{ totalCount } }",
+    "OrganizationFilter.idIn": "query($s: ID!) { organizations(filter: {OR: [{idIn: [$s]}]}) { totalCount } }",
+    "ActorFilter.organization": "query($s: ID) { actors(filter: {organization: $s}) { totalCount } }",
+    "ActorFilter.within": "query($s: ID) { actors(filter: {within: $s}) { totalCount } }",
+    "ActorFilter.nameContains": "query($s: String) { actors(filter: {nameContains: $s}) { totalCount } }",
+}
+
+
+def _nested_string_fields() -> set[str]:
+    """`Type.field` of every String/ID field of every input object reachable from a root query argument."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    todo = [get_named_type(arg.type) for field in schema._schema.query_type.fields.values()  # noqa: SLF001
+            for arg in field.args.values()]
+    while todo:
+        named = todo.pop()
+        if not isinstance(named, GraphQLInputObjectType) or named.name in seen:
+            continue
+        seen.add(named.name)
+        for sub, sub_field in named.fields.items():
+            inner = get_named_type(sub_field.type)
+            if isinstance(inner, GraphQLScalarType) and inner.name in ("String", "ID"):
+                found.add(f"{named.name}.{sub}")
+            todo.append(inner)
+    return found
 
 
 def _string_arguments() -> set[str]:
@@ -165,11 +235,16 @@ def test_the_sweep_covers_every_string_argument() -> None:
     assert _string_arguments() <= SWEEP.keys(), sorted(_string_arguments() - SWEEP.keys())
 
 
-@pytest.mark.parametrize("argument", sorted(SWEEP))
+def test_the_sweep_covers_every_string_field_nested_in_filters() -> None:
+    assert _nested_string_fields() <= NESTED_SWEEP.keys(), sorted(_nested_string_fields() - NESTED_SWEEP.keys())
+
+
+@pytest.mark.parametrize("argument", sorted(SWEEP.keys() | NESTED_SWEEP.keys()))
 def test_injection_through_every_string_argument_changes_nothing(argument: str, http: TestClient, store: Store,
                                                                  pilot_dump: str) -> None:
     for payload in PAYLOADS:
-        response = http.post("/graphql", json={"query": SWEEP[argument], "variables": {"s": payload}})
+        query = SWEEP.get(argument) or NESTED_SWEEP[argument]
+        response = http.post("/graphql", json={"query": query, "variables": {"s": payload}})
         assert response.status_code == 200, response.text[:300]
         for error in response.json().get("errors") or ():
             assert "internal error" not in error["message"], (payload, error)

@@ -13,7 +13,9 @@ document's size while the numbers it reports are those of the fully expanded que
 `first` is read from the operation's variables after graphql-core's own coercion (defaults
 apply, `100.0` is the Int 100), so a variable counts exactly as it will execute. Refusals carry
 `extensions.code` (`TOKEN_LIMIT`, `NESTING_LIMIT`, `DEPTH_LIMIT`, `ALIAS_LIMIT`, `COST_LIMIT`,
-`BAD_USER_INPUT`) so clients can tell a limit from a bug.
+`FILTER_LIMIT`, `BAD_USER_INPUT`) so clients can tell a limit from a bug. A `filter` argument is bounded
+in size (conditions and list items) and in nesting (AND/OR/NOT, relationship conditions), so a
+huge nested filter is refused before any Cypher is compiled for it.
 """
 
 from __future__ import annotations
@@ -100,6 +102,46 @@ def scan_text(query: str, max_tokens: int, max_nesting: int) -> GraphQLError | N
 
 
 # ---- after parsing --------------------------------------------------------------------
+# ---- filter arguments ------------------------------------------------------------------
+FILTER_ARGUMENTS = frozenset({"filter"})
+MAX_FILTER_DEPTH = 10  # nested input objects (AND/OR/NOT, relationship conditions, conditions) in one filter
+MAX_FILTER_SIZE = 250  # fields set plus list items in one filter (an `idIn` of 100 ids fits)
+
+
+def filter_size(value: Any) -> tuple[int, int]:  # noqa: ANN401 - any input value
+    """(fields and list items, depth of nested objects) of one argument value, without recursion
+    (a document may nest brackets up to the lexer's limit; this walk must not be the one that fails)."""
+    size = depth = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            level += 1
+            depth = max(depth, level)
+            given = [v for v in item.values() if v is not None]  # coerced variables list omitted fields as None
+            size += len(given)
+            stack.extend((v, level) for v in given)
+        elif isinstance(item, list):
+            size += len(item)
+            stack.extend((v, level) for v in item)
+    return size, depth
+
+
+def filter_error(node: FieldNode, variables: Mapping[str, Any]) -> GraphQLError | None:
+    """A FILTER_LIMIT refusal when a filter argument of `node` is too large or too deeply nested."""
+    for argument in node.arguments or ():
+        if argument.name.value not in FILTER_ARGUMENTS:
+            continue
+        size, depth = filter_size(value_from_ast_untyped(argument.value, variables))
+        if depth > MAX_FILTER_DEPTH:
+            return limit_error(f"the filter of '{node.name.value}' nests {depth} levels of objects; at most "
+                               f"{MAX_FILTER_DEPTH} (AND/OR/NOT and relationship conditions)", "FILTER_LIMIT")
+        if size > MAX_FILTER_SIZE:
+            return limit_error(f"the filter of '{node.name.value}' has {size} conditions and values; at most "
+                               f"{MAX_FILTER_SIZE}", "FILTER_LIMIT")
+    return None
+
+
 @dataclass(frozen=True)
 class Shape:
     """What a selection set amounts to once every fragment is expanded."""
@@ -107,9 +149,11 @@ class Shape:
     cost: int = 0
     depth: int = 0  # field levels, a leaf counting 1
     aliases: int = 0
+    refusal: GraphQLError | None = None  # the first filter argument over its limits
 
     def __add__(self, other: Shape) -> Shape:
-        return Shape(self.cost + other.cost, max(self.depth, other.depth), self.aliases + other.aliases)
+        return Shape(self.cost + other.cost, max(self.depth, other.depth), self.aliases + other.aliases,
+                     self.refusal or other.refusal)
 
 
 @dataclass
@@ -156,7 +200,8 @@ class _Walk:
             multiplier = DEFAULT_PAGE if has_edges else 1
         # introspection fields do not count towards depth (as in Strawberry's QueryDepthLimiter)
         depth = 1 if node.name.value.startswith("__") else 1 + children.depth
-        return Shape(1 + max(multiplier, 1) * children.cost, depth, children.aliases + (1 if node.alias else 0))
+        return Shape(1 + max(multiplier, 1) * children.cost, depth, children.aliases + (1 if node.alias else 0),
+                     children.refusal or filter_error(node, self.variables))
 
     def first(self, node: FieldNode, definition: GraphQLField | None) -> int | None:
         """`first` as it will execute: the argument, else the schema's default (an omitted variable counts
@@ -197,6 +242,8 @@ def measure(schema: GraphQLSchema, document: DocumentNode, variables: Mapping[st
         shape = _Walk(schema, fragments, coerced.coerced).selection_set(
             operation.selection_set, schema.get_root_type(operation.operation))
         name = operation.name.value if operation.name else "anonymous"
+        if shape.refusal is not None:
+            return [shape.refusal]
         if shape.depth - 1 > budget.max_depth:
             return [limit_error(f"'{name}' exceeds maximum operation depth of {budget.max_depth}", "DEPTH_LIMIT")]
         if shape.aliases > budget.max_aliases:

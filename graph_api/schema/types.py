@@ -117,7 +117,39 @@ class Visibility(Enum):
     RESTRICTED = policy.RESTRICTED
 
 
-@strawberry.input
+@strawberry.input(description="A text condition. Case is ignored and German spellings fold on both sides "
+                              "(Mölln = Moelln = MÖLLN, Straße = Strasse).")
+class TextCondition:
+    equals: str | None = None
+    in_: list[str] | None = strawberry.field(default=None, name="in")
+    contains: str | None = None
+    starts_with: str | None = None
+
+
+@strawberry.input(description="A number condition; every given bound must hold. A missing number satisfies none.")
+class IntCondition:
+    equals: int | None = None
+    in_: list[int] | None = strawberry.field(default=None, name="in")
+    lt: int | None = None
+    lte: int | None = None
+    gt: int | None = None
+    gte: int | None = None
+
+
+@strawberry.input(description="A date condition; every given bound must hold. A missing date satisfies none.")
+class DateCondition:
+    equals: Date | None = None
+    lt: Date | None = None
+    lte: Date | None = None
+    gt: Date | None = None
+    gte: Date | None = None
+
+
+_BOOLEAN = ("Every field given must hold; AND, OR and NOT combine whole filters of this type "
+            "(NOT is the complement: a missing value counts as not matching the inner filter).")
+
+
+@strawberry.input(description=_BOOLEAN)
 class MunicipalityFilter:
     county: strawberry.ID | None = None
     association: strawberry.ID | None = None
@@ -125,11 +157,23 @@ class MunicipalityFilter:
     min_population: int | None = None
     max_population: int | None = None
     has_adopted: strawberry.ID | None = strawberry.field(
-        default=None, description="Municipalities with an active adoption (PILOT, ADOPTED, SCALED) of this solution, "
-                                  "their own or their administration's.")
+        default=None, description="Municipalities with an adoption of this solution, their own or their "
+                                  "administration's, in one of `hasAdoptedStatus` (default: the active ones, "
+                                  "PILOT, ADOPTED, SCALED).")
+    has_adopted_status: list[AdoptionStatus] | None = strawberry.field(
+        default=None, description="The statuses `hasAdopted` counts (default: PILOT, ADOPTED, SCALED).")
+    id_in: list[strawberry.ID] | None = None
+    county_in: list[strawberry.ID] | None = None
+    name: TextCondition | None = None
+    population: IntCondition | None = None
+    adoptions_some: AdoptionFilter | None = strawberry.field(
+        default=None, description="At least one adoption, its own or its administration's, matches.")
+    and_: list[MunicipalityFilter] | None = strawberry.field(default=None, name="AND")
+    or_: list[MunicipalityFilter] | None = strawberry.field(default=None, name="OR")
+    not_: MunicipalityFilter | None = strawberry.field(default=None, name="NOT")
 
 
-@strawberry.input
+@strawberry.input(description=_BOOLEAN)
 class SolutionFilter:
     text: str | None = None
     category: strawberry.ID | None = None
@@ -137,9 +181,18 @@ class SolutionFilter:
     awarded: bool | None = None
     adopted_within: strawberry.ID | None = strawberry.field(
         default=None, description="Solutions with an active adoption (PILOT, ADOPTED, SCALED) inside this territory.")
+    id_in: list[strawberry.ID] | None = None
+    name: TextCondition | None = None
+    category_in: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="In one of these categories or a narrower one.")
+    adoptions_some: AdoptionFilter | None = strawberry.field(
+        default=None, description="At least one adoption of the solution matches.")
+    and_: list[SolutionFilter] | None = strawberry.field(default=None, name="AND")
+    or_: list[SolutionFilter] | None = strawberry.field(default=None, name="OR")
+    not_: SolutionFilter | None = strawberry.field(default=None, name="NOT")
 
 
-@strawberry.input
+@strawberry.input(description=_BOOLEAN)
 class AdoptionFilter:
     solution: strawberry.ID | None = None
     adopter: strawberry.ID | None = None
@@ -147,13 +200,31 @@ class AdoptionFilter:
                                                      description="Adopters inside this territory (any level).")
     status: list[AdoptionStatus] | None = None
     since: Date | None = None
+    active: bool | None = strawberry.field(
+        default=None, description="true: in use (PILOT, ADOPTED, SCALED, as the mission questions count); false: not.")
+    id_in: list[strawberry.ID] | None = None
+    solution_in: list[strawberry.ID] | None = None
+    started_on: DateCondition | None = None
+    solution_is: SolutionFilter | None = strawberry.field(default=None, description="The solution matches.")
+    adopter_municipality_is: MunicipalityFilter | None = strawberry.field(
+        default=None, description="The adopter is a municipality, or the administration of one, that matches.")
+    and_: list[AdoptionFilter] | None = strawberry.field(default=None, name="AND")
+    or_: list[AdoptionFilter] | None = strawberry.field(default=None, name="OR")
+    not_: AdoptionFilter | None = strawberry.field(default=None, name="NOT")
 
 
-@strawberry.input
+@strawberry.input(description=_BOOLEAN)
 class OrganizationFilter:
     kind: list[OrganizationKind] | None = None
     within: strawberry.ID | None = None
     name_contains: str | None = None
+    id_in: list[strawberry.ID] | None = None
+    name: TextCondition | None = None
+    adoptions_some: AdoptionFilter | None = strawberry.field(
+        default=None, description="At least one adoption by the organisation matches.")
+    and_: list[OrganizationFilter] | None = strawberry.field(default=None, name="AND")
+    or_: list[OrganizationFilter] | None = strawberry.field(default=None, name="OR")
+    not_: OrganizationFilter | None = strawberry.field(default=None, name="NOT")
 
 
 @strawberry.input

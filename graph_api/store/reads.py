@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graph_api.model import REL_TYPES, label_of
-from graph_api.store import texts
+from graph_api.store import filter_texts, texts
 
 Row = dict[str, Any]
 LOOKUP_CHUNK = 20_000  # ids per lookup query: large enough to amortise a round trip, small enough to bound memory
@@ -33,6 +33,18 @@ def by_label(ids: Iterable[str]) -> dict[str, list[str]]:
 def chunks(items: Sequence[Any], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+TREE = "tree"  # the filter name whose parameter is a filter tree (`filter_texts`), compiled here
+
+
+def _with_tree(label: str, filters: list[str], params: Mapping[str, Any]
+               ) -> tuple[list[str], dict[str, Any], str | None]:
+    """Named filters, parameters and the compiled condition of the filter tree among them, if any."""
+    if TREE not in filters:
+        return filters, dict(params), None
+    condition, values = filter_texts.compile_tree(label, params[TREE])
+    return [f for f in filters if f != TREE], {k: v for k, v in params.items() if k != TREE} | values, condition
 
 
 class StoreReads:
@@ -137,8 +149,9 @@ class StoreReads:
 
     def matching(self, label: str, filters: list[str], params: Mapping[str, Any], candidate_ids: Sequence[str],
                  *, timeout_ms: int | None = None) -> set[str]:
-        """Which candidates satisfy the named filters (`texts.FILTERS[label]`)."""
-        rows = self.read(texts.matching(label, filters), {**params, "candidate_ids": list(candidate_ids)},
+        """Which candidates satisfy the named filters (`texts.FILTERS[label]`) and the filter tree (`TREE`)."""
+        filters, values, tree = _with_tree(label, filters, params)
+        rows = self.read(texts.matching(label, filters, tree), {**values, "candidate_ids": list(candidate_ids)},
                          timeout_ms=timeout_ms)
         return {row["id"] for row in rows}
 
@@ -146,8 +159,9 @@ class StoreReads:
                   descending: bool, after: tuple[Any, str] | None, limit: int, timeout_ms: int | None = None
                   ) -> tuple[list[tuple[Any, Row]], int]:
         """A page of a top-level list after the keyset cursor `after` (sort key, id): [(key, node)], total."""
-        page, count = texts.list_page(label, filters, order, descending, after is not None)
-        values = {**params, "limit": limit}
+        filters, values, tree = _with_tree(label, filters, params)
+        page, count = texts.list_page(label, filters, order, descending, after is not None, tree)
+        values = {**values, "limit": limit}
         if after is not None:
             values["after_key"], values["after_id"] = after
         rows = self.read(page, values, timeout_ms=timeout_ms)

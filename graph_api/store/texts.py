@@ -23,6 +23,7 @@ from graph_api import policy
 from graph_api.german import folded_cypher
 from graph_api.mission.definitions import ACTIVE
 from graph_api.model import NODE_LABELS, NODE_PROPERTIES, REL_TYPES, TERRITORY_LABELS
+from graph_api.store import filter_texts
 
 _ACTIVE = "[" + ", ".join(f"'{status}'" for status in ACTIVE) + "]"  # "adopted" = an active adoption
 
@@ -149,7 +150,6 @@ def link_sources(rel: str, start_label: str, end_label: str) -> str:
 # with thousands of children costs two small reads, not thousands of converted nodes.
 _NAME_KEY = folded_cypher("coalesce(n.name, '')")  # German phone-book order: Ö with O
 _ROLE_KEY = "lower(coalesce(n.role_label, ''))"
-_FOLDED_SUMMARY = folded_cypher("coalesce(n.summary, '')")
 _FOLDED_NAME = folded_cypher("n.name")  # filters compare with the caller's text folded by graph_api.german.fold
 _START_KEY = "coalesce(n.started_on, '')"
 # name -> (parent label, pattern from `x` to child `n`, sort key, DISTINCT needed)
@@ -190,23 +190,9 @@ ADOPTER_COUNT = (
 )
 
 # ---- filters of top-level lists: fixed WHERE fragments, chosen by name ------------------------------
+# (Municipality, Organization, Solution and Adoption filters are trees: `filter_texts`; an actor's name
+# condition depends on who asks, so actors keep named fragments.)
 FILTERS: dict[str, dict[str, str]] = {
-    "Municipality": {
-        "county": "n.county_ags = $county_ags",
-        "association": "n.ars STARTS WITH $association_prefix",
-        "name_contains": f"{_FOLDED_NAME} CONTAINS $name_contains",
-        "min_population": "n.population >= $min_population",
-        "max_population": "n.population <= $max_population",
-        "has_adopted": "(EXISTS { MATCH (n)<-[:BY]-(a:Adoption)-[:OF]->(:Solution {id: $has_adopted}) "
-                       "WHERE a.status IN " + _ACTIVE + " } OR "
-                       "EXISTS { MATCH (n)<-[:ADMINISTERS]-(:Organization)<-[:BY]-(a:Adoption)"
-                       "-[:OF]->(:Solution {id: $has_adopted}) WHERE a.status IN " + _ACTIVE + " })",
-    },
-    "Organization": {
-        "kind": "n.kind IN $kinds",
-        "name_contains": f"{_FOLDED_NAME} CONTAINS $name_contains",
-        "within": "EXISTS { MATCH (n)-[:ADMINISTERS|SERVES]->(t) WHERE t.ars STARTS WITH $within_prefix }",
-    },
     "Actor": {
         "organization": "EXISTS { MATCH (n)-[:WORKS_FOR]->(:Organization {id: $organization}) }",
         # a name is matched only where `graph_api.policy` shows it: token holders, or exactly-public actors
@@ -215,26 +201,6 @@ FILTERS: dict[str, dict[str, str]] = {
                          "$name_contains))",
         "within": "EXISTS { MATCH (n)-[:WORKS_FOR]->(:Organization)-[:ADMINISTERS|SERVES]->(t) "
                   "WHERE t.ars STARTS WITH $within_prefix }",
-    },
-    "Solution": {
-        "text": f"({_FOLDED_NAME} CONTAINS $text OR {_FOLDED_SUMMARY} CONTAINS $text)",
-        "category": "EXISTS { MATCH (n)-[:IN_CATEGORY]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $category}) }",
-        "need": "EXISTS { MATCH (n)-[:ADDRESSES]->(:Concept)-[:BROADER*0..5]->(:Concept {id: $need}) }",
-        "awarded_true": "EXISTS { MATCH (n)-[:RECEIVED]->(:Award) }",
-        "awarded_false": "NOT EXISTS { MATCH (n)-[:RECEIVED]->(:Award) }",
-        "adopted_within": "(EXISTS { MATCH (n)<-[:OF]-(a:Adoption)-[:BY]->(t) WHERE a.status IN " + _ACTIVE +
-                          " AND t.ars STARTS WITH $within_prefix } OR "
-                          "EXISTS { MATCH (n)<-[:OF]-(a:Adoption)-[:BY]->(:Organization)-[:ADMINISTERS|SERVES]->(t2) "
-                          "WHERE a.status IN " + _ACTIVE + " AND t2.ars STARTS WITH $within_prefix })",
-    },
-    "Adoption": {
-        "solution": "EXISTS { MATCH (n)-[:OF]->(:Solution {id: $solution}) }",
-        "adopter": "EXISTS { MATCH (n)-[:BY]->(t) WHERE t.id = $adopter }",
-        "within": "(EXISTS { MATCH (n)-[:BY]->(t) WHERE t.ars STARTS WITH $within_prefix } OR "
-                  "EXISTS { MATCH (n)-[:BY]->(:Organization)-[:ADMINISTERS|SERVES]->(t2) "
-                  "WHERE t2.ars STARTS WITH $within_prefix })",
-        "status": "n.status IN $statuses",
-        "since": "n.started_on >= $since",
     },
 }
 
@@ -247,13 +213,16 @@ COMMON_FILTERS: dict[str, str] = {
 }
 
 
-def _conditions(label: str, filters: list[str]) -> str:
-    return " AND ".join(f"({FILTERS.get(label, {}).get(name) or COMMON_FILTERS[name]})" for name in filters)
+def _conditions(label: str, filters: list[str], tree: str | None = None) -> str:
+    """The named fragments and a compiled filter tree (`filter_texts.compile_tree`), all required."""
+    parts = [f"({FILTERS.get(label, {}).get(name) or COMMON_FILTERS[name]})" for name in filters]
+    return " AND ".join([*parts, *([tree] if tree else [])])
 
 
-def matching(label: str, filters: list[str]) -> str:
+def matching(label: str, filters: list[str], tree: str | None = None) -> str:
     """Which of `$candidate_ids` satisfy the named filters (a page of candidates: the IN form)."""
-    return f"MATCH (n:{label}) WHERE n.id IN $candidate_ids AND {_conditions(label, filters)} RETURN n.id AS id"
+    conditions = _conditions(label, filters, tree)
+    return f"MATCH (n:{label}) WHERE n.id IN $candidate_ids AND {conditions} RETURN n.id AS id"
 
 
 # sort keys of top-level lists: a Cypher expression over `n`
@@ -269,9 +238,10 @@ ORDER_KEYS: dict[str, str] = {
 _ORDER_PROPERTY = {"POPULATION": "population", "STARTED_ON": "started_on"}
 
 
-def list_page(label: str, filters: list[str], order: str, descending: bool, after: bool) -> tuple[str, str]:
+def list_page(label: str, filters: list[str], order: str, descending: bool, after: bool,
+              tree: str | None = None) -> tuple[str, str]:
     """(page query, count query) for a top-level list with keyset pagination on (key, id)."""
-    conditions = _conditions(label, filters)
+    conditions = _conditions(label, filters, tree)
     match = f"MATCH (n:{label})" + (f" WHERE {conditions}" if conditions else "")
     if order == "NAME" and "name" not in NODE_PROPERTIES[label]:
         order = "LABEL" if "label" in NODE_PROPERTIES[label] else "ID"
@@ -318,6 +288,12 @@ def all_texts() -> dict[str, str]:
         for order in ("NAME", "ID", "ADOPTER_COUNT" if label == "Solution" else "ID"):
             page, count = list_page(label, names, order, descending=True, after=True)
             texts[f"list-{label}-{order}"], texts[f"count-{label}"] = page, count
+    for name, (label, tree) in filter_texts.example_trees().items():
+        condition, _ = filter_texts.compile_tree(label, tree)
+        texts[f"{name}-matching"] = matching(label, list(COMMON_FILTERS), condition)
+        for order in ("NAME", "ID", "ADOPTER_COUNT" if label == "Solution" else "ID"):
+            texts[f"{name}-page-{order}"], texts[f"{name}-count"] = list_page(
+                label, list(COMMON_FILTERS), order, True, True, condition)
     texts |= {"adopter-count": ADOPTER_COUNT, "state-keys": STATE_KEYS, "municipality-by-ars": MUNICIPALITY_BY_ARS,
               "concepts-of-scheme": CONCEPTS_OF_SCHEME}
     return texts
