@@ -35,9 +35,11 @@ def test_every_date_shaped_input_is_a_date_scalar() -> None:
             continue
         for field_name, field in kind.fields.items():
             dated = field_name.endswith(("On", "Until")) or field_name in {"since", "until"}
-            if dated and get_named_type(field.type).name != "Date":
+            if dated and get_named_type(field.type).name not in ("Date", "DateCondition"):
                 wrong.append(f"{name}.{field_name}: {field.type}")
     assert wrong == []
+    bounds = schema._schema.get_type("DateCondition").fields
+    assert {get_named_type(f.type).name for f in bounds.values()} == {"Date"}
 
 
 def test_territory_kinds_share_their_nullability() -> None:
