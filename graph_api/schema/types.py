@@ -7,6 +7,7 @@ number of store queries whatever N is.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from enum import Enum
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from graph_api import policy
+from graph_api import geo, policy
 from graph_api.model import label_of
 from graph_api.schema import provenance
 from graph_api.schema.context import GraphContext
@@ -352,6 +353,33 @@ async def _page(info: Info, name: str, parent: str, first: int, after: str | Non
     return page
 
 
+LocationPrecision = strawberry.enum(geo.Precision, description=(
+    "How closely a location stands for its territory: the place itself, or (not in the gazetteer) the seat "
+    "of its Amt/Gemeindeverband or of its county."))
+
+
+@strawberry.type(description="A point for a territory from the GeoNames gazetteer (CC BY 4.0), with how close it "
+                             "stands for it and the entry it came from (graph_api/geo.py).")
+class GeoLocation:
+    lat: float
+    lon: float
+    precision: LocationPrecision
+    source: str = strawberry.field(description="The gazetteer, its licence and the entry (name, geonameid).")
+    place_name: str = strawberry.field(description="The gazetteer entry's name (the seat's name for a fallback).")
+
+
+def _geo_location(found: geo.Location | None) -> GeoLocation | None:
+    if found is None:
+        return None
+    return GeoLocation(lat=found.lat, lon=found.lon, precision=found.precision, source=found.source,
+                       place_name=found.place.name)
+
+
+async def _gazetteer_ready() -> None:
+    """The gazetteer index is built once per process (~1 s); off the event loop."""
+    await asyncio.to_thread(geo.index)
+
+
 @strawberry.type
 class State(Territory):
     ags: str = strawberry.field(description="2 digits")
@@ -383,6 +411,11 @@ class County(Territory):
         keep = restrict(info, "Municipality", where) if where else None
         return await _page(info, "county.municipalities", self._d["id"], first, after, keep=keep, where=where)
 
+    @strawberry.field(description="Where the county lies: its seat (GeoNames); null when the seat is not in it.")
+    async def location(self) -> GeoLocation | None:
+        await _gazetteer_ready()
+        return _geo_location(geo.locate_county(self.seat, self.ags[:2]))
+
     @strawberry.field(description="The organisations that administer this county (e.g. the Kreisverwaltung).")
     async def administrations(self, info: Info) -> list[Organization]:
         return [to_type(r["n"]) for r in await ctx(info).rel("territory.organizations", self._d["id"])
@@ -406,6 +439,13 @@ class Association(Territory):
     async def municipalities(self, info: Info, first: int | None = 20, after: str | None = None
                              ) -> Connection[Municipality]:
         return await _page(info, "association.municipalities", self._d["id"], first, after)
+
+    @strawberry.field(description="Where the association lies: its seat (GeoNames), else its county's seat.")
+    async def location(self, info: Info) -> GeoLocation | None:
+        await _gazetteer_ready()
+        rows = await ctx(info).rel("association.county", self._d["id"])
+        county_seat = rows[0]["n"].get("seat") if rows else None
+        return _geo_location(geo.locate_association(self.seat, self.name, self.ars[:2], county_seat))
 
 
 @strawberry.type
@@ -435,6 +475,16 @@ class Municipality(Territory):
     async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
                         filter: AdoptionFilter | None = None) -> Connection[Adoption]:
         return await adoptions_page(info, self._d["id"], first, after, filter)
+
+    @strawberry.field(description="Where the municipality lies (GeoNames, by its name in its Land near its Amt's "
+                                  "seat); not listed: its Amt's seat, else its county's seat, as `precision` says.")
+    async def location(self, info: Info) -> GeoLocation | None:
+        await _gazetteer_ready()
+        rows = await ctx(info).rel("municipality.association", self._d["id"])
+        association_seat = rows[0]["n"].get("seat") if rows else None
+        county = await ctx(info).node(f"County:{self._d['county_ags']}")
+        return _geo_location(geo.locate_municipality(self.name, self.ags, association_seat,
+                                                     county.get("seat") if county else None))
 
 
 async def adoptions_page(info: Info, parent: str, first: int, after: str | None,
