@@ -59,6 +59,19 @@ def test_vendored_cytoscape_is_served_with_its_licence(client: TestClient) -> No
     assert "Permission is hereby granted, free of charge" in licence.text and "Cytoscape Consortium" in licence.text
 
 
+def test_vendored_leaflet_is_served_with_its_licence_and_needs_no_tiles(client: TestClient) -> None:
+    library = client.get("/explorer/vendor/leaflet.js")
+    assert library.status_code == 200 and "javascript" in library.headers["content-type"]
+    assert "Leaflet" in library.text[:500] and len(library.content) > 100_000
+    assert client.get("/explorer/vendor/leaflet.css").status_code == 200
+    licence = client.get("/explorer/vendor/leaflet.LICENSE.txt").text
+    assert "BSD 2-Clause" in licence or "Redistribution and use in source and binary forms" in licence
+    page = client.get("/").text
+    assert 'href="explorer/vendor/leaflet.css"' in page and 'src="explorer/vendor/leaflet.js"' in page
+    source = (STATIC_DIR / "js" / "map.js").read_text(encoding="utf-8")
+    assert "tileLayer" not in source and "GeoNames" in source and "CC BY 4.0" in source
+
+
 def test_every_module_import_resolves_and_nothing_outside_the_folder_is_served(client: TestClient) -> None:
     modules = sorted(p.relative_to(STATIC_DIR).as_posix() for p in STATIC_DIR.rglob("*.js") if "vendor" not in p.parts)
     assert "js/main.js" in modules and "js/api.js" in modules and "js/graph.js" in modules

@@ -249,3 +249,29 @@ def every_gap(base: str, county: str, topic: str) -> list[dict[str, Any]]:
         if not page["pageInfo"]["hasNextPage"]:
             return nodes
         after = page["pageInfo"]["endCursor"]
+
+
+def test_county_map_places_every_municipality_where_the_api_says(server: str, browser: Any, downloads: Path) -> None:
+    open_at_size(browser, server + f"#/kreis/{quote(COUNTY)}", "phone")
+    wait_ready(browser, "kreis")
+    wait_for(browser, "return Boolean(window.explorerMaps && window.explorerMaps['kreis-karte'])", "the map")
+    located = {m["id"]: m["location"] for m in every(
+        server, "municipalities", "id location { lat lon precision }") if m["id"].startswith("Municipality:13076")}
+    shown = browser.execute_script(
+        "return [...document.querySelectorAll('#kreis-karte li[data-id]')].map(li => [li.dataset.id, "
+        "li.dataset.precision, li.dataset.kind])")
+    assert {i: p for i, p, _ in shown} == {i: loc["precision"] for i, loc in located.items() if loc}
+    own_active = {a["adopter"]["id"] for a in every(server, "adoptions", "status adopter { __typename "
+                                                                         "... on Territory { id ars } }")
+                  if a["adopter"]["__typename"] == "Municipality" and a["status"] in ACTIVE
+                  and a["adopter"]["ars"].startswith("13076")}
+    assert {i for i, _, kind in shown if kind == "adopter"} == own_active and own_active
+    # Leaflet drew one marker per point, inside the county's bounding box, and nothing from outside
+    markers = browser.execute_script(
+        "const m = window.explorerMaps['kreis-karte']; const out = [];"
+        "m.eachLayer(l => { if (l.getLatLng) out.push([l.getLatLng().lat, l.getLatLng().lng]); }); return out;")
+    assert sorted(map(tuple, markers)) == sorted((loc["lat"], loc["lon"]) for loc in located.values() if loc)
+    browser.find_element("css selector", "#kreis-karte button[data-png]").click()
+    name = browser.execute_script("return document.querySelector('#kreis-karte button[data-png]').dataset.png")
+    assert min(png_size(saved(downloads, f"{name}.png"))) > 100
+    assert_clean(browser, server, "kreis-karte-phone")

@@ -30,6 +30,8 @@ const BUNDLES = {
   ],
   'explorer/vendor': [
     ['cytoscape', 'dist/cytoscape.min.js', 'cytoscape.min.js'],
+    ['leaflet', 'dist/leaflet.js', 'leaflet.js'],
+    ['leaflet', 'dist/leaflet.css', 'leaflet.css'],
   ],
 };
 // packages whose bundles carry their dependencies inside (their licences ship too); peer

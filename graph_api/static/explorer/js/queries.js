@@ -155,7 +155,7 @@ query CountyMunicipalities($county: ID!, $first: Int!, $after: String) {
   municipalities(filter: { county: $county }, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id name ags population association { id name kind } } }
+    edges { node { id name ags population association { id name kind } location { lat lon precision placeName } } }
   }
 }`;
 

@@ -4,10 +4,11 @@
 // every adoption with its sources, and who bridges county and municipalities.
 import { allNodes, gql } from '../api.js';
 import { drawBarChart } from '../chart.js';
-import { definitionList, empty, h, link, section } from '../dom.js';
+import { append, definitionList, empty, h, link, section } from '../dom.js';
 import { withStatus } from '../feedback.js';
 import { tableWithCsv } from '../export.js';
 import { drawGraph } from '../graph.js';
+import { drawMap } from '../map.js';
 import { CONTACT_EDGES_NOTE, displayName, formatDate, formatNumber, hrefFor, status, typeName } from '../labels.js';
 import { illustrativeBadge, provenanceCell } from '../provenance.js';
 import { CATALOGUE_SOLUTIONS, COUNTY_ADOPTIONS, COUNTY_NETWORK, COVERAGE, COVERAGE_GAPS } from '../queries.js';
@@ -231,4 +232,27 @@ export async function renderDashboard(page, county, params) {
   const [topics] = await Promise.all([coverageSection(coverage, county, adoptions), networkSection(network, county)]);
   if (topics && topics.length) await gapsSection(gaps, county, topics, params.get('luecken'));
   else gaps.replaceChildren(empty('Ohne Themen keine Lücken.'));
+  return adoptions;
+}
+
+// The county's municipalities on a map, those with an active adoption of their own as adopters.
+export function countyMap(figure, county, municipalities, adoptions) {
+  const solutionsOf = new Map();
+  for (const a of adoptions.filter((x) => ACTIVE.has(x.status) && x.adopter.__typename === 'Municipality')) {
+    solutionsOf.set(a.adopter.id, [...(solutionsOf.get(a.adopter.id) || []), a.solution.name]);
+  }
+  const points = municipalities.filter((m) => m.location).map((m) => ({
+    id: m.id, label: m.name, lat: m.location.lat, lon: m.location.lon, precision: m.location.precision,
+    kind: solutionsOf.has(m.id) ? 'adopter' : 'municipality',
+    note: solutionsOf.has(m.id) ? [...new Set(solutionsOf.get(m.id))].join(', ') : null,
+  }));
+  const others = adoptions.filter((a) => ACTIVE.has(a.status) && a.adopter.__typename !== 'Municipality');
+  drawMap(figure, { title: `Gemeinden in ${county.name}; grün: mit eigener aktiver Übernahme`, points,
+    filename: `karte-${county.name}` });
+  const unplaced = municipalities.length - points.length;
+  append(figure, [
+    others.length ? h('p', { class: 'meta' }, 'Nicht als Punkt gezeigt, weil sie für mehrere Gemeinden gelten: ',
+      [...new Map(others.map((a) => [a.adopter.id, a.adopter])).values()].map((x, i) => [i ? ', ' : '',
+        link(hrefFor(x.id), x.name)]), '.') : null,
+    unplaced ? h('p', { class: 'meta' }, `${unplaced} Gemeinde(n) ohne Koordinaten.`) : null]);
 }

@@ -1,7 +1,7 @@
 // Municipality page: place in the territorial tree, adoptions (cursor-paged), whom it learned
 // from, and recommended solutions with reasons and the nearest adopters to call.
 import { gql } from '../api.js';
-import { definitionList, empty, h, link, section } from '../dom.js';
+import { append, definitionList, empty, h, link, section } from '../dom.js';
 import { showError, withStatus } from '../feedback.js';
 import { displayName, formatDate, formatNumber, hrefFor, reason, status } from '../labels.js';
 import { MUNICIPALITY, MUNICIPALITY_ADOPTIONS, RECOMMEND } from '../queries.js';
@@ -97,7 +97,7 @@ export async function renderMunicipality(page, { id }) {
   const admin = m.county.administrations[0];
   const { adoptions, learnedFrom, load } = adoptionsSection(m.id);
   const recommendations = h('ol', { class: 'cards', id: 'empfehlungen' });
-  page.append(
+  append(page, [
     territorialTree(m),
     h('h1', {}, m.name),
     definitionList([
@@ -114,7 +114,7 @@ export async function renderMunicipality(page, { id }) {
     adoptions, learnedFrom,
     section('Empfohlene Lösungen', h('p', { class: 'meta' },
       'Bewährte Lösungen, die hier noch nicht eingeführt sind – mit Begründung und den nächstgelegenen Anwendern.'),
-    recommendations));
+    recommendations)]);
   const recommended = load().then(() => withStatus('Empfehlungen werden geladen …',
     () => gql(RECOMMEND, { id: m.id, first: RECOMMENDATIONS }), 'Empfehlungen nicht geladen'));
   const result = await recommended;

@@ -1,7 +1,7 @@
 // Solution page: summary, needs, awards, adopters on a timeline (all pages of its adoptions)
 // and the transfer lineage drawn as a graph of who learned from whom.
 import { allNodes, gql } from '../api.js';
-import { definitionList, empty, h, link, section } from '../dom.js';
+import { append, definitionList, empty, h, link, section } from '../dom.js';
 import { showError, withStatus } from '../feedback.js';
 import { displayName, formatDate, hrefFor, maturity, status } from '../labels.js';
 import { drawGraph } from '../graph.js';
@@ -57,7 +57,7 @@ export async function renderSolution(page, { id }) {
   document.title = `${s.name} – copgraph Explorer`;
   const figure = h('figure', { class: 'graph', id: 'lineage-graph' });
   const timelineHolder = h('div', {});
-  page.append(
+  append(page, [
     h('p', { class: 'kicker' }, 'Lösung'),
     h('h1', {}, s.name),
     s.summary ? h('p', { class: 'lead' }, s.summary) : null,
@@ -75,7 +75,7 @@ export async function renderSolution(page, { id }) {
       link(hrefFor(a.awardId), a.award), a.year ? ` ${a.year}` : '', a.round ? ` (Runde ${a.round})` : '')))
       : empty('Keine Auszeichnungen erfasst.')),
     section('Anwender im Zeitverlauf', timelineHolder),
-    section('Wissenstransfer: wer von wem lernte', figure, lineageList(data.transferLineage)));
+    section('Wissenstransfer: wer von wem lernte', figure, lineageList(data.transferLineage))]);
   const lineage = data.transferLineage;
   if (lineage.length) {
     drawGraph(figure, lineageElements(lineage), { title: `Lernwege der Lösung „${s.name}“ (Pfeil: Vorlage für)`,

@@ -5,7 +5,7 @@ import { definitionList, empty, h, link, section } from '../dom.js';
 import { showError, withStatus } from '../feedback.js';
 import { formatNumber, hrefFor } from '../labels.js';
 import { COUNTY, COUNTY_MUNICIPALITIES, STATES_WITH_COUNTIES } from '../queries.js';
-import { renderDashboard } from './dashboard.js';
+import { countyMap, renderDashboard } from './dashboard.js';
 
 const PAGE = 100;
 
@@ -65,6 +65,7 @@ export async function renderCounty(page, { id, params }) {
   document.title = `${c.name} – copgraph Explorer`;
   const list = h('div', { id: 'gemeindeliste' });
   const dashboard = h('div', { class: 'dashboard' });
+  const mapFigure = h('figure', { class: 'map', id: 'kreis-karte' }, h('p', { class: 'meta' }, 'Wird geladen …'));
   page.append(
     h('nav', { 'aria-label': 'Gebietsgliederung', class: 'breadcrumb' }, h('ol', {},
       c.parent ? h('li', {}, h('span', { class: 'meta' }, 'Land: '), link(hrefFor(c.parent.id), c.parent.name)) : null,
@@ -76,11 +77,14 @@ export async function renderCounty(page, { id, params }) {
         ? c.administrations.map((o, i) => [i ? ', ' : '', link(hrefFor(o.id), o.name)]) : null],
     ]),
     dashboard,
+    section('Karte', mapFigure),
     section('Gemeinden nach Gemeindeverband', list));
-  const [municipalities] = await Promise.all([withStatus('Gemeinden werden geladen …',
+  const [municipalities, adoptions] = await Promise.all([withStatus('Gemeinden werden geladen …',
     () => allNodes(COUNTY_MUNICIPALITIES, { county: c.id, first: PAGE }, (d) => d.municipalities),
     'Die Gemeinden konnten nicht geladen werden'), renderDashboard(dashboard, c, params)]);
   if (!municipalities) return;
+  if (municipalities.length) countyMap(mapFigure, c, municipalities, adoptions || []);
+  else mapFigure.replaceWith(empty('Keine Gemeinden geladen, daher keine Karte.'));
   const groups = groupByAmt(municipalities);
   list.replaceChildren(h('p', { class: 'meta' }, `${municipalities.length} Gemeinden in ${groups.length} Gruppen`),
     ...groups.map((g) => h('details', { class: 'amt', 'data-association': g.id, open: groups.length <= 3 },
