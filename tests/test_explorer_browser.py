@@ -93,7 +93,7 @@ def test_the_app_only_posts_graphql_with_variables() -> None:
     assert "method: 'POST'" in sources["api.js"] and "JSON.stringify({ query, variables })" in sources["api.js"]
     queries = sources["queries.js"]
     interpolations = set(re.findall(r"\$\{(\w+)", queries))
-    assert interpolations <= {"NODE_REF", "ADOPTER"}, interpolations
+    assert interpolations <= {"NODE_REF", "ADOPTER", "ADOPTER_PLACE"}, interpolations
 
 
 # ---- the real browser -----------------------------------------------------------------------------
@@ -227,7 +227,17 @@ def test_search_then_municipality_page_matches_the_api(server: str, browser: Any
         "li.querySelectorAll('.reasons li').length, [...li.querySelectorAll('a[data-id]')].map(a => a.dataset.id)])")
     assert [c[0] for c in cards] == [r["solution"]["id"] for r in recommended]
     assert [c[1] for c in cards] == [len(r["reasons"]) for r in recommended]
-    assert [c[2] for c in cards] == [[a["id"] for a in r["nearestAdopters"] if a] for r in recommended]
+    # the adopters the API names, nearest on the ground first (those without a location last)
+    assert [sorted(c[2]) for c in cards] == [sorted(a["id"] for a in r["nearestAdopters"] if a) for r in recommended]
+    kms = browser.execute_script("return [...document.querySelectorAll('#empfehlungen > li')].map(li => "
+                                 "[...li.querySelectorAll('a[data-id]')].map(a => a.dataset.km))")
+    for listed in kms:
+        known = [float(k) for k in listed if k]
+        assert known == sorted(known) and all(listed[: len(known)])
+    reasons = browser.execute_script("return [...document.querySelectorAll('#empfehlungen .reasons li')]"
+                                     ".map(li => li.textContent)")
+    english = [r for r in reasons if re.match(r"(in use|awarded|received|addresses|maturity|no active)", r)]
+    assert reasons and english == [], english
     screenshot(browser, "02-gemeinde-hagenow")
     screenshot(browser, "02b-gemeinde-hagenow-tablet", width=768)
 

@@ -275,3 +275,58 @@ def test_county_map_places_every_municipality_where_the_api_says(server: str, br
     name = browser.execute_script("return document.querySelector('#kreis-karte button[data-png]').dataset.png")
     assert min(png_size(saved(downloads, f"{name}.png"))) > 100
     assert_clean(browser, server, "kreis-karte-phone")
+
+
+NEAR = """query($after: String) { adoptions(filter: {status: [PILOT, ADOPTED, SCALED]}, first: 100, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { node { adopter { __typename
+    ... on Municipality { id location { lat lon } } ... on Association { id location { lat lon } }
+    ... on County { id location { lat lon } } ... on State { id }
+    ... on Organization { id territories { ... on Municipality { location { lat lon } }
+      ... on Association { location { lat lon } } ... on County { location { lat lon } } } } } } } } }"""
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance, written out here (not imported from the app) as the oracle."""
+    import math
+
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    return 2 * 6371.0088 * math.asin(math.sqrt(math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2)
+                                                 * math.sin(dl / 2) ** 2))
+
+
+def test_a_village_without_data_says_so_and_names_the_nearest_adopters_by_distance(server: str,
+                                                                                    browser: Any) -> None:
+    village = "Municipality:13076003"  # Balow, 320 inhabitants, nothing recorded
+    data = gql(server, "query($id: ID!) { node(id: $id) { ... on Municipality { name location { lat lon } "
+                       "adoptions { totalCount } } } }", {"id": village})["node"]
+    assert data["adoptions"]["totalCount"] == 0 and data["location"]
+    home = (data["location"]["lat"], data["location"]["lon"])
+    distances: dict[str, float] = {}
+    after = None
+    while True:
+        page = gql(server, NEAR, {"after": after})["adoptions"]
+        for edge in page["edges"]:
+            adopter = edge["node"]["adopter"]
+            where = adopter.get("location") or next(
+                (t["location"] for t in adopter.get("territories", []) if t.get("location")), None)
+            if where and adopter["id"] != village:
+                distances[adopter["id"]] = haversine_km(home, (where["lat"], where["lon"]))
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    expected = sorted(distances.items(), key=lambda kv: kv[1])[:5]
+
+    open_at_size(browser, server + "#/gemeinde/13076003", "phone")
+    wait_ready(browser, "gemeinde")
+    wait_for(browser, "return document.querySelector('#naechste-anwender')", "the nearest adopters")
+    assert browser.execute_script("return document.querySelector('#uebernahmen, #gelernt-von') === null"), \
+        "a place without data shows no empty table"
+    assert "noch keine Übernahme erfasst" in browser.execute_script(
+        "return document.getElementById('keine-uebernahmen').textContent")
+    shown = browser.execute_script("return [...document.querySelectorAll('#naechste-anwender > li')]"
+                                   ".map(li => [li.dataset.id, +li.dataset.km])")
+    assert [i for i, _ in shown] == [i for i, _ in expected]
+    assert [km for _, km in shown] == pytest.approx([round(km, 1) for _, km in expected], abs=0.051)
+    wait_for(browser, "return Boolean(window.explorerMaps && window.explorerMaps['gemeinde-karte'])", "the map")
+    assert_clean(browser, server, "gemeinde-ohne-daten-phone")

@@ -38,6 +38,7 @@ EXPLORER_ROUTES = {
     f"#/gemeinde/{quote(HAGENOW)}": "gemeinde",
     f"#/kreis/{quote(COUNTY)}": "kreis",
     "#/gemeinde/13076060": "gemeinde",  # a bare official key, as people type or paste it
+    "#/gemeinde/13076003": "gemeinde",  # a village with nothing recorded: the empty state and the nearest adopters
     "#/kreis/13076": "kreis",
     f"#/kreis/13076?luecken={quote('Concept:topic-klimaschutz')}": "kreis",  # the dashboard's gaps of one topic
     "#/netzwerk": "netzwerk",

@@ -27,4 +27,8 @@ def index() -> FileResponse:
 
 @router.get("/explorer/{path:path}", include_in_schema=False)
 async def asset(path: str, request: Request) -> Response:
-    return await _assets.get_response(path, request.scope)
+    # revalidate every time (a cheap 304 by ETag): a browser that guessed a module fresh by its age
+    # would otherwise mix modules of two versions after an upgrade
+    response = await _assets.get_response(path, request.scope)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

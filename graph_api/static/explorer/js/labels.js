@@ -58,22 +58,28 @@ export const status = (value) => STATUS[value] || value;
 export const typeName = (typename) => TYPE[typename] || typename;
 export const via = (value) => (value ? VIA[value] || value : '');
 
+const adopters = (n) => `${n} ${n === '1' ? 'Anwender' : 'Anwendern'}`;
 const REASONS = [
-  [/^adopted by (\d+) adopter\(s\) in the same Amt$/, (n) => `eingeführt von ${n} Übernehmer(n) im selben Amt`],
-  [/^adopted by (\d+) adopter\(s\) in the same county$/, (n) => `eingeführt von ${n} Übernehmer(n) im selben Kreis`],
-  [/^adopted by (\d+) adopter\(s\) elsewhere in the same state$/,
-    (n) => `eingeführt von ${n} Übernehmer(n) anderswo im selben Land`],
-  [/^adopted by (\d+) adopter\(s\) in other states$/, (n) => `eingeführt von ${n} Übernehmer(n) in anderen Ländern`],
-  [/^adopted by (\d+) municipalit(?:y|ies) of similar size$/,
-    (n) => `eingeführt von ${n} ${n === '1' ? 'Gemeinde' : 'Gemeinden'} ähnlicher Größe`],
-  [/^awarded the seal '(.+)'$/, (seal) => `ausgezeichnet mit dem Siegel „${seal}“`],
-  [/^received (\d+) awards$/, (n) => `${n} Auszeichnungen erhalten`],
-  [/^addresses the stated need (.+)$/, (need) => `passt zum genannten Bedarf ${need}`],
+  [/^in use by (\d+) adopters? in the same association \((.+?)\): (.+)$/s,
+    (n, amt, names) => `im Einsatz bei ${adopters(n)} im selben Amt bzw. Gemeindeverband (${amt}): ${names}`],
+  [/^in use by (\d+) adopters? elsewhere in the same county: (.+)$/s,
+    (n, names) => `im Einsatz bei ${adopters(n)} anderswo im selben Kreis: ${names}`],
+  [/^in use by (\d+) adopters? elsewhere in the same state: (.+)$/s,
+    (n, names) => `im Einsatz bei ${adopters(n)} anderswo im selben Land: ${names}`],
+  [/^in use by (\d+) adopters? in other states: (.+)$/s,
+    (n, names) => `im Einsatz bei ${adopters(n)} in anderen Ländern: ${names}`],
+  [/^in use by (\d+) municipalit(?:y|ies) of similar size: (.+)$/s,
+    (n, names) => `im Einsatz bei ${n} ${n === '1' ? 'Gemeinde' : 'Gemeinden'} ähnlicher Größe: ${names}`],
+  [/^awarded the seal '(.+)'(?: \((\d{4})\))?$/s,
+    (seal, year) => `ausgezeichnet mit dem Siegel „${seal}“${year ? ` (${year})` : ''}`],
+  [/^received the award '(.+)'(?: \((\d{4})\))?$/s,
+    (award, year) => `ausgezeichnet mit „${award}“${year ? ` (${year})` : ''}`],
+  [/^addresses the stated need '(.+)' \((.+)\)$/s, (need) => `passt zum genannten Bedarf „${need}“`],
   [/^maturity: (.+)$/, (m) => `Reifegrad: ${maturity(m)}`],
-  [/^not adopted here yet$/, () => 'hier noch nicht eingeführt'],
+  [/^no active adopter yet$/, () => 'noch kein aktiver Anwender'],
 ];
 
-// The API words its reasons in English; unknown reasons are shown as they come.
+// The API words its reasons in English (graph_api/mission/recommend.py); unknown ones are shown as they come.
 export function reason(text) {
   for (const [pattern, render] of REASONS) {
     const match = pattern.exec(text);

@@ -20,6 +20,20 @@ fragment NodeRef on Node {
 
 const ADOPTER = `adopter { __typename ... on Territory { id name } ... on Organization { id name } }`;
 
+// An adopter with where it lies (an organisation: where the territories it serves lie).
+const ADOPTER_PLACE = `
+fragment AdopterPlace on Adopter {
+  __typename
+  ... on Territory { id name }
+  ... on Organization { id name territories { ...TerritoryPlace } }
+  ...TerritoryPlace
+}
+fragment TerritoryPlace on Territory {
+  ... on Municipality { location { lat lon precision placeName } }
+  ... on Association { location { lat lon precision placeName } }
+  ... on County { location { lat lon precision placeName } }
+}`;
+
 export const SEARCH = `
 query Search($text: String!, $first: Int!) {
   search(text: $text, first: $first) { score node { ...NodeRef } }
@@ -35,6 +49,7 @@ query Municipality($id: ID!) {
   node(id: $id) {
     ... on Municipality {
       id name ags ars population postcode kind areaHectares
+      location { lat lon precision placeName }
       association { id name kind }
       county { id name kind administrations { id name } parent { id name } }
       organizations { id name kind }
@@ -50,7 +65,8 @@ query MunicipalityAdoptions($id: ID!, $first: Int!, $after: String) {
         totalCount
         pageInfo { hasNextPage endCursor }
         edges { node {
-          id status startedOn endedOn outcome
+          id status startedOn endedOn outcome illustrative
+          sourceRecords { id title }
           solution { id name }
           learnedFrom { id startedOn ${ADOPTER} }
         } }
@@ -64,9 +80,20 @@ query Recommend($id: ID!, $first: Int!) {
   recommendSolutions(municipality: $id, first: $first) {
     score reasons
     solution { id name maturity }
-    nearestAdopters { __typename ... on Territory { id name } ... on Organization { id name } }
+    nearestAdopters { ...AdopterPlace }
   }
-}`;
+}
+${ADOPTER_PLACE}`;
+
+// Every active adoption with where its adopter lies: the nearest adopters by distance.
+export const ACTIVE_ADOPTIONS = `
+query ActiveAdoptions($first: Int!, $after: String) {
+  adoptions(filter: { status: [PILOT, ADOPTED, SCALED] }, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id status illustrative solution { id name } adopter { ...AdopterPlace } } }
+  }
+}
+${ADOPTER_PLACE}`;
 
 export const SOLUTION = `
 query Solution($id: ID!) {
