@@ -264,8 +264,11 @@ def test_contact_path_drawn_between_picked_nodes_matches_the_api(server: str, br
     assert set(drawn_nodes) == {i for path in ids for i in path}
     expected_edges = {frozenset(pair) for path in ids for pair in zip(path, path[1:], strict=False)}
     assert {frozenset(e) for e in drawn_edges} == expected_edges
-    listed = browser.execute_script("return document.querySelectorAll('#pfade ol.paths > li').length")
-    assert listed == len(paths)
+    listed = browser.execute_script("return [...document.querySelectorAll('#pfade ol.paths > li')]"
+                                    ".map(li => li.textContent)")
+    assert len(listed) == len(paths)
+    # contacts have no direction: steps are named by nouns between dashes, never arrows that read backwards
+    assert all("→" not in text and " – " in text for text in listed), listed
     screenshot(browser, "03-kontaktpfad-kreis-hagenow")
 
     # Clicking a node opens its page.

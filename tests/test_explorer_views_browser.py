@@ -330,3 +330,69 @@ def test_a_village_without_data_says_so_and_names_the_nearest_adopters_by_distan
     assert [km for _, km in shown] == pytest.approx([round(km, 1) for _, km in expected], abs=0.051)
     wait_for(browser, "return Boolean(window.explorerMaps && window.explorerMaps['gemeinde-karte'])", "the map")
     assert_clean(browser, server, "gemeinde-ohne-daten-phone")
+
+
+NEIGHBOURS = """query($id: ID!) { node(id: $id) { id
+  ... on Actor { knows(first: 25) { edges { node { id } } } roles { organization { id } } }
+  ... on Organization { people(first: 25) { edges { node { id } } } parent { id } territories { id } }
+  ... on Project { participants { id } }
+  ... on Municipality { organizations { id } association { id } }
+  ... on Association { municipalities(first: 25) { edges { node { id } } } } } }"""
+
+
+def neighbour_ids(base: str, node_id: str) -> set[str]:
+    n = gql(base, NEIGHBOURS, {"id": node_id})["node"]
+    ids = {e["node"]["id"] for key in ("knows", "people", "municipalities")
+           for e in (n.get(key) or {}).get("edges", [])}
+    ids |= {r["organization"]["id"] for r in n.get("roles", [])}
+    ids |= {x["id"] for key in ("territories", "participants", "organizations") for x in n.get(key, [])}
+    ids |= {n[key]["id"] for key in ("parent", "association") if n.get(key)}
+    return ids
+
+
+def test_graph_nodes_expand_in_place_and_the_network_tables_download(server: str, browser: Any,
+                                                                      downloads: Path) -> None:
+    open_at_size(browser, server + f"#/netzwerk?kreis={quote(COUNTY)}", "desktop")
+    wait_ready(browser, "netzwerk")
+    graph = "window.explorerGraphs['bruecken-graph']"
+    before = set(browser.execute_script(f"return {graph}.nodes().map(n => n.id())"))
+    # a bridge with neighbours not yet drawn
+    candidates = browser.execute_script("return [...document.querySelectorAll('#bruecken-graph [data-expand]')]"
+                                        ".map(b => b.dataset.expand)")
+    target = next(c for c in candidates if neighbour_ids(server, c) - before)
+    browser.execute_script(f"document.querySelector('#bruecken-graph [data-expand=\"{target}\"]').click()")
+    wait_for(browser, f"return {graph}.getElementById('{target}').hasClass('expanded') && "
+                      "!document.querySelector('#bruecken-graph .graph-selection').hidden", "the expansion")
+    after = set(browser.execute_script(f"return {graph}.nodes().map(n => n.id())"))
+    assert after == before | neighbour_ids(server, target)
+    linked = set(browser.execute_script(f"return {graph}.getElementById('{target}').neighborhood('node')"
+                                        ".map(n => n.id())"))
+    assert linked >= neighbour_ids(server, target)
+    listed = browser.execute_script("return document.querySelectorAll('#bruecken-graph li[data-node-id]').length")
+    assert listed == len(after), "the node list grows with the graph"
+
+    browser.find_element("css selector", "button[data-csv-for='bruecken']").click()
+    with saved(downloads, "bruecken.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert len(rows) - 1 == len(table_ids(browser, "bruecken"))
+    assert_clean(browser, server, "netzwerk-erweitert")
+
+
+def test_solution_page_maps_its_adopters_and_flags_illustrative_adoptions(server: str, browser: Any) -> None:
+    solution = "Solution:digitale-lokale-agenda"
+    open_at_size(browser, server + f"#/loesung/{quote(solution)}", "desktop")
+    wait_ready(browser, "loesung")
+    wait_for(browser, "return Boolean(window.explorerMaps && window.explorerMaps['loesung-karte'])", "the map")
+    adoptions = gql(server, "query($id: ID!) { node(id: $id) { ... on Solution { adoptions(first: 100) { edges { "
+                            "node { id status illustrative adopter { __typename ... on Municipality { id location "
+                            "{ lat } } } } } } } } }", {"id": solution})["node"]["adoptions"]["edges"]
+    placed = {e["node"]["adopter"]["id"] for e in adoptions if (e["node"]["adopter"].get("location"))}
+    active = {e["node"]["adopter"]["id"] for e in adoptions if e["node"]["status"] in ACTIVE} & placed
+    shown = browser.execute_script("return [...document.querySelectorAll('#loesung-karte li[data-id]')]"
+                                   ".map(li => [li.dataset.id, li.dataset.kind])")
+    assert {i for i, _ in shown} == placed and {i for i, k in shown if k == "adopter"} == active
+    flagged = browser.execute_script("return [...document.querySelectorAll('#zeitleiste li')]"
+                                     ".filter(li => li.querySelector('.badge.illustrative'))"
+                                     ".map(li => li.dataset.adoptionId)")
+    assert set(flagged) == {e["node"]["id"] for e in adoptions if e["node"]["illustrative"]}
+    assert_clean(browser, server, "loesung-karte")

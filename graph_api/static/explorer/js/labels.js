@@ -33,15 +33,18 @@ export const TYPE_PLURAL = {
   other: 'Weitere Treffer',
 };
 
+// Contacts have no direction (docs/mission.md), so a path step is named by a noun that reads the
+// same both ways: "Hagenow – Projektbeteiligung – Projekt", never "Projekt → beteiligt an → Hagenow".
 export const VIA = {
-  KNOWS: 'kennt',
-  WORKS_FOR: 'arbeitet für',
-  SUB_ORGANIZATION_OF: 'gehört zu',
-  MEMBER_OF: 'Mitglied von',
-  ADMINISTERS: 'verwaltet',
-  OWNED_BY: 'im Besitz von',
-  PARTICIPATES_IN: 'beteiligt an',
-  SERVES: 'betreut',
+  KNOWS: 'Bekanntschaft',
+  WORKS_FOR: 'Arbeitsverhältnis',
+  SUB_ORGANIZATION_OF: 'Abteilung',
+  MEMBER_OF: 'Mitgliedschaft',
+  ADMINISTERS: 'Verwaltung',
+  OWNED_BY: 'Eigentum',
+  PARTICIPATES_IN: 'Projektbeteiligung',
+  SERVES: 'Betreuung',
+  PART_OF: 'Gebietszugehörigkeit',
 };
 
 // One edge set for every contact question (docs/mission.md): contact paths, bridges, reach and

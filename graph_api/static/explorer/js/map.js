@@ -23,13 +23,14 @@ const STYLE = {
 export const ATTRIBUTION = 'Koordinaten: GeoNames (geonames.org), CC BY 4.0';
 
 // points: [{ id, label, lat, lon, precision, kind: 'adopter' | 'municipality' | 'here', note? }]
-export function drawMap(figure, { title, points, filename }) {
+export function drawMap(figure, { title, points, filename, legend: words = {} }) {
   const placed = points.filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon));
   const canvas = h('div', { class: 'map-canvas', tabindex: '0', role: 'application',
     'aria-label': `${title}: ${placed.length} Orte. Pfeiltasten verschieben, Plus und Minus zoomen. `
       + 'Die Orte stehen darunter als Liste.' });
   const legend = h('p', { class: 'legend meta' },
-    h('span', { class: 'dot adopter' }), ' Anwender  ', h('span', { class: 'dot municipality' }), ' weitere Gemeinden  ',
+    h('span', { class: 'dot adopter' }), ` ${words.adopter || 'Anwender'}  `, h('span', { class: 'dot municipality' }),
+    ` ${words.municipality || 'weitere Gemeinden'}  `,
     h('span', { class: 'dot hollow' }), ' hohl: Lage ersatzweise am Amts- oder Kreissitz');
   const list = h('ul', { class: 'map-points columns' }, placed.map((p) => h('li', { 'data-id': p.id,
     'data-precision': p.precision, 'data-kind': p.kind },

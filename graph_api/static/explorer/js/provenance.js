@@ -1,6 +1,6 @@
 // Where a claim comes from: a badge when only illustrative sample data states it, and links to its
 // sources. Every row or card that shows a fact from the graph carries both.
-import { h, link } from './dom.js';
+import { empty, h, link, section } from './dom.js';
 import { hrefFor } from './labels.js';
 
 export const ILLUSTRATIVE_TITLE = 'Illustrativ: keine öffentliche Quelle belegt diesen Eintrag (Beispieldaten).';
@@ -26,3 +26,11 @@ export function provenanceCell(node) {
       { title: s.title, 'aria-label': `Quelle: ${s.title}`, 'data-source-id': s.id })])
       : h('span', { class: 'meta' }, 'keine Quelle erfasst'));
 }
+
+// A page's "Quellen" section for the node it is about: its sources, and the note when only
+// illustrative sample data states it.
+export const provenanceSection = (n) => section('Quellen',
+  n.illustrative ? h('p', { class: 'note' }, ILLUSTRATIVE_TITLE) : null,
+  n.sourceRecords.length ? h('ul', {}, n.sourceRecords.map((s) => h('li', { 'data-id': s.id },
+    link(hrefFor(s.id), s.title), s.illustrative ? h('span', { class: 'meta' }, ' (illustrativ)') : null)))
+    : empty('Keine Quelle erfasst.'));

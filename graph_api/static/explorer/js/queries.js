@@ -48,7 +48,8 @@ export const MUNICIPALITY = `
 query Municipality($id: ID!) {
   node(id: $id) {
     ... on Municipality {
-      id name ags ars population postcode kind areaHectares
+      id name ags ars population postcode kind areaHectares illustrative
+      sourceRecords { id title illustrative }
       location { lat lon precision placeName }
       association { id name kind }
       county { id name kind administrations { id name } parent { id name } }
@@ -99,7 +100,8 @@ export const SOLUTION = `
 query Solution($id: ID!) {
   node(id: $id) {
     ... on Solution {
-      id name summary maturity url licence adopterCount
+      id name summary maturity url licence adopterCount illustrative
+      sourceRecords { id title illustrative }
       categories { id label }
       needs { id label definition }
       awards { award year round awardId }
@@ -121,11 +123,16 @@ query SolutionAdoptions($id: ID!, $first: Int!, $after: String) {
       adoptions(first: $first, after: $after) {
         totalCount
         pageInfo { hasNextPage endCursor }
-        edges { node { id status startedOn endedOn outcome ${ADOPTER} } }
+        edges { node {
+          id status startedOn endedOn outcome illustrative
+          sourceRecords { id title }
+          adopter { ...AdopterPlace }
+        } }
       }
     }
   }
-}`;
+}
+${ADOPTER_PLACE}`;
 
 export const CONTACT_PATHS = `
 query ContactPaths($from: ID!, $to: ID!, $maxHops: Int!, $first: Int!) {
@@ -282,3 +289,24 @@ query CoverageGaps($county: ID!, $category: ID!, $first: Int!, $after: String) {
     edges { node { id name population association { id name kind } } }
   }
 }`;
+
+// The contact neighbours of one node, for a graph node that expands in place.
+export const NEIGHBOURS = `
+query Neighbours($id: ID!) {
+  node(id: $id) {
+    ...NodeRef
+    ... on Actor {
+      knows(first: 25) { edges { node { ...NodeRef } } }
+      roles { organization { ...NodeRef } }
+    }
+    ... on Organization {
+      people(first: 25) { edges { node { ...NodeRef } } }
+      parent { ...NodeRef }
+      territories { ...NodeRef }
+    }
+    ... on Project { participants { ...NodeRef } }
+    ... on Municipality { organizations { ...NodeRef } association { ...NodeRef } }
+    ... on Association { municipalities(first: 25) { edges { node { ...NodeRef } } } }
+  }
+}
+${NODE_REF}`;

@@ -7,6 +7,7 @@ import { drawBarChart } from '../chart.js';
 import { append, definitionList, empty, h, link, section } from '../dom.js';
 import { withStatus } from '../feedback.js';
 import { tableWithCsv } from '../export.js';
+import { expandNode } from '../expand.js';
 import { drawGraph } from '../graph.js';
 import { drawMap } from '../map.js';
 import { CONTACT_EDGES_NOTE, displayName, formatDate, formatNumber, hrefFor, status, typeName } from '../labels.js';
@@ -190,7 +191,8 @@ async function networkSection(holder, county) {
   holder.replaceChildren(...parts);
   if (bridges.length) {
     drawGraph(figure, bridgeElements(bridges, risks), { title: 'Brücken (größer = stärker) und ihre Gemeinden; '
-      + 'rot umrandet: Schlüsselpersonen', layout: 'cose' });
+      + 'rot umrandet: Schlüsselpersonen; ein Klick auf einen Knoten blendet seine Nachbarn ein', layout: 'cose',
+    expand: expandNode });
   }
 }
 

@@ -4,6 +4,7 @@ import { gql } from '../api.js';
 import { append, definitionList, empty, h, link, section } from '../dom.js';
 import { showError, withStatus } from '../feedback.js';
 import { displayName, formatDate, formatNumber, hrefFor, status, typeName } from '../labels.js';
+import { provenanceSection } from '../provenance.js';
 import { DETAILS } from '../queries.js';
 import { hashFor } from '../router.js';
 
@@ -79,12 +80,7 @@ const PARTS = {
 
 // Where a fact comes from: every page but a source's own names its sources and says when only
 // illustrative sample data states it.
-const provenance = (n) => (n.__typename === 'Source' ? null : section('Quellen',
-  n.illustrative ? h('p', { class: 'note' }, 'Illustrativ: keine öffentliche Quelle belegt diesen Eintrag '
-    + '(Beispieldaten).') : null,
-  n.sourceRecords.length ? h('ul', {}, n.sourceRecords.map((s) => h('li', { 'data-id': s.id },
-    link(hrefFor(s.id), s.title), s.illustrative ? h('span', { class: 'meta' }, ' (illustrativ)') : null)))
-    : empty('Keine Quelle erfasst.')));
+const provenance = (n) => (n.__typename === 'Source' ? null : provenanceSection(n));
 
 export async function renderDetails(page, { id }) {
   const data = await withStatus('Wird geladen …', () => gql(DETAILS, { id }), 'Der Eintrag konnte nicht geladen werden');

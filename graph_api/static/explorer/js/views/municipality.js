@@ -9,7 +9,7 @@ import { displayName, formatDate, formatNumber, hrefFor, reason, status } from '
 import { tableWithCsv } from '../export.js';
 import { distanceKm, formatKm, locationOf, nearestAdopters } from '../geo.js';
 import { drawMap, PRECISION } from '../map.js';
-import { illustrativeBadge, provenanceCell } from '../provenance.js';
+import { illustrativeBadge, provenanceCell, provenanceSection } from '../provenance.js';
 import { ACTIVE_ADOPTIONS, MUNICIPALITY, MUNICIPALITY_ADOPTIONS, RECOMMEND } from '../queries.js';
 import { hashFor } from '../router.js';
 
@@ -187,7 +187,8 @@ export async function renderMunicipality(page, { id }) {
       + 'ausgeweitet), nach Entfernung auf der Karte.'), nearby, mapFigure),
     section('Empfohlene Lösungen', h('p', { class: 'meta' },
       'Bewährte Lösungen, die hier noch nicht eingeführt sind – mit Begründung und den nächstgelegenen Anwendern.'),
-    recommendations)]);
+    recommendations),
+    provenanceSection(m)]);
   const recommended = load().then(() => withStatus('Empfehlungen werden geladen …',
     () => gql(RECOMMEND, { id: m.id, first: RECOMMENDATIONS }), 'Empfehlungen nicht geladen'));
   const [result] = await Promise.all([recommended, nearbySection(m, nearby, mapFigure)]);

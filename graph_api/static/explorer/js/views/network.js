@@ -3,6 +3,8 @@
 import { gql } from '../api.js';
 import { empty, h, link, section } from '../dom.js';
 import { withStatus } from '../feedback.js';
+import { tableWithCsv } from '../export.js';
+import { expandNode } from '../expand.js';
 import { drawGraph } from '../graph.js';
 import { CONTACT_EDGES_NOTE, displayName, hrefFor, typeName, via } from '../labels.js';
 import { CONTACT_PATHS, COUNTY_NETWORK, NODE } from '../queries.js';
@@ -94,7 +96,7 @@ async function contactSection(holder, params) {
     if (data) {
       const paths = data.contactPaths;
       list.replaceChildren(paths.length ? h('ol', { class: 'paths' }, paths.map((p) => h('li', {},
-        `${p.hops} Schritt(e): `, p.steps.map((s, i) => [i ? ` → ${via(s.via)} → ` : '',
+        `${p.hops} Schritt(e): `, p.steps.map((s, i) => [i ? ` – ${via(s.via)} – ` : '',
           link(hrefFor(s.node.id), displayName(s.node))]))))
         : empty(`Kein Kontaktpfad mit höchstens ${hops} Schritten gefunden.`));
       if (paths.length) {
@@ -152,26 +154,27 @@ async function countySection(holder, params) {
   const { unreached, reachedCount, municipalityCount, maxHops } = data.countyReach;
   const risks = data.keyPersonRisks.risks;
   if (bridges.length) {
-    drawGraph(figure, bridgeElements(bridges, risks), { title: 'Brücken (größer = stärker) und ihre Gemeinden',
-      layout: 'cose' });
+    drawGraph(figure, bridgeElements(bridges, risks), { title: 'Brücken (größer = stärker) und ihre Gemeinden; '
+      + 'ein Klick auf einen Knoten blendet seine Nachbarn ein', layout: 'cose', expand: expandNode });
   } else {
-    figure.replaceWith(empty('Keine Brücken gefunden.'));
+    figure.hidden = true;
   }
   tables.replaceChildren(
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'bruecken' },
+    !bridges.length ? h('div', { class: 'empty-state' }, h('p', {}, 'Keine Brücken: im Graphen verbindet noch '
+      + 'niemand die Kreisverwaltung mit den Gemeinden dieses Kreises.')) : tableWithCsv(h('table', { class: 'data', id: 'bruecken' },
       h('caption', {}, 'Brücken, stärkste zuerst'),
       h('thead', {}, h('tr', {}, ['Brücke', 'Art', 'Wert', 'Gemeinden'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, bridges.map((b) => h('tr', { 'data-id': b.node.id },
         h('th', { scope: 'row' }, link(hrefFor(b.node.id), displayName(b.node))),
         h('td', {}, typeName(b.node.__typename)), h('td', {}, b.score.toLocaleString('de-DE')),
-        h('td', {}, b.municipalities.map((m, i) => [i ? ', ' : '', link(hrefFor(m.id), m.name)]))))))),
+        h('td', {}, b.municipalities.map((m, i) => [i ? ', ' : '', link(hrefFor(m.id), m.name)])))))), 'bruecken'),
     h('h3', {}, 'Schlüsselpersonen-Risiken'),
-    risks.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'risiken' },
+    risks.length ? tableWithCsv(h('table', { class: 'data', id: 'risiken' },
       h('caption', {}, 'Gemeinden, deren kürzeste Kontaktwege vom Kreis alle über eine Person laufen'),
       h('thead', {}, h('tr', {}, ['Gemeinde', 'Person (Rolle)', 'Schritte'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, risks.map((r) => h('tr', {},
         h('th', { scope: 'row' }, link(hrefFor(r.municipality.id), r.municipality.name)),
-        h('td', {}, link(hrefFor(r.person.id), r.person.name)), h('td', {}, String(r.hops)))))))
+        h('td', {}, link(hrefFor(r.person.id), r.person.name)), h('td', {}, String(r.hops)))))), 'schluesselpersonen')
       : empty('Keine Schlüsselpersonen-Risiken.'),
     h('h3', {}, 'Nicht erreichte Gemeinden'),
     h('p', { class: 'meta' }, `${reachedCount} von ${municipalityCount} Gemeinden sind über höchstens ${maxHops} `

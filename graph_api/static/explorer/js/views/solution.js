@@ -5,6 +5,9 @@ import { append, definitionList, empty, h, link, section } from '../dom.js';
 import { showError, withStatus } from '../feedback.js';
 import { displayName, formatDate, hrefFor, maturity, status } from '../labels.js';
 import { drawGraph } from '../graph.js';
+import { locationOf } from '../geo.js';
+import { drawMap } from '../map.js';
+import { illustrativeBadge, provenanceSection, sourceLinks } from '../provenance.js';
 import { SOLUTION, SOLUTION_ADOPTIONS } from '../queries.js';
 
 const PAGE = 50;
@@ -17,8 +20,9 @@ function timeline(adoptions) {
     h('time', { datetime: a.startedOn || '' }, a.startedOn ? formatDate(a.startedOn) : 'ohne Datum'),
     h('div', {}, link(hrefFor(a.adopter.id), a.adopter.name), ' ',
       h('span', { class: `badge status-${a.status.toLowerCase()}` }, status(a.status)),
-      a.endedOn ? h('span', { class: 'meta' }, ` bis ${formatDate(a.endedOn)}`) : null,
-      a.outcome ? h('p', { class: 'meta' }, a.outcome) : null))));
+      a.endedOn ? h('span', { class: 'meta' }, ` bis ${formatDate(a.endedOn)}`) : null, ' ', illustrativeBadge(a),
+      a.outcome ? h('p', { class: 'meta' }, a.outcome) : null,
+      h('p', { class: 'meta' }, sourceLinks(a))))));
 }
 
 export function lineageElements(lineage) {
@@ -57,6 +61,7 @@ export async function renderSolution(page, { id }) {
   document.title = `${s.name} – copgraph Explorer`;
   const figure = h('figure', { class: 'graph', id: 'lineage-graph' });
   const timelineHolder = h('div', {});
+  const mapFigure = h('figure', { class: 'map', id: 'loesung-karte' });
   append(page, [
     h('p', { class: 'kicker' }, 'Lösung'),
     h('h1', {}, s.name),
@@ -75,7 +80,9 @@ export async function renderSolution(page, { id }) {
       link(hrefFor(a.awardId), a.award), a.year ? ` ${a.year}` : '', a.round ? ` (Runde ${a.round})` : '')))
       : empty('Keine Auszeichnungen erfasst.')),
     section('Anwender im Zeitverlauf', timelineHolder),
-    section('Wissenstransfer: wer von wem lernte', figure, lineageList(data.transferLineage))]);
+    section('Anwender auf der Karte', mapFigure),
+    section('Wissenstransfer: wer von wem lernte', figure, lineageList(data.transferLineage)),
+    provenanceSection(s)]);
   const lineage = data.transferLineage;
   if (lineage.length) {
     drawGraph(figure, lineageElements(lineage), { title: `Lernwege der Lösung „${s.name}“ (Pfeil: Vorlage für)`,
@@ -86,5 +93,40 @@ export async function renderSolution(page, { id }) {
   const adoptions = await withStatus('Anwender werden geladen …',
     () => allNodes(SOLUTION_ADOPTIONS, { id, first: PAGE }, (d) => d.node && d.node.adoptions),
     'Anwender nicht geladen');
-  if (adoptions) timelineHolder.replaceChildren(adoptions.length ? timeline(adoptions) : empty('Noch keine Anwender.'));
+  if (!adoptions) return;
+  if (!adoptions.length) {
+    timelineHolder.replaceChildren(h('div', { class: 'empty-state' }, h('p', {}, 'Noch hat niemand diese Lösung '
+      + 'übernommen – jedenfalls weiß der Wissensgraph von keiner Übernahme.'), h('p', {}, 'Der ',
+    link('#/loesungen', 'Lösungskatalog'), ' zeigt verwandte Lösungen mit Anwendern.')));
+    mapFigure.replaceWith(empty('Ohne Anwender keine Karte.'));
+    return;
+  }
+  timelineHolder.replaceChildren(timeline(adoptions));
+  adopterMap(mapFigure, s, adoptions);
+}
+
+// Each adopter once, green while its adoption is active, grey otherwise (considering, planned, ended).
+function adopterMap(figure, s, adoptions) {
+  const active = new Set(['PILOT', 'ADOPTED', 'SCALED']);
+  const byAdopter = new Map();
+  for (const a of adoptions) {
+    const entry = byAdopter.get(a.adopter.id) || { adopter: a.adopter, statuses: [] };
+    entry.statuses.push(a.status);
+    byAdopter.set(a.adopter.id, entry);
+  }
+  const points = [];
+  const unplaced = [];
+  for (const { adopter, statuses } of byAdopter.values()) {
+    const where = locationOf(adopter);
+    if (!where) { unplaced.push(adopter); continue; }
+    points.push({ id: adopter.id, label: adopter.name, lat: where.lat, lon: where.lon, precision: where.precision,
+      kind: statuses.some((x) => active.has(x)) ? 'adopter' : 'municipality',
+      note: statuses.map((x) => status(x)).join(', ') });
+  }
+  drawMap(figure, { title: `Anwender der Lösung „${s.name}“; grün: aktiv`, points, filename: `karte-${s.name}`,
+    legend: { adopter: 'aktiv (Pilot, eingeführt, ausgeweitet)', municipality: 'in Prüfung, geplant oder aufgegeben' } });
+  if (unplaced.length) {
+    figure.append(h('p', { class: 'meta' }, 'Ohne bekannten Ort: ', unplaced.map((x, i) => [i ? ', ' : '',
+      link(hrefFor(x.id), x.name)])));
+  }
 }
