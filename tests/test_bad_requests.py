@@ -100,6 +100,8 @@ SWEEP: dict[str, str] = {
     "counties.state": "query($s: ID!) { counties(state: $s) { id } }",
     "territory.key": "query($s: String!) { territory(key: $s) { name } }",
     "search.text": "query($s: String!) { search(text: $s) { score } }",
+    "searchPage.text": "query($s: String!) { searchPage(text: $s) { totalCount } }",
+    "searchPage.after": 'query($s: String) { searchPage(text: "stadt", after: $s) { totalCount } }',
     "municipalities.after": "query($s: String) { municipalities(after: $s) { totalCount } }",
     "municipalities.filter.county": "query($s: ID) { municipalities(filter: {county: $s}) { totalCount } }",
     "municipalities.filter.association": "query($s: ID) { municipalities(filter: {association: $s}) { totalCount } }",

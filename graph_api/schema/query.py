@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -12,6 +13,7 @@ from strawberry.types import Info
 
 from graph_api.mission.coverage import gaps
 from graph_api.mission.definitions import CONTACT_EDGE_TYPES, DEFAULT_CONTACT_PATH_HOPS, DEFAULT_COUNTY_HOPS
+from graph_api.model import NODE_LABELS
 from graph_api.schema import history, mission
 from graph_api.schema.filters import (
     Where,
@@ -26,9 +28,12 @@ from graph_api.schema.pagination import (
     MAX_FIRST,
     Connection,
     CursorScope,
+    PageInfo,
+    bad_input,
     build,
     check_first,
     decode_cursor,
+    encode_cursor,
     slice_nodes,
 )
 from graph_api.schema.types import (
@@ -54,6 +59,7 @@ from graph_api.schema.types import (
 )
 
 _KEY_RE = re.compile(r"^\d+$")
+SEARCHABLE_LABELS = NODE_LABELS
 
 
 async def _top_level(info: Info, label: str, where: Where, order: OrderBy | None, first: int, after: str | None,
@@ -101,7 +107,38 @@ def hops_or_default(max_hops: int | None, default: int) -> int:
 @strawberry.type
 class SearchHit:
     node: Node
-    score: float
+    score: float = strawberry.field(description="Higher is better; it orders hits as explained in `search`.")
+
+
+SearchType = strawberry.enum(Enum("SearchType", {re.sub(r"(?<!^)(?=[A-Z])", "_", label).upper(): label
+                                                 for label in SEARCHABLE_LABELS}),
+                             description="Kinds of node a search may be limited to.")
+_SEARCH_HELP = ("Search over names and descriptions (German spellings fold: 'Buergerservice' finds 'Bürgerservice'). "
+                "Words match as prefixes and plural stems ('Chatbots' finds 'Chatbot …'), hyphenated and joined "
+                "spellings meet ('Klima-Werkstatt' = 'Klimawerkstatt'); when that finds too little, misspelt words "
+                "of five letters or more match within one edit, of eight or more within two ('Hagenwo', 'Ratzebrug', "
+                "'Möln'). An official key finds its territory (AGS 2/5/8 digits, ARS 9/12, postcode). Ranking: the "
+                "key, then names that are the query, then names holding every word, territories and organisations "
+                "before solutions, concepts and people; then text relevance. Restricted people are found only by "
+                "their role label.")
+MAX_SEARCH_OFFSET = 1_000  # paging reaches this far into the ranked hits
+
+
+def _search_types(types: list[Any] | None) -> list[str] | None:
+    return [t.value for t in types] if types is not None else None
+
+
+@strawberry.type
+class SearchHitEdge:
+    cursor: str
+    node: SearchHit
+
+
+@strawberry.type
+class SearchHitConnection:
+    edges: list[SearchHitEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description=f"Hits found (counted up to {MAX_SEARCH_OFFSET}).")
 
 
 @strawberry.type
@@ -182,13 +219,39 @@ class Query:
         where = sourced_only(await adoption_where(info, filter) if filter else ([], {}), exclude_illustrative)
         return await _top_level(info, "Adoption", where, order_by, first, after, OrderField.STARTED_ON)
 
-    @strawberry.field(description="Full-text search over names and descriptions of all entities (German-friendly: "
-                                  "'Buergerservice' finds 'Bürgerservice').")
-    async def search(self, info: Info, text: str, first: int | None = 10) -> list[SearchHit]:
+    @strawberry.field(description=_SEARCH_HELP)
+    async def search(self, info: Info, text: str, first: int | None = 10,
+                     types: list[SearchType] | None = None) -> list[SearchHit]:  # type: ignore[valid-type]
         first = check_first(first)
         context = ctx(info)
-        hits = await context.call(context.store.search_nodes, text, first)
+        hits, _ = await context.call(context.store.search_nodes, _search_text(text), first,
+                                     types=_search_types(types))
         return [SearchHit(node=to_type(node), score=score) for node, score in hits]
+
+    @strawberry.field(description="`search` as a connection, for paging with `after`: " + _SEARCH_HELP)
+    async def search_page(self, info: Info, text: str, first: int | None = 10, after: str | None = None,
+                          types: list[SearchType] | None = None  # type: ignore[valid-type]
+                          ) -> SearchHitConnection:
+        first = check_first(first)
+        text = _search_text(text)
+        scope = CursorScope.of("RELEVANCE", where=["search", text, _search_types(types)])
+        offset = 0
+        if after is not None:
+            position, _ = decode_cursor(after, scope)
+            if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < MAX_SEARCH_OFFSET:
+                raise bad_input("invalid cursor: pass an endCursor from a previous page")
+            offset = position + 1
+        first = min(first, MAX_SEARCH_OFFSET - offset)
+        context = ctx(info)
+        hits, total = await context.call(context.store.search_nodes, text, first, types=_search_types(types),
+                                         offset=offset)
+        edges = [SearchHitEdge(cursor=encode_cursor(offset + i, node["id"], scope),
+                               node=SearchHit(node=to_type(node), score=score)) for i, (node, score) in enumerate(hits)]
+        return SearchHitConnection(
+            edges=edges, total_count=min(total, MAX_SEARCH_OFFSET),
+            page_info=PageInfo(has_next_page=offset + len(edges) < min(total, MAX_SEARCH_OFFSET),
+                               has_previous_page=offset > 0, start_cursor=edges[0].cursor if edges else None,
+                               end_cursor=edges[-1].cursor if edges else None))
 
     @strawberry.field(description="Shortest contact paths between two actors, organisations, projects or "
                                   "territories (fewest hops, then by the ids along the way). Edges and limits: "
@@ -259,6 +322,15 @@ class Query:
     async def changes(self, info: Info, since: str | None = None, id: strawberry.ID | None = None,
                       first: int = 100) -> list[history.Change]:
         return await history.changes(info, since, str(id) if id is not None else None, first)
+
+
+MAX_SEARCH_TEXT = 200  # characters: a name or a few words; longer texts are not searches
+
+
+def _search_text(text: str) -> str:
+    if len(text) > MAX_SEARCH_TEXT:
+        raise bad_input(f"the search text has {len(text)} characters; at most {MAX_SEARCH_TEXT}")
+    return text
 
 
 async def _territory_by_ars(info: Info, ars: str) -> dict[str, Any] | None:

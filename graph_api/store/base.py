@@ -119,8 +119,9 @@ class Store(StoreReads, ABC):
             return False
 
     @abstractmethod
-    def search(self, text: str, first: int) -> list[tuple[str, float]]:
-        """Ranked full-text hits (node id, score) over names and descriptions."""
+    def search(self, text: str, first: int, types: list[str] | None = None) -> list[tuple[str, float]]:
+        """Full-text candidates (node id, score) over names and descriptions, of `types` labels when given;
+        prefixes, plural stems, joined hyphenations and (when few hits) misspellings count."""
 
     @abstractmethod
     def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]], *, complete: bool = False) -> None:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from graph_api import policy
 from graph_api.model import NODE_PROPERTIES
-from graph_api.store import history
+from graph_api.store import history, search_index
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
 
@@ -30,6 +30,10 @@ _ACTOR_SEARCH_FIELDS = ("role_label",)
 assert set(_ACTOR_SEARCH_FIELDS) <= policy.SHOWN_WHEN_RESTRICTED, "the actor index answers anonymous callers"
 T = TypeVar("T")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+
+
+def _lucene_term(word: str) -> str:
+    return _LUCENE_SPECIAL.sub(r"\\\1", word)
 
 
 def schema_statements() -> list[str]:
@@ -182,16 +186,27 @@ class Neo4jStore(Store):
     def close(self) -> None:
         self._driver.close()
 
-    def search(self, text: str, first: int) -> list[tuple[str, float]]:
-        tokens = [_LUCENE_SPECIAL.sub(r"\\\1", t) for t in text.split() if t.strip()]
-        if not tokens:
+    def search(self, text: str, first: int, types: list[str] | None = None) -> list[tuple[str, float]]:
+        """Lucene does what the SQLite index does by hand: every word exact, as a prefix, as its plural stem
+        or within its tolerated edits (`search_index.tolerated_edits`); several words also joined."""
+        words = search_index.query_words_and_edits(text)
+        if not words:
             return []
+        groups = []
+        for word, edits in words:
+            term, stemmed = _lucene_term(word), _lucene_term(search_index.stem(word))
+            alternatives = [term, f"{term}*", f"{stemmed}*", *([f"{term}~{edits}"] if edits else [])]
+            groups.append("(" + " OR ".join(alternatives) + ")")
+        query = " AND ".join(groups)
+        if len(words) > 1:
+            query = f"({query}) OR {_lucene_term(''.join(w for w, _ in words))}"
         hits: list[tuple[str, float]] = []
         for index in (SEARCH_INDEX, ACTOR_SEARCH_INDEX):
             rows = self.read(
                 f"CALL db.index.fulltext.queryNodes('{index}', $q) YIELD node, score "
+                "WITH node, score WHERE $types IS NULL OR any(l IN labels(node) WHERE l IN $types) "
                 "RETURN node.id AS id, score ORDER BY score DESC, id LIMIT $first",
-                {"q": " AND ".join(tokens), "first": first})
+                {"q": query, "first": first, "types": types})
             hits += [(r["id"], float(r["score"])) for r in rows]
         return sorted(hits, key=lambda h: (-h[1], h[0]))[:first]
 

@@ -9,12 +9,13 @@ that runs past it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graph_api.model import REL_TYPES, label_of
-from graph_api.store import filter_texts, texts
+from graph_api.store import filter_texts, search_rank, texts
 
 Row = dict[str, Any]
 LOOKUP_CHUNK = 20_000  # ids per lookup query: large enough to amortise a round trip, small enough to bound memory
@@ -35,6 +36,9 @@ def chunks(items: Sequence[Any], size: int = LOOKUP_CHUNK) -> Iterator[Sequence[
         yield items[start:start + size]
 
 
+SEARCH_POOL = 200  # candidates the index proposes for one search, before the common ranking
+_DIGITS = re.compile(r"^\d{2,12}$")
+_KEY_LABELS = (("State", 2), ("County", 5), ("Municipality", 8), ("Association", 9))
 TREE = "tree"  # the filter name whose parameter is a filter tree (`filter_texts`), compiled here
 
 
@@ -168,8 +172,34 @@ class StoreReads:
         total = self.read(count, values, timeout_ms=timeout_ms)[0]["total"]
         return [(row["k"], row["n"]) for row in rows], total
 
-    def search_nodes(self, text: str, first: int, *, timeout_ms: int | None = None) -> list[tuple[Row, float]]:
-        """Full-text hits with their nodes, best first; the nodes are read in one batch, not one by one."""
-        hits = self.search(text, first)  # type: ignore[attr-defined] - the backend's index
-        nodes = self.nodes_by_ids([node_id for node_id, _ in hits], timeout_ms=timeout_ms)
-        return [(nodes[node_id], score) for node_id, score in hits if node_id in nodes]
+    def search_nodes(self, text: str, first: int, *, types: Sequence[str] | None = None, offset: int = 0,
+                     timeout_ms: int | None = None) -> tuple[list[tuple[Row, float]], int]:
+        """Hits `offset`..`offset+first` with their nodes, best first (`search_rank`), and how many were found.
+
+        The backend's index proposes up to `SEARCH_POOL` candidates (read in one batch, not one by one);
+        an official key (AGS, ARS, postcode) that is the query adds its territories; all are ranked here."""
+        pool = max(SEARCH_POOL, offset + first + 1)
+        wanted = list(types) if types is not None else None
+        hits = self.search(text, pool, wanted)  # type: ignore[attr-defined] - the backend's index
+        keyed = [node_id for node_id in self._key_hits(text, timeout_ms)
+                 if wanted is None or label_of(node_id) in wanted]
+        nodes = self.nodes_by_ids([*keyed, *(node_id for node_id, _ in hits)], timeout_ms=timeout_ms)
+        found = [(nodes[node_id], 0.0, search_rank.KEY_MATCH) for node_id in dict.fromkeys(keyed) if node_id in nodes]
+        found += [(nodes[node_id], score, None) for node_id, score in hits if node_id in nodes and node_id not in keyed]
+        ranked = search_rank.rank(text, found)
+        return ranked[offset:offset + first], len(ranked)
+
+    def _key_hits(self, text: str, timeout_ms: int | None) -> list[str]:
+        """Ids a query of digits names: AGS (2/5/8), ARS (9/12, right-padded for higher levels), postcode (5)."""
+        key = text.strip()
+        if not _DIGITS.match(key):
+            return []
+        ids = [f"{label}:{key}" for label, length in _KEY_LABELS if len(key) == length]
+        if len(key) == 5:
+            ids += [row["id"] for row in self.read(texts.MUNICIPALITIES_BY_POSTCODE, {"p": key}, timeout_ms=timeout_ms)]
+        if len(key) == 12:
+            found = self.municipality_by_ars(key, timeout_ms=timeout_ms)
+            ids += [found["id"]] if found else []
+            ids += [f"Association:{key[:9]}"] if key.endswith("000") else []
+            ids += [f"County:{key[:5]}"] if key.endswith("0000000") else []
+        return ids

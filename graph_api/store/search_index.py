@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from graph_api import policy
 from graph_api.model import label_of
 
@@ -25,8 +28,13 @@ _TEXT_FIELDS = ("summary", "description", "definition", "outcome", "kind", "seat
 _UE = re.compile(r"(?<!q)ue")
 _TOKEN = re.compile(r"[0-9a-z]+")
 # Bumped whenever what a document may hold changes: an index built by an older rule is rebuilt at open
-# (version 2: documents hold only what `graph_api.policy` shows anonymous callers).
-DOCUMENT_VERSION = 2
+# (version 2: documents hold only what `graph_api.policy` shows anonymous callers; version 3: hyphenated
+# words are also indexed joined, so "Klima-Werkstatt" and "Klimawerkstatt" meet).
+DOCUMENT_VERSION = 3
+_HYPHENATED = re.compile(r"[0-9a-z]+(?:-[0-9a-z]+)+")
+MIN_FUZZY_LETTERS = 5  # typo tolerance starts at five letters as a German reader spells them (Möln = Moeln)
+LONG_WORD_LETTERS = 8  # from here two edits are tolerated, below one
+_FUZZY_TERMS = 20      # vocabulary terms each misspelt word may stand for
 _DELETE_DOC = "DELETE FROM docs WHERE rowid = (SELECT doc FROM doc_keys WHERE node_id = ?)"
 
 
@@ -42,7 +50,46 @@ def _document(node_id: str, props: dict[str, Any]) -> tuple[str, str]:
     props = policy.searchable(label_of(node_id) or "", props)
     names = " ".join(str(props[f]) for f in _NAME_FIELDS if props.get(f))
     texts = " ".join(str(props[f]) for f in _TEXT_FIELDS if props.get(f))
-    return fold(names), fold(texts)
+    return with_joined(fold(names)), with_joined(fold(texts))
+
+
+def with_joined(text: str) -> str:
+    """Folded text plus the joined form of each hyphenated word ('klima-werkstatt' adds 'klimawerkstatt')."""
+    joined = [m.group(0).replace("-", "") for m in _HYPHENATED.finditer(text)]
+    return " ".join([text, *joined])
+
+
+def stem(token: str) -> str:
+    """A light German/English plural stem for prefix matching: 'chatbots' -> 'chatbot', 'werkstatten'
+    (Werkstätten, folded) -> 'werkstatt'; at least four letters stay."""
+    for suffix in ("en", "es", "er", "s", "n", "e"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            return token[: -len(suffix)]
+    return token
+
+
+def tolerated_edits(token: str) -> int:
+    """How many edits a query word may be from a stored word: none below five letters as spelled out."""
+    letters = len(re.sub(r"[^a-z0-9]", "", german_spelled(token)))
+    return 0 if letters < MIN_FUZZY_LETTERS else 1 if letters < LONG_WORD_LETTERS else 2
+
+
+def query_words_and_edits(text: str) -> list[tuple[str, int]]:
+    """Each folded query word with the edits tolerated for the word the caller typed ('Möln': moln, 1)."""
+    return [(word, tolerated_edits(typed)) for typed in text.split() for word in query_words(typed)]
+
+
+def german_spelled(token: str) -> str:
+    return token.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query as the index folds them; a hyphenated query word counts as its parts."""
+    return _TOKEN.findall(fold(text))
+
+
+def _phrase(term: str, prefix: bool = True) -> str:
+    return '"' + term + '"' + ("*" if prefix else "")
 
 
 class SearchIndex:
@@ -51,6 +98,7 @@ class SearchIndex:
     def __init__(self, path: str | Path):
         self._db = sqlite3.connect(str(path), check_same_thread=False)
         self._lock = threading.Lock()
+        self._terms: list[str] | None = None  # the indexed words, forgotten at every write
         with self._lock, self._db:
             self._db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5("
@@ -74,6 +122,7 @@ class SearchIndex:
         rows = [(node_id, *_document(node_id, props)) for node_id, props in nodes]
         keys = [(r[0],) for r in rows]
         with self._lock, self._db:
+            self._terms = None
             self._db.executemany("INSERT OR IGNORE INTO doc_keys(node_id) VALUES (?)", keys)
             self._db.executemany(_DELETE_DOC, keys)
             self._db.executemany("INSERT INTO docs(rowid, node_id, names, texts) VALUES "
@@ -83,11 +132,13 @@ class SearchIndex:
     def delete(self, ids: Iterable[str]) -> None:
         keys = [(i,) for i in ids]
         with self._lock, self._db:
+            self._terms = None
             self._db.executemany(_DELETE_DOC, keys)
             self._db.executemany("DELETE FROM doc_keys WHERE node_id = ?", keys)
 
     def clear(self) -> None:
         with self._lock, self._db:
+            self._terms = None
             self._db.execute("DELETE FROM docs")
             self._db.execute("DELETE FROM doc_keys")
 
@@ -97,17 +148,55 @@ class SearchIndex:
         with self._lock, self._db:
             self._db.execute(f"PRAGMA user_version = {DOCUMENT_VERSION}")
 
-    def search(self, text: str, first: int) -> list[tuple[str, float]]:
-        """Every token must match (as a prefix); best bm25 first; score is positive, higher is better."""
-        tokens = _TOKEN.findall(fold(text))
-        if not tokens:
-            return []
-        match = " AND ".join(f'"{t}"*' for t in tokens)
+    def _vocabulary(self) -> list[str]:
+        """Every indexed word (for typo tolerance), read once per state of the index."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT node_id, bm25(docs, 0.0, 10.0, 1.0) AS rank FROM docs WHERE docs MATCH ? "
-                "ORDER BY rank, node_id LIMIT ?", (match, first)).fetchall()
-        return [(node_id, round(-rank, 6)) for node_id, rank in rows]
+            if self._terms is None:
+                self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.docs_terms USING fts5vocab(main, docs, row)")
+                self._terms = [row[0] for row in self._db.execute("SELECT term FROM temp.docs_terms")]
+            return self._terms
+
+    def _match(self, text: str, fuzzy: bool) -> str | None:
+        """The FTS5 query: every word as a prefix, or its plural stem as a prefix, or (fuzzy) an indexed
+        word within its tolerated edits; a multi-word query also matches its words written as one."""
+        words = query_words(text)
+        if not words:
+            return None
+        vocabulary = self._vocabulary() if fuzzy else []
+        groups = []
+        for word, edits in query_words_and_edits(text):
+            alternatives = {_phrase(word), _phrase(stem(word))}
+            if fuzzy and edits:
+                near = process.extract(word, vocabulary, scorer=OSA.distance, score_cutoff=edits, limit=_FUZZY_TERMS)
+                alternatives |= {_phrase(term, prefix=False) for term, _, _ in near}
+            groups.append("(" + " OR ".join(sorted(alternatives)) + ")")
+        match = " AND ".join(groups)
+        if len(words) > 1:
+            match = f"({match}) OR {_phrase(''.join(words))}"
+        return match
+
+    def search(self, text: str, first: int, types: list[str] | None = None) -> list[tuple[str, float]]:
+        """Hits for `text` (of `types` labels only, when given): best bm25 first, score positive, higher better.
+
+        Exact words, prefixes and plural stems first; only when they find fewer than `first` hits are
+        misspelt words tried (edit distance 1 from five letters, 2 from eight, transpositions count one)."""
+        hits: dict[str, float] = {}
+        for fuzzy in (False, True):
+            match = self._match(text, fuzzy)
+            if match is None or len(hits) >= first:
+                break
+            where = ""
+            values: list[Any] = [match]
+            if types is not None:
+                where = f" AND substr(node_id, 1, instr(node_id, ':') - 1) IN ({', '.join('?' * len(types))})"
+                values += list(types)
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT node_id, bm25(docs, 0.0, 10.0, 1.0) AS rank FROM docs WHERE docs MATCH ?" + where +
+                    " ORDER BY rank, node_id LIMIT ?", (*values, first)).fetchall()
+            for node_id, rank in rows:
+                hits.setdefault(node_id, round(-rank, 6))
+        return sorted(hits.items(), key=lambda hit: (-hit[1], hit[0]))[:first]
 
     def close(self) -> None:
         with self._lock:

@@ -59,6 +59,7 @@ def all_ids(label: str) -> str:
 
 STATE_KEYS = "MATCH (s:State) RETURN s.ags AS ags ORDER BY s.ags"
 MUNICIPALITY_BY_ARS = "MATCH (n:Municipality) WHERE n.ars = $ars RETURN n AS n"
+MUNICIPALITIES_BY_POSTCODE = "MATCH (n:Municipality) WHERE n.postcode = $p RETURN n.id AS id ORDER BY n.id"
 CONCEPTS_OF_SCHEME = "MATCH (c:Concept) WHERE c.scheme = $s RETURN c.id AS id, c.label AS label ORDER BY c.id"
 
 
@@ -295,5 +296,6 @@ def all_texts() -> dict[str, str]:
             texts[f"{name}-page-{order}"], texts[f"{name}-count"] = list_page(
                 label, list(COMMON_FILTERS), order, True, True, condition)
     texts |= {"adopter-count": ADOPTER_COUNT, "state-keys": STATE_KEYS, "municipality-by-ars": MUNICIPALITY_BY_ARS,
+              "municipalities-by-postcode": MUNICIPALITIES_BY_POSTCODE,
               "concepts-of-scheme": CONCEPTS_OF_SCHEME}
     return texts
