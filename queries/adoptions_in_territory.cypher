@@ -4,6 +4,11 @@
 // param: statuses: list<string> = ["CONSIDERING", "PLANNED", "PILOT", "ADOPTED", "SCALED", "ABANDONED"]
 // columns: adoption_id, solution_id, solution_name, adopter_id, adopter_name, status, started_on
 // dialects: ladybug, neo4j
+// analytics: adoptions_in_territory
+//   Answered from the adoption index of graph_api/mission (kept until the next write; a Land at
+//   Germany scale in a few ms instead of a scan of every adoption, docs/benchmarks.md). The Cypher
+//   below gives the same rows, slower (tests/test_mission_named_queries.py compares them). An
+//   unknown territory, or an id that is no territory, is an error naming the parameter.
 // Inside = the ARS starts with the territory's prefix (Land 2 digits, county 5, association 9,
 // municipality all 12): one prefix test per adopter instead of walking the PART_OF tree per adoption.
 MATCH (t) WHERE t.id = $territory

@@ -232,3 +232,23 @@ def recommendations(raw: Raw, municipality: str, need: str | None = None) -> lis
         score += 1.0 if raw.nodes[solution].get("maturity") in ("proven", "scaled") else 0.0
         scored.append((solution, round(score, 3)))
     return sorted(scored, key=lambda s: (-s[1], s[0]))
+
+
+def brokers(raw: Raw, county_a: str, county_b: str, max_hops: int) -> list[tuple[str, int, float]]:
+    """(node, paths through it, share of all paths) over the shortest contact paths of every pair of the
+    two counties' administrations; only people, organisations and projects between the two ends."""
+    graph, _ = contact_graph(raw)
+    starts = sorted(o for o, t in raw.edges["ADMINISTERS"] if t == county_a)
+    ends = sorted(o for o, t in raw.edges["ADMINISTERS"] if t == county_b)
+    total, through = 0, defaultdict(int)
+    for a in starts:
+        for b in ends:
+            if a == b:
+                continue
+            found = shortest_paths(graph, [a], b, max_hops)
+            total += len(found)
+            for path in found:
+                for node in path[1:-1]:
+                    if label(raw, node) in ("Actor", "Organization", "Project"):
+                        through[node] += 1
+    return sorted(((n, c, round(c / total, 3)) for n, c in through.items()), key=lambda b: (-b[1], b[0]))

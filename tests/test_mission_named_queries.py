@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from bench import synthetic
+from graph_api.config import SAMPLE_DIR, Settings
 from graph_api.mission import definitions
 from graph_api.query_library import QUERIES_DIR, load_library, run_named
-from graph_api.store import Store
+from graph_api.rows import GraphRows
+from graph_api.store import Store, open_store
+from tests import mission_oracle as oracle
 from tests.graphql_client import GraphQLClient
 from tests.test_mission_oracle import generated_store  # noqa: F401 - the shared generated county
 
@@ -146,3 +150,70 @@ def test_adoptions_in_territory_agree_with_the_within_filter(graph: tuple[Store,
             assert len(rows) == got["totalCount"]
             if got["totalCount"] <= 100:
                 assert sorted(r["adoption_id"] for r in rows) == sorted(e["node"]["id"] for e in got["edges"])
+
+
+def test_adoptions_in_territory_give_the_rows_of_its_cypher(graph: tuple[Store, GraphQLClient]) -> None:
+    """The analytics answer (the adoption index) and the file's own Cypher, run as it stands, row for row."""
+    store, _ = graph
+    query = LIBRARY["adoptions_in_territory"]
+    territories = [r["id"] for r in store.read(
+        "MATCH (t:State) RETURN t.id AS id UNION ALL MATCH (t:County) RETURN t.id AS id "
+        "UNION ALL MATCH (t:Association) RETURN t.id AS id UNION ALL MATCH (t:Municipality) RETURN t.id AS id")][::7]
+    assert len(territories) > 5
+    for territory in territories:
+        for statuses in (list(definitions.ACTIVE), ["ABANDONED", "adopted"], query.bind({})["statuses"]):
+            expected = store.read(query.text_for(store.dialect), {"territory": territory, "statuses": statuses})
+            got = _named(store, "adoptions_in_territory", territory=territory, statuses=statuses)
+            assert got == [{c: row[c] for c in query.columns} for row in expected], (territory, statuses)
+
+
+@pytest.mark.parametrize("territory", ["County:99999", "Actor:nope", "nonsense", "Solution:digitallotsen"])
+def test_adoptions_in_an_unknown_territory_are_400(pilot_store: Store, territory: str) -> None:
+    http = TestClient(GraphQLClient(pilot_store).app)
+    response = http.post("/queries/adoptions_in_territory", json={"territory": territory})
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"]["parameter"] == "territory"
+
+
+@pytest.fixture(scope="module")
+def two_generated_counties(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """Both counties of the bundled GV100AD extract, generated people and contacts between them."""
+    store = open_store(Settings(store="ladybug", db_path=str(tmp_path_factory.mktemp("two") / "g.lbdb")))
+    store.apply(synthetic.read(SAMPLE_DIR / "gv100ad_pilot.ASC", scope="", seed=3, knows=2500, adoptions=100,
+                               solutions=10))
+    # the generator links people within a state: a few acquaintances across the state border, between
+    # staff of municipal administrations, so that paths between the two county administrations exist
+    staff = {ags: [r["id"] for r in store.read(
+        "MATCH (x:Actor)-[:WORKS_FOR]->(:Organization)-[:ADMINISTERS]->(m:Municipality) WHERE m.county_ags = $ags "
+        "RETURN x.id AS id ORDER BY id", {"ags": ags})] for ags in ("01053", "13076")}
+    rows = GraphRows()
+    for i in (0, 7, 19, 40):
+        rows.add_rel("KNOWS", staff["01053"][i * 3], staff["13076"][i * 5])
+    store.apply(rows)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("which", ["pilot_store", "two_generated_counties"])
+@pytest.mark.parametrize("max_hops", [4, 6, 10])
+def test_brokers_between_counties_agree_with_the_oracle(request: pytest.FixtureRequest, which: str,
+                                                        max_hops: int) -> None:
+    store: Store = request.getfixturevalue(which)
+    raw = oracle.raw_rows(store)
+    counties = sorted(n for n, d in raw.nodes.items() if d["_label"] == "County")
+    assert len(counties) == 2
+    for a, b in (counties, counties[::-1]):
+        rows = _named(store, "brokers_between_counties", county_a=a, county_b=b, max_hops=max_hops)
+        assert [(r["broker_id"], r["paths"], r["share"]) for r in rows] == oracle.brokers(raw, a, b, max_hops)
+        if max_hops == 10:
+            assert rows, (which, a, b)  # the comparison is not between two empty lists
+
+
+@pytest.mark.parametrize(("params", "parameter"), [
+    ({"county_a": "County:99999"}, "county_a"), ({"county_b": "Municipality:13076060"}, "county_b"),
+    ({"county_b": "County:01053"}, "county_b"), ({"max_hops": 11}, "max_hops")])
+def test_brokers_refuse_unknown_or_equal_counties(pilot_store: Store, params: dict, parameter: str) -> None:
+    http = TestClient(GraphQLClient(pilot_store).app)
+    response = http.post("/queries/brokers_between_counties", json=params)
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"]["parameter"] == parameter

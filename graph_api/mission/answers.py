@@ -7,6 +7,7 @@ as they are. Ids are checked first: an unknown id is `NotFound`, an id of the wr
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +16,10 @@ from graph_api.mission import county as county_analytics
 from graph_api.mission import coverage as coverage_analytics
 from graph_api.mission import lineage as lineage_analytics
 from graph_api.mission import recommend as recommend_analytics
-from graph_api.mission.contacts import meet, paths
-from graph_api.mission.definitions import ACTIVE, CONTACT_LABELS, MAX_HOPS
+from graph_api.mission.contacts import meet, paths, through_counts
+from graph_api.mission.definitions import ACTIVE, BRIDGE_LABELS, CONTACT_LABELS, MAX_HOPS
 from graph_api.mission.errors import BadInput, NotFound
-from graph_api.model import label_of
+from graph_api.model import TERRITORY_LABELS, label_of
 from graph_api.store import mission_reads as reads
 from graph_api.store.mission_reads import Read
 
@@ -78,15 +79,37 @@ def county_contacts(read: Read, dialect: str, county_id: str, max_hops: int) -> 
     """Reach, bridges and key persons between a county's administration and all its municipalities."""
     check_hops(max_hops)
     county = require(read, county_id, ("County",), "county")
-    frame = reads.county_frame(read, county)
+    contacts = reads.Contacts(read, dialect)  # every node's edges read once, those around the county in bulk
+    frame = reads.county_frame(read, county, contacts)
     targets = [m["id"] for m in frame["municipalities"]]
-    def expand(ids: list[str]) -> list[tuple[str, str, str]]:
-        return reads.contact_neighbours(read, dialect, ids)
-
+    expand = contacts.expand
     found, connected = meet(frame["sources"], targets, expand, max_hops)
     bridges, keys = county_analytics.analyse(frame, found)
     return CountyAnswer(county, max_hops, county_analytics.reach(frame, found, max_hops, expand, connected),
                         bridges, keys)
+
+
+def brokers(read: Read, dialect: str, county_a: str, county_b: str, max_hops: int) -> tuple[int, dict[str, int]]:
+    """Shortest contact paths between each administration of one county and each of the other's:
+    how many there are, and how many run through each person, organisation or project on the way."""
+    check_hops(max_hops)
+    first = require(read, county_a, ("County",), "county_a")
+    second = require(read, county_b, ("County",), "county_b")
+    if first["id"] == second["id"]:
+        raise BadInput("county_b", "county_b is the same county as county_a")
+    starts, ends = ([r["id"] for r in read(reads.COUNTY_ADMINISTRATIONS, {"county": c["id"]})] for c in (first, second))
+    contacts = reads.Contacts(read, dialect)
+    total, through = 0, defaultdict(int)
+    for start in sorted(starts):  # every pair of administrations with its own shortest paths
+        found, _ = meet([start], [e for e in ends if e != start], contacts.expand, max_hops)
+        for end, layers in sorted(found.items()):
+            if layers is None:
+                continue
+            total += layers.sigma[end]
+            for node, count in through_counts(layers, end).items():
+                if node not in (start, end) and label_of(node) in BRIDGE_LABELS:
+                    through[node] += count
+    return total, dict(through)
 
 
 def coverage(read: Read, county_id: str, category_id: str) -> list[coverage_analytics.Coverage]:
@@ -138,6 +161,24 @@ def evidence(read: Read, municipality_id: str, solution_ids: list[str], sourced_
     return [{"solution": e.solution, "adoption": e.adoption, "adopter": e.adopter, "status": e.status}
             for s in solution_ids for e in index.by_solution.get(s, ())
             if e.status in ACTIVE and e.adopter != municipality_id and (sourced is None or e.adoption in sourced)]
+
+
+# How much of a territory's regional key (ARS) its members share (a municipality: all of it).
+TERRITORY_PREFIX = {"State": 2, "County": 5, "Association": 9, "Municipality": 12}
+
+
+def adoptions_within(read: Read, territory_id: str, statuses: list[str]
+                     ) -> list[tuple[adoption_index.Entry, adoption_index.Holder]]:
+    """Adoptions with these statuses by adopters inside the territory: a territory whose ARS starts with
+    the territory's prefix, or an organisation that administers or serves one; by start date (none
+    last), then adoption id."""
+    territory = require(read, territory_id, TERRITORY_LABELS, "territory")
+    if not territory.get("ars"):
+        return []
+    prefix = territory["ars"][:TERRITORY_PREFIX[territory["_label"]]]
+    found = adoption_index.current(read).within_territory(prefix, set(statuses))
+    return sorted(found, key=lambda f: (f[0].started_on is None, f[0].started_on or "", f[0].adoption,
+                                        f[0].adopter, f[0].solution))
 
 
 def lineage(read: Read, solution_id: str) -> list[tuple[dict[str, Any], int, list[str]]]:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graph_api.mission import answers
+from graph_api.mission import adoption_index, answers
 from graph_api.mission.errors import MissionInputError
 from graph_api.query_library import ParameterError
 from graph_api.store import QueryTimeout, ReadResult, Store
@@ -60,11 +60,29 @@ def _reach(read: Read, dialect: str, p: Mapping[str, Any]) -> list[dict[str, Any
              "reason": r.reason, "explanation": r.explanation} for r in found.reach]
 
 
+def _brokers(read: Read, dialect: str, p: Mapping[str, Any]) -> list[dict[str, Any]]:
+    total, through = answers.brokers(read, dialect, p["county_a"], p["county_b"], p["max_hops"])
+    ranked = sorted(through.items(), key=lambda item: (-item[1], item[0]))
+    nodes = reads.nodes(read, [node for node, _ in ranked])
+    return [{"broker_id": node, "broker_name": _name(nodes.get(node, {})), "paths": count,
+             "share": round(count / total, 3)} for node, count in ranked]
+
+
+def _adoptions_in_territory(read: Read, dialect: str, p: Mapping[str, Any]) -> list[dict[str, Any]]:
+    index = adoption_index.current(read)
+    return [{"adoption_id": e.adoption, "solution_id": e.solution,
+             "solution_name": index.solution.get(e.solution, {}).get("name"), "adopter_id": e.adopter,
+             "adopter_name": holder.name, "status": e.status, "started_on": e.started_on}
+            for e, holder in answers.adoptions_within(read, p["territory"], p["statuses"])]
+
+
 ANALYTICS: dict[str, Callable[[Read, str, Mapping[str, Any]], list[dict[str, Any]]]] = {
     "contact_paths": _contact_paths,
     "county_bridges": _bridges,
     "key_persons": _key_persons,
     "county_reach": _reach,
+    "adoptions_in_territory": _adoptions_in_territory,
+    "brokers_between_counties": _brokers,
 }
 
 
