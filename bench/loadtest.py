@@ -91,14 +91,14 @@ async def run_clients(base: str, clients: int, duration_s: float, max_requests: 
     issued = 0
     stop_at = time.monotonic() + duration_s
 
-    async def client(number: int) -> None:
+    async def client() -> None:
         nonlocal issued
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-            turn = number
             while time.monotonic() < stop_at and issued < max_requests:
+                # one round robin over all clients, in issue order: N x len(ops) requests send every
+                # operation exactly N times however fast each client is
+                body = ops[issued % len(ops)]
                 issued += 1
-                body = ops[turn % len(ops)]
-                turn += 1
                 started = time.perf_counter()
                 try:
                     response = await http.post("/graphql", json=body)
@@ -112,7 +112,7 @@ async def run_clients(base: str, clients: int, duration_s: float, max_requests: 
                     errors[kind] = errors.get(kind, 0) + 1
 
     started = time.perf_counter()
-    await asyncio.gather(*(client(i) for i in range(clients)))
+    await asyncio.gather(*(client() for _ in range(clients)))
     elapsed = time.perf_counter() - started
     latencies.sort()
 
