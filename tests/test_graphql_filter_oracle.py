@@ -257,3 +257,45 @@ def test_generated_store_is_not_trivial(generated_store: Store, tmp_path: Path) 
     u = Universe(generated_store)
     statuses = {u.oracle.raw.nodes[a]["status"] for a in u.adoptions}
     assert len(statuses) >= 3 and len(u.solutions) >= 10
+
+
+STATS = """query($f: AdoptionFilter) { adoptionStats(filter: $f) { total
+  byStatus { key count } byYear { key count } byCounty { key label count } byCategory { key label count } } }"""
+
+
+def _oracle_stats(u: Universe, f: dict[str, Any]) -> dict[str, Any]:
+    """The chart counts computed from raw rows: adopter territories' ARS (an organisation's administered
+    or served ones), a county being the first five ARS digits below Land level."""
+    nodes, out = u.oracle.raw.nodes, u.oracle.out
+    chosen = [a for a in u.adoptions if u.oracle.adoption(f, a)]
+
+    def counties(a: str) -> set[str | None]:
+        places = [x for x in out["BY"][a]]
+        places += [t for x in out["BY"][a] for t in out["ADMINISTERS"][x] + out["SERVES"][x]]
+        found = {f"County:{nodes[p]['ars'][:5]}" for p in places
+                 if len(nodes[p].get("ars") or "") >= 5 and nodes[p]["ars"][2:5] != "000"}
+        return found or {None}
+
+    def buckets(keys: list[str | None]) -> list[tuple[str | None, int]]:
+        return sorted(((k, keys.count(k)) for k in set(keys)), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+    return {"total": len(chosen),
+            "byStatus": buckets([nodes[a]["status"] for a in chosen]),
+            "byYear": buckets([(nodes[a].get("started_on") or "")[:4] or None for a in chosen]),
+            "byCounty": buckets([c for a in chosen for c in counties(a)]),
+            "byCategory": buckets([c for a in chosen for s in out["OF"][a] for c in (out["IN_CATEGORY"][s] or [None])])}
+
+
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_adoption_counts_for_charts_agree_with_the_oracle(universe: Universe, data: st.DataObject) -> None:
+    f = data.draw(st.one_of(st.just({}), adoption_filters(universe)))
+    stats = universe.api.data(STATS, {"f": f})["adoptionStats"]
+    got = {"total": stats["total"], **{k: [(b["key"], b["count"]) for b in stats[k]]
+                                       for k in ("byStatus", "byYear", "byCounty", "byCategory")}}
+    assert got == _oracle_stats(universe, f), f
+    nodes = universe.oracle.raw.nodes
+    for bucket in stats["byCounty"] + stats["byCategory"]:
+        if bucket["key"] in nodes:
+            assert bucket["label"] == (nodes[bucket["key"]].get("name") or nodes[bucket["key"]].get("label"))

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from graph_api.mission.coverage import gaps
 from graph_api.mission.definitions import CONTACT_EDGE_TYPES, DEFAULT_CONTACT_PATH_HOPS, DEFAULT_COUNTY_HOPS
 from graph_api.model import NODE_LABELS
-from graph_api.schema import history, mission
+from graph_api.schema import aggregations, history, mission
 from graph_api.schema.filters import (
     Where,
     actor_where,
@@ -218,6 +218,13 @@ class Query:
                         exclude_illustrative: SourcedOnly = False) -> Connection[Adoption]:
         where = sourced_only(await adoption_where(info, filter) if filter else ([], {}), exclude_illustrative)
         return await _top_level(info, "Adoption", where, order_by, first, after, OrderField.STARTED_ON)
+
+    @strawberry.field(description="Adoption counts by status, start year, county and category for charts, over "
+                                  "the same filter as `adoptions` (counts adoptions, not adopters).")
+    async def adoption_stats(self, info: Info, filter: AdoptionFilter | None = None,
+                             exclude_illustrative: SourcedOnly = False) -> aggregations.AdoptionStats:
+        where = sourced_only(await adoption_where(info, filter) if filter else ([], {}), exclude_illustrative)
+        return await aggregations.adoption_stats(info, where)
 
     @strawberry.field(description=_SEARCH_HELP)
     async def search(self, info: Info, text: str, first: int | None = 10,

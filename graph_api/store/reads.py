@@ -172,6 +172,16 @@ class StoreReads:
         total = self.read(count, values, timeout_ms=timeout_ms)[0]["total"]
         return [(row["k"], row["n"]) for row in rows], total
 
+    def adoption_facts(self, filters: list[str], params: Mapping[str, Any], *, timeout_ms: int | None = None
+                       ) -> list[Row]:
+        """Per filtered adoption: `id`, `status`, `started`, `own`/`served` ARS lists, `categories` (aggregations)."""
+        filters, values, tree = _with_tree("Adoption", filters, params)
+        rows = self.read(texts.adoption_facts(filters, tree), values, timeout_ms=timeout_ms)
+        for row in rows:  # engines differ in whether collect() keeps nulls
+            for column in ("own", "served", "categories"):
+                row[column] = sorted(v for v in row[column] or () if v is not None)
+        return rows
+
     def search_nodes(self, text: str, first: int, *, types: Sequence[str] | None = None, offset: int = 0,
                      timeout_ms: int | None = None) -> tuple[list[tuple[Row, float]], int]:
         """Hits `offset`..`offset+first` with their nodes, best first (`search_rank`), and how many were found.

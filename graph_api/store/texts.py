@@ -259,6 +259,17 @@ def list_page(label: str, filters: list[str], order: str, descending: bool, afte
     return page, f"{match} RETURN count(n) AS total"
 
 
+def adoption_facts(filters: list[str], tree: str | None = None) -> str:
+    """Per adoption passing the filters: status, start, the ARS of its adopter and of the territories an
+    adopting organisation administers or serves, and its solution's direct categories (for aggregations)."""
+    conditions = _conditions("Adoption", filters, tree)
+    return ("MATCH (n:Adoption)" + (f" WHERE {conditions}" if conditions else "") +
+            " OPTIONAL MATCH (n)-[:BY]->(x) OPTIONAL MATCH (x)-[:ADMINISTERS|SERVES]->(t)"
+            " OPTIONAL MATCH (n)-[:OF]->(:Solution)-[:IN_CATEGORY]->(c:Concept)"
+            " RETURN n.id AS id, n.status AS status, n.started_on AS started, collect(DISTINCT x.ars) AS own,"
+            " collect(DISTINCT t.ars) AS served, collect(DISTINCT c.id) AS categories")
+
+
 def all_texts() -> dict[str, str]:
     """Every text above, each form once, named (the Neo4j lint in the tests checks them all)."""
     texts: dict[str, str] = {}
@@ -295,6 +306,8 @@ def all_texts() -> dict[str, str]:
         for order in ("NAME", "ID", "ADOPTER_COUNT" if label == "Solution" else "ID"):
             texts[f"{name}-page-{order}"], texts[f"{name}-count"] = list_page(
                 label, list(COMMON_FILTERS), order, True, True, condition)
+    condition, _ = filter_texts.compile_tree("Adoption", filter_texts.example_trees()["filter-tree-Adoption"][1])
+    texts["adoption-facts"] = adoption_facts(list(COMMON_FILTERS), condition)
     texts |= {"adopter-count": ADOPTER_COUNT, "state-keys": STATE_KEYS, "municipality-by-ars": MUNICIPALITY_BY_ARS,
               "municipalities-by-postcode": MUNICIPALITIES_BY_POSTCODE,
               "concepts-of-scheme": CONCEPTS_OF_SCHEME}
