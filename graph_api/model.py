@@ -133,8 +133,10 @@ for _rel in REL_TYPES.values():
     _rel.properties.update(_REL_SOURCE)
 
 ADOPTION_STATUSES: tuple[str, ...] = ("CONSIDERING", "PLANNED", "PILOT", "ADOPTED", "SCALED", "ABANDONED")
+# COUNCIL: an elected council (Gemeinderat, Kreistag, Ortschaftsrat), the authority's own organ beside its
+# administration; COMMITTEE: a body formed in or by a council (Ausschuss, Beirat, Kommission, Fraktion).
 ORGANIZATION_KINDS: tuple[str, ...] = ("ADMINISTRATION", "DEPARTMENT", "PUBLIC_ENTERPRISE", "ASSOCIATION",
-                                       "NETWORK", "RESEARCH", "CIVIL_SOCIETY", "COMPANY")
+                                       "NETWORK", "RESEARCH", "CIVIL_SOCIETY", "COMPANY", "COUNCIL", "COMMITTEE")
 
 # OECD OPSI's innovation lifecycle, in its order
 LIFECYCLE_PHASES: tuple[str, ...] = ("IDENTIFYING_PROBLEMS", "GENERATING_IDEAS", "DEVELOPING_PROPOSALS",

@@ -9,11 +9,13 @@ loader keeps that record as evidence in the graph:
   its AGS is known and the municipality is in the store, plus one `dataset` Source for the dump
   (`Source:oparl-karlsruhe-bodies-0001-<hash>`) that every relationship the loader emits names
   as its `source`.
-* Organization -> elected councils (Gemeinderat, Ortschaftsrat: kind ADMINISTRATION, `SERVES` the
+* Organization -> elected councils (Gemeinderat, Ortschaftsrat: kind COUNCIL, `SERVES` the
   municipality when it is in the store — never `SUB_ORGANIZATION_OF` the administration, which
-  serves the council, not the other way round), council bodies and offices (`SUB_ORGANIZATION_OF`
-  their OParl parent, else the administration) or municipal enterprises (`OWNED_BY` the
-  municipality, else the administration); see `oparl_names.classify`.
+  serves the council, not the other way round), committees and other council bodies (kind
+  COMMITTEE, `SUB_ORGANIZATION_OF` their OParl parent, else the body's main council when the input
+  lists it — never the administration), administrative units (`SUB_ORGANIZATION_OF` their OParl
+  parent, else the administration) or municipal enterprises (`OWNED_BY` the municipality, else the
+  administration); see `oparl_names.classify`.
 * Person + Membership -> public `Actor`s with `WORKS_FOR {title, since, until}`. Contact data
   (e-mail, phone) is not taken over: the graph needs roles, not addresses.
 * Paper, Meeting, AgendaItem, File -> `Source`s (council-paper, council-meeting,
@@ -46,7 +48,16 @@ from pathlib import Path
 from typing import Any
 
 from graph_api.loaders import oparl_validate
-from graph_api.loaders.oparl_names import KNOWN_BODIES, BodyNames, body_names, classify, last_segment, object_key, slug
+from graph_api.loaders.oparl_names import (
+    KNOWN_BODIES,
+    MAIN_COUNCIL,
+    BodyNames,
+    body_names,
+    classify,
+    last_segment,
+    object_key,
+    slug,
+)
 from graph_api.loaders.record_rules import check_node
 from graph_api.loaders.text_input import read_utf8
 from graph_api.rows import GraphRows, LoadError, LoadProblem
@@ -309,6 +320,7 @@ class _Mapper:
     def __init__(self, ctx: _Context, body_of: dict[str, _Body], existing_ids: ExistingIds | None):
         self.ctx, self.body_of, self.rows_out = ctx, body_of, GraphRows()
         self.org_ids = self._org_ids()
+        self.main_council = self._main_councils()
         self.existing = self._existing(existing_ids)
 
     def _existing(self, existing_ids: ExistingIds | None) -> set[str]:
@@ -325,6 +337,15 @@ class _Mapper:
             own = slug(_org_name(obj.data)) == slug(body.names.administration)
             ids[obj.id] = body.administration_id if own else f"Organization:{object_key(obj.id)}"
         return ids
+
+    def _main_councils(self) -> dict[str, str]:
+        """Body URL -> the graph id of its one main council (Gemeinderat, Stadtrat, Kreistag, Rat der Stadt …),
+        when the input lists exactly one: the council a committee without an OParl parent belongs to."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for obj in self.ctx.by_type["Organization"]:
+            if MAIN_COUNCIL.match(_org_name(obj.data)):
+                found[self.body_of[obj.id].url].add(self.org_ids[obj.id])
+        return {url: next(iter(ids)) for url, ids in found.items() if len(ids) == 1}
 
     def rows(self, bodies: dict[str, _Body]) -> GraphRows:
         used = {b.url: b for b in self.body_of.values()}
@@ -378,11 +399,15 @@ class _Mapper:
         src = body.source_id
         self.rows_out.add_rel("SOURCED_FROM", node_id, src, source=src)
         parent = self.org_ids.get(data.get("subOrganizationOf") or "")
-        if kind.kind == "ADMINISTRATION":  # an elected council: the municipality's own body, not part of its
+        if kind.kind == "COUNCIL":  # an elected council: the municipality's own body, not part of its
             # administration (which carries out what the council decides); it serves the municipality
             municipality = f"Municipality:{body.ags}" if body.ags else None
             if municipality in self.existing:
                 self.rows_out.add_rel("SERVES", node_id, municipality, source=src)
+        elif kind.kind == "COMMITTEE":  # formed by the council, not a unit of the administration
+            council = parent or self.main_council.get(body.url)
+            if council and council != node_id:
+                self.rows_out.add_rel("SUB_ORGANIZATION_OF", node_id, council, source=src)
         elif kind.is_part_of_body:
             self.rows_out.add_rel("SUB_ORGANIZATION_OF", node_id, parent or body.administration_id, source=src)
         elif kind.is_enterprise:

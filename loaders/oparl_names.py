@@ -130,12 +130,19 @@ _ENTERPRISE_WORDS = re.compile(
 # administrative units: an office is not an enterprise even if its name mentions one ("Amt für Wohnung")
 _UNIT_WORDS = re.compile(r"amt\b|Dezernat|Stabsstelle|Referat|Fachbereich|Büro\b|beauftragte|verwaltung\b|direktion"
                          r"|Kämmerei|Dienst\b", re.IGNORECASE)
+# the staff's own representation and offices serving the council groups belong to the administration, even
+# though their names sound like council bodies (Gesamtpersonalrat, Fraktionsgeschäftsstelle)
+_STAFF_BODY = re.compile(r"personalrat|betriebsrat|geschäftsstelle", re.IGNORECASE)
 # council bodies: checked first, so "Betriebsausschuss Eigenbetrieb ..." is a committee, not the enterprise
 _COUNCIL_WORDS = re.compile(r"rat\b|rat\s|ausschuss|beirat|kommission|fraktion|gremium|versammlung|kreistag",
                             re.IGNORECASE)
-_ELECTED_COUNCIL = re.compile(r"^(?:Gemeinderat|Stadtrat|Ortschaftsrat|Ortsbeirat|Bezirksrat|Kreistag|Rat)\b")
+# the council of the whole body, as opposed to a district's Ortschaftsrat or a session series of it
+MAIN_COUNCIL = re.compile(r"^(?:Gemeinderat|Stadtrat|Kreistag|Rat|Rat der (?:Stadt|Gemeinde) .+"
+                          r"|Stadtverordnetenversammlung|Gemeindevertretung)$")
+_ELECTED_COUNCIL = re.compile(r"^(?:Gemeinderat|Stadtrat|Ortschaftsrat|Ortsbeirat|Bezirksrat|Kreistag|Rat"
+                              r"|Stadtverordnetenversammlung|Gemeindevertretung)\b")
 # OParl organizationType values (spec list) -> kind; others fall through to the name
-_TYPE_KINDS = {"gremium": "DEPARTMENT", "verwaltungsbereich": "DEPARTMENT", "fraktion": "DEPARTMENT",
+_TYPE_KINDS = {"gremium": "COMMITTEE", "verwaltungsbereich": "DEPARTMENT", "fraktion": "COMMITTEE",
                "partei": "CIVIL_SOCIETY", "externes gremium": "NETWORK"}
 
 
@@ -150,7 +157,8 @@ class OrgKind:
 
     @property
     def is_part_of_body(self) -> bool:
-        return self.kind in ("ADMINISTRATION", "DEPARTMENT")
+        """A unit of the body's administration (a council and its committees are not)."""
+        return self.kind == "DEPARTMENT"
 
 
 def legal_form(name: str) -> str | None:
@@ -161,7 +169,8 @@ def legal_form(name: str) -> str | None:
 
 
 def classify(name: str, organization_type: str | None = None, classification: str | None = None) -> OrgKind:
-    """Kind of an organisation a body lists: council body, administrative unit or municipal enterprise.
+    """Kind of an organisation a body lists: elected council, committee (or other council body),
+    administrative unit or municipal enterprise.
 
     Enterprises a council information system lists are the municipality's own (it keeps them
     for their supervisory boards and Betriebsausschüsse), hence PUBLIC_ENTERPRISE, not COMPANY.
@@ -170,8 +179,12 @@ def classify(name: str, organization_type: str | None = None, classification: st
     declared = _TYPE_KINDS.get((organization_type or "").strip().lower())
     text = f"{name} {classification or ''}"
     if _ELECTED_COUNCIL.match(name):
-        return OrgKind("ADMINISTRATION", None)
-    if declared == "DEPARTMENT" or _COUNCIL_WORDS.search(text):
+        return OrgKind("COUNCIL", None)
+    if _STAFF_BODY.search(name):
+        return OrgKind("DEPARTMENT", None)
+    if declared == "COMMITTEE" or _COUNCIL_WORDS.search(text):
+        return OrgKind("COMMITTEE", None)
+    if declared == "DEPARTMENT":
         return OrgKind("DEPARTMENT", None)
     if declared:
         return OrgKind(declared, form)

@@ -5,7 +5,8 @@ scheme `{base}id/{type}/{key}` (any base), so the id of every node is read from 
 its label from its class; properties and relationships are mapped back with the same tables
 the export uses (`graph_api.rdf.vocab`). A relationship's properties come from its
 `rdf:Statement`; its `source` also from the named graph it is stated in (N-Quads, TriG).
-Derived triples (rdfs:label, geocoding links, extra types, org:Membership) are skipped; any
+Derived triples (rdfs:label, geocoding links, extra types, org:Membership, org:unitOf, dct:publisher, the
+org:Role descriptions) are skipped; a membership's period is read from its org:memberDuring interval. Any
 other unknown predicate on a node is an error, so a typo never disappears silently. An export
 loaded into an empty store gives the same graph, except personal data the export withholds.
 """
@@ -31,7 +32,8 @@ from graph_api.rows import GraphRows, LoadError, LoadProblem
 
 ExistingIds = Callable[[set[str]], set[str]]
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld"}
-_DERIVED = {v.RDFS_LABEL, v.GEOCODING_LINK}
+_DERIVED = {v.RDFS_LABEL, v.GEOCODING_LINK, v.ORG_UNIT_OF, v.DCT_PUBLISHER}
+_TIME_CLASSES = (v.TIME_INTERVAL, v.TIME_INSTANT)
 _STATEMENT_STRUCTURE = {v.RDF_TYPE, v.RDF_SUBJECT, v.RDF_PREDICATE, v.RDF_OBJECT, v.ORG_MEMBER, v.ORG_ORGANIZATION}
 _PROP_OF: dict[str, dict[str, str]] = {
     label: {p.predicate: name for name, p in props.items()} for label, props in v.NODE_PROPS.items()
@@ -123,6 +125,7 @@ class _Collector:
         self.rels: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.statements: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         self.statement_graph: dict[str, str | None] = {}
+        self.time: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))  # intervals, instants
         self.blank_reported = False
         self.outside_reported: set[str] = set()
 
@@ -146,6 +149,8 @@ def _rows(file: str, dataset: Dataset, base_iri: str, existing_ids: ExistingIds 
     c = _Collector(file)
     under_base = f"{base_iri}id/"
     statement_subjects = {str(q[0]) for q in dataset.quads((None, URIRef(v.RDF_TYPE), URIRef(v.RDF_STATEMENT), None))}
+    time_subjects = {str(q[0]) for cls in _TIME_CLASSES for q in dataset.quads((None, URIRef(v.RDF_TYPE), URIRef(cls),
+                                                                                None))}
     for s, p, o, g in dataset.quads((None, None, None, None)):
         subject, predicate = str(s), str(p)
         graph = str(g) if isinstance(g, URIRef) and str(g) != str(dataset.default_graph.identifier) else None
@@ -153,13 +158,17 @@ def _rows(file: str, dataset: Dataset, base_iri: str, existing_ids: ExistingIds 
             c.statements[subject][predicate].append(o)
             c.statement_graph.setdefault(subject, graph)
             continue
+        if subject in time_subjects and not isinstance(s, BNode):
+            c.time[subject][predicate].append(o)
+            continue
         if isinstance(s, BNode):
             c.blank_subject(predicate)
             continue
         node_id = v.id_of_iri(subject)
         if node_id is None:
-            if v.scheme_of_iri(subject) is None:
-                c.problem(short(subject), "subject is neither a node IRI ({base}id/{type}/{key}) nor a concept scheme")
+            if v.scheme_of_iri(subject) is None and v.role_of_iri(subject) is None:
+                c.problem(short(subject), "subject is neither a node IRI ({base}id/{type}/{key}) nor a concept scheme "
+                          "or role")
             continue
         if not subject.startswith(under_base):
             c.outside(subject, under_base)
@@ -294,6 +303,9 @@ def _apply_statements(c: _Collector) -> None:
         for predicate, objects in values.items():
             if predicate in _STATEMENT_STRUCTURE:
                 continue
+            if predicate == v.ORG_MEMBER_DURING and rel_type in v.MEMBERSHIP_RELS:
+                props.update(_period(c, subject, rel_type, objects))
+                continue
             name = _REL_PROP_OF[rel_type].get(predicate)
             if name is None:
                 c.problem(f"{subject} {v.curie(predicate)}", f"not a property of {rel_type}")
@@ -307,3 +319,30 @@ def _apply_statements(c: _Collector) -> None:
                 value = v.id_of_iri(value)
             if value is not None:
                 props[name] = value
+
+
+def _period(c: _Collector, statement: str, rel_type: str, intervals: list[Any]) -> dict[str, str]:
+    """`since`/`until` of a membership from its org:memberDuring time:Interval (each end a time:Instant with
+    one time:inXSDDate); every malformed part is a problem naming the membership."""
+    where = f"{statement} org:memberDuring"
+    if len(intervals) != 1 or str(intervals[0]) not in c.time:
+        c.problem(where, "expected one time:Interval described in the file")
+        return {}
+    interval = c.time[str(intervals[0])]
+    allowed = {name: end for name, end in v.DURING_ENDS.items() if name in REL_TYPES[rel_type].properties}
+    stray = set(interval) - {v.RDF_TYPE, *allowed.values()}
+    if stray:
+        c.problem(where, f"unexpected {', '.join(sorted(v.curie(p) for p in stray))} on the interval of {rel_type}")
+    out: dict[str, str] = {}
+    for name, end in allowed.items():
+        instants = interval.get(end, [])
+        if not instants:
+            continue
+        dates = c.time.get(str(instants[0]), {}).get(v.TIME_IN_XSD_DATE, []) if len(instants) == 1 else []
+        if len(dates) != 1:
+            c.problem(f"{where} {v.curie(end)}", "expected one time:Instant with one time:inXSDDate")
+            continue
+        value = _value(c, f"{where} {v.curie(end)}", "STRING", v.Prop(v.TIME_IN_XSD_DATE, v.XSD_DATE), dates[0])
+        if value is not None:
+            out[name] = value
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -77,23 +78,32 @@ def test_karlsruhe_organizations_split_into_council_bodies_and_enterprises() -> 
                            "same_as": BODY}
     assert all(node_id.startswith("Organization:oparl-") for node_id in orgs)  # the OParl namespace
     kinds = Counter(row["kind"] for node_id, row in orgs.items() if node_id != ADMIN)
-    assert kinds == {"PUBLIC_ENTERPRISE": 13, "DEPARTMENT": 75, "ADMINISTRATION": 9}
+    assert kinds == {"PUBLIC_ENTERPRISE": 13, "DEPARTMENT": 56, "COMMITTEE": 19, "COUNCIL": 9}
     enterprises = {row["name"] for row in orgs.values() if row["kind"] == "PUBLIC_ENTERPRISE"}
     assert {"Stadtwerke", "Verkehrsbetriebe Karlsruhe", "Karlsruher Versorgungs-, Verkehr- und Hafen GmbH",
             "Karlsruher Energie- und Klimaschutzagentur gGmbH (KEK)", "Eigenbetrieb Gewerbeflächen"} <= enterprises
     # a committee that oversees an enterprise is a council body, not the enterprise
     named = {row["name"]: row for row in orgs.values()}
-    assert named["Betriebsausschuss Eigenbetrieb Abfallwirtschaft und Stadtreinigung"]["kind"] == "DEPARTMENT"
-    assert named["Gemeinderat"]["kind"] == "ADMINISTRATION"
+    assert named["Betriebsausschuss Eigenbetrieb Abfallwirtschaft und Stadtreinigung"]["kind"] == "COMMITTEE"
+    assert named["Gemeinderat"]["kind"] == "COUNCIL"
+    # committees: every Ausschuss and Beirat by name (Karlsruhe fills no organizationType), and nothing else;
+    # the staff council belongs to the administration
+    committees = {node_id for node_id, row in orgs.items() if re.search(r"ausschuss|beirat", row["name"], re.I)}
+    assert {node_id for node_id, row in orgs.items() if row["kind"] == "COMMITTEE"} == committees
+    assert named["Gesamtpersonalrat"]["kind"] == "DEPARTMENT"
     kek = named["Karlsruher Energie- und Klimaschutzagentur gGmbH (KEK)"]
     assert (kek["legal_form"], kek["short_name"]) == ("gGmbH", "KEK")
     # enterprises are owned by, council bodies part of, the administration (no municipality in an empty store)
     owned = {r["from"] for r in rels(rows, "OWNED_BY")}
     assert len(owned) == 13 and {r["to"] for r in rels(rows, "OWNED_BY")} == {ADMIN}
-    councils = {node_id for node_id, row in orgs.items() if row["kind"] == "ADMINISTRATION" and node_id != ADMIN}
+    councils = {node_id for node_id, row in orgs.items() if row["kind"] == "COUNCIL"}
     # an elected council is not a part of the administration (84 links before, 9 of them councils')
     assert not {r["from"] for r in rels(rows, "SUB_ORGANIZATION_OF")} & councils
     assert len(rels(rows, "SUB_ORGANIZATION_OF")) == 75
+    # committees belong to the Gemeinderat (no OParl parent given), departments to the administration
+    parent = {r["from"]: r["to"] for r in rels(rows, "SUB_ORGANIZATION_OF")}
+    assert {parent[o] for o in committees} == {named["Gemeinderat"]["id"]}
+    assert {parent[o] for o, row in orgs.items() if row["kind"] == "DEPARTMENT"} == {ADMIN}
     assert not rels(rows, "ADMINISTERS")
     assert all(r["source"] == DUMP for key, group in rows.rels.items() for r in group)
 
@@ -181,10 +191,10 @@ def test_spec_examples_map_to_graph_rows(tmp_path: Path) -> None:
     assert (admin["name"], admin["url"]) == ("Stadtverwaltung Köln", "http://www.beispielstadt.de/")
     finance = orgs["https://oparl.example.org/organization/34"]
     assert (finance["name"], finance["kind"], finance["short_name"]) == (
-        "Ausschuss für Haushalt und Finanzen", "DEPARTMENT", "Finanzausschuss")
+        "Ausschuss für Haushalt und Finanzen", "COMMITTEE", "Finanzausschuss")
     assert "Gremium / Ausschuss" in finance["description"]
     council = orgs["https://oparl.example.org/organizations/5"]
-    assert council["kind"] == "ADMINISTRATION"
+    assert council["kind"] == "COUNCIL"
     actors = by_id(rows, "Actor")
     person = id_of(rows, "Actor", "https://oparl.example.org/person/29")
     assert actors == {person: {

@@ -35,7 +35,7 @@ KNOWN_NAMESPACES = {
     "http://data.europa.eu/m8g/", "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#",
     "http://purl.org/dc/terms/", "http://purl.org/dc/elements/1.1/", "http://www.w3.org/ns/dcat#",
     "http://www.w3.org/ns/adms#", "http://xmlns.com/foaf/0.1/", "https://schema.org/",
-    "http://dcat-ap.de/def/dcatde/", "http://purl.org/vocab/vann/",
+    "http://dcat-ap.de/def/dcatde/", "http://purl.org/vocab/vann/", "http://www.w3.org/2006/time#",
 }
 CG = Namespace(vocab.CG)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Literal
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
@@ -21,6 +22,7 @@ from graph_api.http.caching import cached_response
 from graph_api.http.deps import SettingsDep, StoreDep
 from graph_api.model import TERRITORY_LABELS, make_id
 from graph_api.rdf import vocab
+from graph_api.rdf.blocks import role_block
 from graph_api.rdf.changes import DataVersion, ObservedStore
 from graph_api.rdf.export import chunked, describe_blocks, describe_scheme, export, serialise
 from graph_api.rdf.html_view import blocks_html
@@ -79,6 +81,41 @@ def canonical_spelling(type_: str, key: str) -> tuple[str, str] | None:
 def _explorer_location(node_id: str) -> str:
     """Relative to `/id/{type}/{key}`: the Explorer's page of the node, wherever the app is mounted."""
     return f"../../#/knoten/{quote(node_id, safe='')}"
+
+
+def _published_role(request: Request, base: str, title: str) -> bool:
+    """Whether a published membership holds the org:Role of `title`. Asked of the SPARQL index, the
+    export's copy, so a restricted person's title (which the export withholds) is not confirmed."""
+    index: SparqlIndex | None = getattr(request.app.state, "sparql", None)
+    if index is None or not title:
+        return False
+    role = ox.NamedNode(vocab.role_iri(base, title))
+    holders = index.current().quads_for_pattern(None, ox.NamedNode(vocab.ORG_ROLE), role, None)
+    return next(iter(holders), None) is not None
+
+
+# `{title:path}`: a title may contain a slash (sent as %2F, which the server decodes before routing)
+@router.api_route(f"/id/{vocab.ROLE_SEGMENT}/{{title:path}}", methods=["GET", "HEAD"])
+def describe_role(title: str, request: Request, settings: SettingsDep,
+                  accept: str | None = Header(default=None)) -> Response:
+    """An org:Role: what the memberships with this title share (its label); 404 unless one is published."""
+    vary = {"Vary": "Accept"}
+    if not _published_role(request, settings.base_iri, title):
+        return PlainTextResponse(f"no resource {vocab.ROLE_SEGMENT}/{title}\n", status_code=404, headers=vary)
+    offered = [*DESCRIPTION_FORMATS, HTML]
+    chosen = negotiate(accept, offered)
+    headers = {**vary, "Link": f'<{settings.base_iri}ontology>; rel="describedby"'}
+    if chosen is None:
+        return PlainTextResponse(f"not acceptable; available: {', '.join(offered)}\n", status_code=406,
+                                 headers=headers)
+    blocks = [role_block(settings.base_iri, title)]
+    version = data_version(request)
+    modified = version.modified if version else None
+    if chosen == HTML:
+        return cached_response(request, blocks_html(vocab.role_iri(settings.base_iri, title), blocks),
+                               "text/html; charset=utf-8", headers, last_modified=modified)
+    fmt = DESCRIPTION_FORMATS[chosen]
+    return cached_response(request, serialise(blocks, fmt), _content_type(fmt), headers, last_modified=modified)
 
 
 @router.api_route("/id/{type}/{key}", methods=["GET", "HEAD"])

@@ -21,6 +21,8 @@ from graph_api.store import Store
 from graph_api.store.reads import by_label
 
 PAGE_SIZE = 5_000
+# labels whose outgoing relationships include memberships (and so org:Roles)
+MEMBER_LABELS = frozenset(a for rel in v.MEMBERSHIP_RELS for a, _ in REL_TYPES[rel].pairs)
 Obj = v.Obj
 
 
@@ -59,9 +61,10 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
     home = v.node_iri(base, sources[0]) if sources else None
     main = Block(subject, home, [(v.RDF_TYPE, (v.CLASS[label], None))])
     values = v.exported_values(label, props)
+    unit = label == "Organization" and values.get("kind") in v.UNIT_KINDS
     if label == "Organization" and values.get("kind") in v.PUBLIC_ORGANISATION_KINDS:
         main.pairs.append((v.RDF_TYPE, (v.CPOV_PUBLIC_ORGANISATION, None)))
-    if label == "Organization" and values.get("kind") == "DEPARTMENT":
+    if unit:
         main.pairs.append((v.RDF_TYPE, (v.ORG_ORGANIZATIONAL_UNIT, None)))
     shown = v.display_label(label, values)
     if shown:
@@ -74,6 +77,9 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
             main.pairs.append((prop.predicate, obj))
     for iri in v.geocoding_iris(label, values):
         main.pairs.append((v.GEOCODING_LINK, (iri, None)))
+    publisher = v.publisher_of(label, [(rel_type, row["t"]) for rel_type, row in rels])
+    if publisher:
+        main.pairs.append((v.DCT_PUBLISHER, (v.node_iri(base, publisher), None)))
     blocks = [main]
     statements: list[Block] = []
     by_graph: dict[str | None, Block] = {home: main}
@@ -87,21 +93,25 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
             blocks.append(block)
         predicate = v.rel_predicate(rel_type, label, label_of(row["t"]))
         block.pairs.append((predicate, (target, None)))
-        statement = statement_block(base, rel_type, node_id, row, graph, {node_id: props} if label == "Actor" else {})
-        if statement is not None:
-            statements.append(statement)
+        if unit and rel_type == "SUB_ORGANIZATION_OF":
+            block.pairs.append((v.ORG_UNIT_OF, (target, None)))
+        statements += statement_blocks(base, rel_type, node_id, row, graph,
+                                       {node_id: props} if label == "Actor" else {})
     return blocks + statements  # a subject's blocks stay consecutive
 
 
-def statement_block(base: str, rel_type: str, from_id: str, row: dict[str, Any], graph: str | None,
-                    actors: dict[str, dict[str, Any]]) -> Block | None:
-    """The rdf:Statement describing a relationship's publishable properties, or None when it has none;
+def statement_blocks(base: str, rel_type: str, from_id: str, row: dict[str, Any], graph: str | None,
+                     actors: dict[str, dict[str, Any]]) -> list[Block]:
+    """The rdf:Statement describing a relationship's publishable properties (none when it has none), and
+    for a membership with a period its org:memberDuring interval and the interval's instants;
     `actors` are the known properties of its Actor ends (see `vocab.exported_rel_values`)."""
     to_id = row["t"]
     shown = v.exported_rel_values(rel_type, from_id, to_id, row, actors)
     values = {k: shown.get(k) for k in v.REL_PROPS[rel_type] if shown.get(k) is not None and shown.get(k) != ""}
-    if not values or (set(values) == {"source"} and rel_type != "SOURCED_FROM"):
-        return None  # nothing to say, or only the source, which the named graph already says (a dct:source
+    during = ({k: shown[k] for k in v.DURING_ENDS if shown.get(k) not in (None, "")}
+              if rel_type in v.MEMBERSHIP_RELS else {})
+    if not during and (not values or (set(values) == {"source"} and rel_type != "SOURCED_FROM")):
+        return []  # nothing to say, or only the source, which the named graph already says (a dct:source
         # link is stated in the graph of the Source it names, so its own source needs the Statement)
     subject = v.statement_iri(base, rel_type, from_id, to_id)
     from_iri, to_iri = v.node_iri(base, from_id), v.node_iri(base, to_id)
@@ -114,9 +124,35 @@ def statement_block(base: str, rel_type: str, from_id: str, row: dict[str, Any],
                     (v.RDF_OBJECT, (to_iri, None))]
     for key, value in values.items():
         prop = v.REL_PROPS[rel_type][key]
-        obj = (v.node_iri(base, value), None) if key == "source" else (value, prop.datatype)
-        block.pairs.append((prop.predicate, obj))
-    return block
+        if key == "source":
+            obj: v.Obj | None = (v.node_iri(base, value), None)
+        else:
+            obj = v.node_object(prop, value, base)
+        if obj is not None:
+            block.pairs.append((prop.predicate, obj))
+    if not during:
+        return [block]
+    interval = v.interval_iri(subject)
+    block.pairs.append((v.ORG_MEMBER_DURING, (interval, None)))
+    out = [block, Block(interval, graph, [(v.RDF_TYPE, (v.TIME_INTERVAL, None))])]
+    for key, date in during.items():
+        instant = v.interval_end_iri(subject, key)
+        out[1].pairs.append((v.DURING_ENDS[key], (instant, None)))
+        out.append(Block(instant, graph, [(v.RDF_TYPE, (v.TIME_INSTANT, None)),
+                                          (v.TIME_IN_XSD_DATE, (date, v.XSD_DATE))]))
+    return out
+
+
+def role_titles(blocks: Iterable[Block]) -> set[str]:
+    """The titles of the org:Roles these blocks refer to."""
+    return {v.role_of_iri(obj) or "" for block in blocks for predicate, (obj, _) in block.pairs
+            if predicate == v.ORG_ROLE} - {""}
+
+
+def role_block(base: str, title: str) -> Block:
+    """An org:Role (a skos:Concept): what a membership's title means, named by the title itself."""
+    return Block(v.role_iri(base, title), None, [(v.RDF_TYPE, (v.ORG_ROLE_CLASS, None)),
+                                                 (v.SKOS_PREF_LABEL, (title, "@de"))])
 
 
 def scheme_block(base: str, scheme: str) -> Block:
@@ -127,15 +163,21 @@ def scheme_block(base: str, scheme: str) -> Block:
 def graph_blocks(store: Store, base: str, page_size: int = PAGE_SIZE) -> Iterator[Block]:
     """Every block of the whole graph, label by label, node by node (bounded memory)."""
     schemes: set[str] = set()
+    roles: set[str] = set()
     for label in NODE_PROPERTIES:
         for rows in read_nodes(store, label, page_size):
             rels = read_out_rels(store, label, [r["id"] for r in rows])
             for row in rows:
                 if label == "Concept" and row.get("scheme"):
                     schemes.add(row["scheme"])
-                yield from node_blocks(base, label, row, rels.get(row["id"], ()))
+                blocks = node_blocks(base, label, row, rels.get(row["id"], ()))
+                if label in MEMBER_LABELS:
+                    roles |= role_titles(blocks)
+                yield from blocks
     for scheme in sorted(schemes):
         yield scheme_block(base, scheme)
+    for title in sorted(roles):  # once each, after every membership that holds it
+        yield role_block(base, title)
 
 
 def read_node(store: Store, node_id: str) -> dict[str, Any] | None:

@@ -21,7 +21,9 @@ def _predicates() -> dict[str, str | None]:
     """Every predicate the export writes -> its datatype (None: IRI-valued, "@de": German text)."""
     out: dict[str, str | None] = {v.RDFS_LABEL: v.XSD_STRING, v.GEOCODING_LINK: None, v.RDF_SUBJECT: None,
                                   v.RDF_PREDICATE: None, v.RDF_OBJECT: None, v.ORG_MEMBER: None,
-                                  v.ORG_ORGANIZATION: None}
+                                  v.ORG_ORGANIZATION: None, v.ORG_MEMBER_DURING: None, v.TIME_IN_XSD_DATE: v.XSD_DATE,
+                                  v.SKOS_PREF_LABEL: "@de", v.ORG_UNIT_OF: None, v.DCT_PUBLISHER: None,
+                                  **{end: None for end in v.DURING_ENDS.values()}}
     for props in v.NODE_PROPS.values():
         out.update({p.predicate: "@" + p.language if p.language else p.datatype for p in props.values()})
     for props in v.REL_PROPS.values():
@@ -32,11 +34,13 @@ def _predicates() -> dict[str, str | None]:
 
 def _classes() -> list[str]:
     return [*v.CLASS.values(), v.CPOV_PUBLIC_ORGANISATION, v.ORG_ORGANIZATIONAL_UNIT, v.RDF_STATEMENT, v.ORG_MEMBERSHIP,
-            v.SKOS_CONCEPT_SCHEME]
+            v.SKOS_CONCEPT_SCHEME, v.ORG_ROLE_CLASS, v.TIME_INTERVAL, v.TIME_INSTANT]
 
 
 PREDICATE_DATATYPES = _predicates()
-TERM_OF_PREDICATE = {iri: _local(iri) for iri in PREDICATE_DATATYPES}
+# where two vocabularies use one local name: dc:publisher (a source's publisher, text) keeps `publisher`
+TERM_OVERRIDES = {v.DCT_PUBLISHER: "dctPublisher"}
+TERM_OF_PREDICATE = {iri: TERM_OVERRIDES.get(iri) or _local(iri) for iri in PREDICATE_DATATYPES}
 TERM_OF_CLASS = {iri: _local(iri) for iri in _classes()}
 assert len(set(TERM_OF_PREDICATE.values())) == len(TERM_OF_PREDICATE), "JSON-LD terms must be unique"
 assert not set(TERM_OF_PREDICATE.values()) & set(TERM_OF_CLASS.values())

@@ -15,8 +15,10 @@ from graph_api.rdf.blocks import (
     read_node,
     read_nodes_by_id,
     read_out_rels,
+    role_block,
+    role_titles,
     scheme_block,
-    statement_block,
+    statement_blocks,
 )
 from graph_api.rdf.writers import WRITERS
 from graph_api.store import Store
@@ -89,18 +91,24 @@ def describe_blocks(store: Store, base: str, node_id: str, page: int = 1,
                                                                         if label_of(f) == "Actor"})) for a in rows}
     if label == "Actor":
         actors[node_id] = props
+    sub_organisations: dict[str, Block] = {}
     for rel_type, from_id, row in incoming:
         source = row.get("source")
         graph = v.node_iri(base, source) if source else None
         row["t"] = node_id
-        blocks.append(Block(v.node_iri(base, from_id), graph,
-                            [(v.rel_predicate_of_ids(rel_type, from_id, node_id), (v.node_iri(base, node_id), None))]))
-        statement = statement_block(base, rel_type, from_id, row, graph, actors)
-        if statement is not None:
-            blocks.append(statement)
+        block = Block(v.node_iri(base, from_id), graph,
+                      [(v.rel_predicate_of_ids(rel_type, from_id, node_id), (v.node_iri(base, node_id), None))])
+        blocks.append(block)
+        if rel_type == "SUB_ORGANIZATION_OF":
+            sub_organisations[from_id] = block
+        blocks += statement_blocks(base, rel_type, from_id, row, graph, actors)
         neighbours.add(from_id)
     for other_label, rows in read_nodes_by_id(store, sorted(neighbours - {node_id})):
-        blocks.extend(_labelled(base, other_label, other_props) for other_props in rows)
+        for other_props in rows:
+            blocks.append(_labelled(base, other_label, other_props))
+            if other_props["id"] in sub_organisations and other_props.get("kind") in v.UNIT_KINDS:
+                sub_organisations[other_props["id"]].pairs.append((v.ORG_UNIT_OF, (v.node_iri(base, node_id), None)))
+    blocks += [role_block(base, title) for title in sorted(role_titles(blocks))]
     return Description(blocks, page, has_next=sum(c for _, c in counts) > page * size)
 
 

@@ -133,6 +133,10 @@ def _node_shape(graph: Graph, label: str) -> None:
                   min_count=1 if name in required else 0, max_count=1, pattern=PATTERNS.get((label, name)),
                   values=values, language=prop.language,
                   classes=[v.SKOS_CONCEPT_SCHEME] if name == "scheme" else None)
+    if label == "Organization":  # units (departments, committees) are also org:unitOf what they are part of
+        _property(graph, shape, v.ORG_UNIT_OF, iri=True, classes=[v.CLASS["Organization"]])
+    if label in v.PUBLISHER_RELS:
+        _property(graph, shape, v.DCT_PUBLISHER, iri=True, max_count=1, classes=[v.CLASS["Organization"]])
     if label in TERRITORY_LABELS:
         _property(graph, shape, v.GEOCODING_LINK, iri=True, min_count=1, max_count=2,
                   pattern=f"^{v.GEOCODING}(municipalityKey|municipalAssociationKey|districtKey|stateKey|regionalKey)/"
@@ -191,8 +195,38 @@ def _statement_shape(graph: Graph) -> None:
             if prop.predicate in seen:
                 continue
             seen.add(prop.predicate)
+            classes = {"source": [v.CLASS["Source"]]}.get(name) or ([v.ORG_ROLE_CLASS] if prop.predicate == v.ORG_ROLE
+                                                                    else None)
             _property(graph, shape, prop.predicate, datatype=prop.datatype, iri=prop.datatype is None, max_count=1,
-                      classes=[v.CLASS["Source"]] if name == "source" else None)
+                      classes=classes)
+    _property(graph, shape, v.ORG_MEMBER_DURING, iri=True, max_count=1, classes=[v.TIME_INTERVAL])
+
+
+def _membership_shapes(graph: Graph) -> None:
+    """A membership's role (named by its title) and its period: an interval of one or two dated instants."""
+    role = CGS["RoleShape"]
+    graph.add((role, RDF.type, SH.NodeShape))
+    graph.add((role, SH.targetClass, URIRef(v.ORG_ROLE_CLASS)))
+    graph.add((role, SH.nodeKind, SH.IRI))
+    graph.add((role, SH.pattern, Literal(f"/id/{v.ROLE_SEGMENT}/[^/#?]+$")))
+    graph.add((role, SH.closed, Literal(True)))
+    graph.add((role, SH.ignoredProperties, _list(graph, [RDF.type])))
+    _property(graph, role, v.SKOS_PREF_LABEL, language="de", min_count=1, max_count=1)
+    interval = CGS["IntervalShape"]
+    graph.add((interval, RDF.type, SH.NodeShape))
+    graph.add((interval, SH.targetClass, URIRef(v.TIME_INTERVAL)))
+    graph.add((interval, SH.nodeKind, SH.IRI))
+    graph.add((interval, SH.closed, Literal(True)))
+    graph.add((interval, SH.ignoredProperties, _list(graph, [RDF.type])))
+    for end in v.DURING_ENDS.values():
+        _property(graph, interval, end, iri=True, max_count=1, classes=[v.TIME_INSTANT])
+    instant = CGS["InstantShape"]
+    graph.add((instant, RDF.type, SH.NodeShape))
+    graph.add((instant, SH.targetClass, URIRef(v.TIME_INSTANT)))
+    graph.add((instant, SH.nodeKind, SH.IRI))
+    graph.add((instant, SH.closed, Literal(True)))
+    graph.add((instant, SH.ignoredProperties, _list(graph, [RDF.type])))
+    _property(graph, instant, v.TIME_IN_XSD_DATE, datatype=v.XSD_DATE, min_count=1, max_count=1)
 
 
 
@@ -214,6 +248,7 @@ def build_shapes() -> Graph:
     for label in NODE_PROPERTIES:
         _node_shape(graph, label)
     _statement_shape(graph)
+    _membership_shapes(graph)
     _scheme_shape(graph)
     _integrity_shape(graph)
     return graph

@@ -23,7 +23,16 @@ import pyoxigraph as ox
 
 from graph_api.model import label_of
 from graph_api.rdf import vocab as v
-from graph_api.rdf.blocks import Block, graph_blocks, node_blocks, read_nodes_by_id, read_out_rels, scheme_block
+from graph_api.rdf.blocks import (
+    Block,
+    graph_blocks,
+    node_blocks,
+    read_nodes_by_id,
+    read_out_rels,
+    role_block,
+    role_titles,
+    scheme_block,
+)
 from graph_api.rdf.changes import Change
 from graph_api.rdf.writers import write_nq
 
@@ -74,16 +83,27 @@ def apply_update(store: ox.Store, base: str, update: Update) -> None:
         node = ox.NamedNode(v.node_iri(base, node_id))
         stale += store.quads_for_pattern(node, None, None, None)
         for statement in store.quads_for_pattern(None, ox.NamedNode(v.RDF_SUBJECT), node, None):
-            stale += store.quads_for_pattern(statement.subject, None, None, None)
+            stale += _statement_quads(store, statement.subject)
     for node_id in update.deleted:
         node = ox.NamedNode(v.node_iri(base, node_id))
         stale += store.quads_for_pattern(None, None, node, None)
         for statement in store.quads_for_pattern(None, ox.NamedNode(v.RDF_OBJECT), node, None):
-            stale += store.quads_for_pattern(statement.subject, None, None, None)
+            stale += _statement_quads(store, statement.subject)
     for quad in set(stale):
         store.remove(quad)
     if update.nquads:
         store.load(update.nquads, ox.RdfFormat.N_QUADS)
+
+
+def _statement_quads(store: ox.Store, statement: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
+    """A Statement's quads and those of its membership interval and the interval's instants."""
+    quads = list(store.quads_for_pattern(statement, None, None, None))
+    for during in store.quads_for_pattern(statement, ox.NamedNode(v.ORG_MEMBER_DURING), None, None):
+        quads += store.quads_for_pattern(during.object, None, None, None)
+        for end in v.DURING_ENDS.values():
+            for instant in store.quads_for_pattern(during.object, ox.NamedNode(end), None, None):
+                quads += store.quads_for_pattern(instant.object, None, None, None)
+    return quads
 
 
 class SparqlIndex:
@@ -157,4 +177,6 @@ class SparqlIndex:
                 blocks += node_blocks(self.base, label, row, rels.get(row["id"], ()))
                 if label == "Concept" and row.get("scheme"):
                     blocks.append(scheme_block(self.base, row["scheme"]))
+        # an org:Role is named by its title, so its description never changes: restating it is harmless
+        blocks += [role_block(self.base, title) for title in sorted(role_titles(blocks))]
         return Update(touched, deleted, "".join(write_nq(blocks)).encode("utf-8"))

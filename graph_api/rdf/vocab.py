@@ -49,6 +49,7 @@ NAMESPACES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "schema": "https://schema.org/",
     "dcatde": "http://dcat-ap.de/def/dcatde/",
+    "time": "http://www.w3.org/2006/time#",
 }
 GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
 
@@ -67,6 +68,16 @@ RDF_STATEMENT = expand("rdf:Statement")
 RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = expand("rdf:subject"), expand("rdf:predicate"), expand("rdf:object")
 ORG_MEMBERSHIP, ORG_MEMBER, ORG_ORGANIZATION = expand("org:Membership"), expand("org:member"), expand(
     "org:organization")
+# A membership's role is an org:Role (a skos:Concept) named by its title, its period a time:Interval whose
+# beginning and end are time:Instants with an xsd:date: what W3C ORG's own examples do.
+ORG_ROLE_CLASS, ORG_ROLE, ORG_MEMBER_DURING = expand("org:Role"), expand("org:role"), expand("org:memberDuring")
+TIME_INTERVAL, TIME_INSTANT = expand("time:Interval"), expand("time:Instant")
+TIME_IN_XSD_DATE = expand("time:inXSDDate")
+SKOS_PREF_LABEL = expand("skos:prefLabel")
+# a unit of a formal organisation (ORG: org:unitOf, a sub-property of org:subOrganizationOf)
+ORG_UNIT_OF = expand("org:unitOf")
+# who publishes a solution (DCAT-AP/ADMS dct:publisher, an agent)
+DCT_PUBLISHER = expand("dct:publisher")
 SKOS_CONCEPT_SCHEME = expand("skos:ConceptScheme")
 # a territory and the DCAT-AP.de political-geocoding concept of its key name the same unit (SKOS mapping,
 # not owl:sameAs: the place and the vocabulary concept keep their own descriptions)
@@ -98,8 +109,12 @@ CLASS: dict[str, str] = {
     "Need": expand("cg:Need"),
 }
 LABEL_OF_CLASS = {iri: label for label, iri in CLASS.items()}
-# Organisation kinds that are public organisations in the sense of the Core Public Organisation Vocabulary.
-PUBLIC_ORGANISATION_KINDS = frozenset({"ADMINISTRATION", "DEPARTMENT"})
+# Organisation kinds that are public organisations in the sense of the Core Public Organisation Vocabulary:
+# an administration and an elected council (both organs of a territorial authority). Units are not.
+PUBLIC_ORGANISATION_KINDS = frozenset({"ADMINISTRATION", "COUNCIL"})
+# Organisation kinds that are org:OrganizationalUnits: an administration's departments, a council's committees.
+# Their SUB_ORGANIZATION_OF link to an organisation that is not itself a unit is also org:unitOf.
+UNIT_KINDS = frozenset({"DEPARTMENT", "COMMITTEE"})
 # Organisation kinds as concepts of the SKOS scheme cg:OrganisationKinds (declared in the ontology), for
 # org:classification: PUBLIC_ENTERPRISE -> cg:PublicEnterprise
 ORG_KIND_CONCEPT: dict[str, str] = {kind: CG + "".join(part.capitalize() for part in kind.split("_"))
@@ -204,6 +219,23 @@ _SPECIFIC: dict[str, dict[str, Prop]] = {
                # a source's terms of use are free text (no licence IRI to point at)
                "licence": _german("dct:rights")},
 }
+# Where an asset's dct:publisher (DCAT-AP/ADMS: the agent making it available) comes from: per label, the
+# relationship types whose organisation end publishes it, in order; the first type that names exactly one
+# organisation decides. A territory as originator is a place, not an agent, so it publishes nothing; a
+# maintaining organisation (solution profiles) can be added to the tuple.
+PUBLISHER_RELS: dict[str, tuple[str, ...]] = {"Solution": ("ORIGINATED_BY",)}
+
+
+def publisher_of(label: str, out_rels: list[tuple[str, str]]) -> str | None:
+    """The id of the organisation publishing a node, from its outgoing (rel type, target id) pairs; None when
+    the data names none, or several (DCAT-AP allows one publisher: none rather than an arbitrary one)."""
+    for rel_type in PUBLISHER_RELS.get(label, ()):
+        organisations = sorted({t for r, t in out_rels if r == rel_type and label_of(t) == "Organization"})
+        if organisations:
+            return organisations[0] if len(organisations) == 1 else None
+    return None
+
+
 # Personal contact data never leaves the store (it is not even mapped); what else of an actor is published
 # is the anonymous view of `graph_api.policy` (see `exported_values`).
 WITHHELD: dict[str, frozenset[str]] = {"Actor": policy.CONTACT_PROPERTIES}
@@ -296,18 +328,37 @@ _REL_PROP: dict[str, Prop] = {
     "share": Prop(expand("cg:share"), XSD_DOUBLE),
     "since": Prop(expand("schema:startDate"), XSD_DATE),
     "until": Prop(expand("schema:endDate"), XSD_DATE),
-    "title": Prop(expand("schema:roleName")),
     "role": Prop(expand("schema:roleName")),
     "context": Prop(expand("cg:context")),
     "year": Prop(expand("cg:year"), XSD_INTEGER),
     "round": Prop(expand("cg:round"), XSD_INTEGER),
     "source": Prop(expand("dct:source"), None),
 }
-REL_PROPS: dict[str, dict[str, Prop]] = {
-    name: {p: _REL_PROP[p] for p in rel.properties} for name, rel in REL_TYPES.items()
-}
 # Relationship types whose Statement node is also an org:Membership (member, organisation).
 MEMBERSHIP_RELS = frozenset({"WORKS_FOR", "MEMBER_OF"})
+
+
+def role_iri(base: str, title: str) -> str:
+    """`{base}id/role/{title, percent-encoded}`: one org:Role per title, shared by every membership holding it."""
+    return f"{base}id/{ROLE_SEGMENT}/{quote(title, safe='')}"
+
+
+def role_of_iri(iri: str) -> str | None:
+    match = _NODE_IRI_RE.match(iri)
+    return unquote(match["key"]) if match and match["type"] == ROLE_SEGMENT and unquote(match["key"]) else None
+
+
+# A membership's title is its org:role; its period (since, until) is written on its org:memberDuring interval
+# as the time:Instants of these predicates, not on the Statement itself.
+_MEMBERSHIP_PROP: dict[str, Prop] = {
+    "title": Prop(ORG_ROLE, None, to_iri=lambda title, base: role_iri(base, title), from_iri=role_of_iri),
+}
+DURING_ENDS: dict[str, str] = {"since": expand("time:hasBeginning"), "until": expand("time:hasEnd")}
+REL_PROPS: dict[str, dict[str, Prop]] = {
+    name: {p: (_MEMBERSHIP_PROP.get(p) or _REL_PROP[p]) if name in MEMBERSHIP_RELS else _REL_PROP[p]
+           for p in rel.properties if not (name in MEMBERSHIP_RELS and p in DURING_ENDS)}
+    for name, rel in REL_TYPES.items()
+}
 
 def node_object(prop: Prop, value: Any, base: str) -> Obj | None:
     """The object a stored property value is written as (an IRI, a German string or a typed literal);
@@ -330,6 +381,7 @@ _SEGMENT_OF = {label: label.lower() for label in NODE_PROPERTIES}
 _LABEL_OF_SEGMENT = {v: k for k, v in _SEGMENT_OF.items()}
 _NODE_IRI_RE = re.compile(r"^(?P<base>.*/)id/(?P<type>[a-z]+)/(?P<key>[^/#?]+)$")
 SCHEME_SEGMENT = "scheme"
+ROLE_SEGMENT = "role"
 
 
 def node_iri(base: str, node_id: str) -> str:
@@ -365,6 +417,16 @@ def statement_iri(base: str, rel_type: str, from_id: str, to_id: str) -> str:
     """Hash IRI under the start node: dereferencing the node describes its relationships too."""
     to_label = label_of(to_id) or ""
     return f"{node_iri(base, from_id)}#{rel_type.lower().replace('_', '-')}-{_SEGMENT_OF[to_label]}-{key_of(to_id)}"
+
+
+def interval_iri(statement: str) -> str:
+    """The org:memberDuring interval of a membership, and (`interval_end_iri`) its beginning and end: hash IRIs
+    beside the membership's, so they are described (and replaced) together with the node stating them."""
+    return f"{statement}-during"
+
+
+def interval_end_iri(statement: str, end: str) -> str:
+    return f"{statement}-{'begin' if end == 'since' else 'end'}"
 
 
 def geocoding_iris(label: str, props: dict) -> list[str]:

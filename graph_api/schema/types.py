@@ -50,6 +50,8 @@ class OrganizationKind(Enum):
     RESEARCH = "RESEARCH"
     CIVIL_SOCIETY = "CIVIL_SOCIETY"
     COMPANY = "COMPANY"
+    COUNCIL = "COUNCIL"
+    COMMITTEE = "COMMITTEE"
 
 
 @strawberry.enum
