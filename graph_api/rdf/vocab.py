@@ -220,10 +220,10 @@ _SPECIFIC: dict[str, dict[str, Prop]] = {
                "licence": _german("dct:rights")},
 }
 # Where an asset's dct:publisher (DCAT-AP/ADMS: the agent making it available) comes from: per label, the
-# relationship types whose organisation end publishes it, in order; the first type that names exactly one
-# organisation decides. A territory as originator is a place, not an agent, so it publishes nothing; a
-# maintaining organisation (solution profiles) can be added to the tuple.
-PUBLISHER_RELS: dict[str, tuple[str, ...]] = {"Solution": ("ORIGINATED_BY",)}
+# relationship types whose organisation end publishes it, in order; the first type that names any organisation
+# decides. The organisation a solution comes from, else the one maintaining it. A territory as originator is a
+# place, not an agent, so it publishes nothing (its maintainer may).
+PUBLISHER_RELS: dict[str, tuple[str, ...]] = {"Solution": ("ORIGINATED_BY", "MAINTAINED_BY")}
 
 
 def publisher_of(label: str, out_rels: list[tuple[str, str]]) -> str | None:
