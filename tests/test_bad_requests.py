@@ -151,6 +151,11 @@ SWEEP: dict[str, str] = {
     "solutions.filter.categoryIn": "query($s: ID!) { solutions(filter: {categoryIn: [$s]}) { totalCount } }",
     "adoptions.filter.idIn": "query($s: ID!) { adoptions(filter: {idIn: [$s]}) { totalCount } }",
     "adoptions.filter.solutionIn": "query($s: ID!) { adoptions(filter: {solutionIn: [$s]}) { totalCount } }",
+    "adoptionStats.filter.solution": "query($s: ID) { adoptionStats(filter: {solution: $s}) { total } }",
+    "adoptionStats.filter.adopter": "query($s: ID) { adoptionStats(filter: {adopter: $s}) { total } }",
+    "adoptionStats.filter.within": "query($s: ID) { adoptionStats(filter: {within: $s}) { total } }",
+    "adoptionStats.filter.idIn": "query($s: ID!) { adoptionStats(filter: {idIn: [$s]}) { total } }",
+    "adoptionStats.filter.solutionIn": "query($s: ID!) { adoptionStats(filter: {solutionIn: [$s]}) { total } }",
 }
 
 # String/ID fields of input objects nested inside filters (conditions, relationship conditions), by type:
