@@ -208,10 +208,16 @@ def _relationship(c: _Collector, rel_type: str, predicate: str, from_id: str, ob
         props.setdefault("source", source)
 
 
+# what an export withholds of a node that is not public (`policy`): an actor's name (personal data), a
+# contact channel's address (a restricted channel is for token holders)
+_WITHHELD_NAME = {"Actor": "name", "ContactPoint": "value"}
+
+
 def _name_withheld(label: str, row: dict[str, Any]) -> bool:
-    """A restricted actor without a name: what an export publishes of it (`policy`: its name is personal
-    data), so such a file is a complete record when it gives the role label everyone sees instead."""
-    return label == "Actor" and row.get("name") is None and row.get("visibility") != policy.PUBLIC
+    """A restricted actor without a name, or a restricted channel without its address: what an export publishes
+    of it, so such a file is a complete record (an actor then gives the role label everyone sees instead)."""
+    withheld = _WITHHELD_NAME.get(label)
+    return withheld is not None and row.get(withheld) is None and row.get("visibility") != policy.PUBLIC
 
 
 def _nodes(c: _Collector, rows: GraphRows, existing: set[str]) -> None:
@@ -243,7 +249,7 @@ def _nodes(c: _Collector, rows: GraphRows, existing: set[str]) -> None:
             row[prop] = value
         new = node_id not in existing
         problems = check_node(label, row, new=new and not _name_withheld(label, row))
-        if new and _name_withheld(label, row) and not row.get("role_label") and not problems:
+        if new and label == "Actor" and _name_withheld(label, row) and not row.get("role_label") and not problems:
             problems.append(("name", "is required: a new actor needs its name, or - when restricted, whose name an "
                                      "export withholds - its role label"))
         for prop, message in problems:

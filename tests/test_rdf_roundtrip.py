@@ -29,6 +29,8 @@ def _nodes(store: Store) -> dict[str, dict]:
         for row in store.read(f"MATCH (n:{label}) RETURN {columns}"):
             if label == "Actor":
                 row = policy.actor_view(row, policy.ANONYMOUS)
+            elif label == "ContactPoint":  # a restricted channel's address is for token holders only
+                row = policy.contact_point_view(row, policy.ANONYMOUS)
             out[row["id"]] = {k: v for k, v in row.items() if v is not None}
     return out
 
@@ -138,3 +140,19 @@ def test_unknown_extension_is_rejected(tmp_path: Path) -> None:
     path.write_text("<rdf:RDF/>", encoding="utf-8")
     with pytest.raises(LoadError, match="unknown RDF file extension"):
         read(path)
+
+
+@pytest.mark.parametrize(("visibility", "refused"), [("restricted", False), ("public", True), ("Restricted", False)])
+def test_only_a_restricted_channel_may_come_without_its_address(tmp_path: Path, visibility: str,
+                                                                 refused: bool) -> None:
+    """An export withholds a restricted channel's address, so its file must load; a public one needs it."""
+    channel = "<https://x.org/id/contactpoint/kanal>"
+    path = _nt(tmp_path, [f"{channel} {TYPE} <https://schema.org/ContactPoint> .",
+                          f'{channel} <https://copgraph.example.org/ontology#channelKind> "EMAIL" .',
+                          f'{channel} <https://copgraph.example.org/ontology#visibility> "{visibility}" .'])
+    if refused:
+        with pytest.raises(LoadError, match="value"):
+            read(path, base_iri="https://x.org/")
+    else:
+        (row,) = read(path, base_iri="https://x.org/").nodes["ContactPoint"]
+        assert "value" not in row
