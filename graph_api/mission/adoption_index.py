@@ -14,13 +14,14 @@ administered place), so the analytics (`coverage`, `recommend`) work on either.
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph_api.mission.definitions import ACTIVE, SIMILAR_SIZE_FACTOR
 from graph_api.mission.recommend import Adopter, similar_size
@@ -29,8 +30,7 @@ from graph_api.store import mission_reads as reads
 from graph_api.store.mission_reads import Read
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):
     """An adopter: its label, name, regional key and population (territories), and for an
     organisation the places it administers and the places it serves."""
 
@@ -43,8 +43,7 @@ class Holder:
     serves: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One (adoption, adopter) pair of one solution."""
 
     solution: str
@@ -63,18 +62,21 @@ class AdopterCounts:
     similar: int = 0
 
 
-@dataclass(frozen=True)
-class _Active:
-    """A distinct active adopter of one solution, with the key prefixes it stands for (`_keys`)."""
+class _Keys(NamedTuple):
+    """What ranks an adopter for a home: the first 9, 5 and 2 digits of each regional key it stands
+    for (its own, or its administered places'), and a municipality's population (for 'similar size')."""
 
-    id: str
-    name: str
-    population: int | None
-    is_municipality: bool
     k9: frozenset[str]
     k5: frozenset[str]
     k2: frozenset[str]
-    similar_population: int | None  # a municipality's population, else None
+    similar_population: int | None
+
+
+class _Active(NamedTuple):
+    """A distinct active adopter of one solution and its active adoptions of it."""
+
+    holder: Holder
+    keys: _Keys
     adoptions: tuple[str, ...]
 
 
@@ -86,10 +88,10 @@ class _Near:
         self.k9 = ars[:9] if ars[5:9] != "0000" else None
         self.k5, self.k2 = ars[:5], ars[:2]
 
-    def level(self, ref: _Active) -> int:
-        if self.k9 is not None and self.k9 in ref.k9:
+    def level(self, keys: _Keys) -> int:
+        if self.k9 is not None and self.k9 in keys.k9:
             return 3
-        return 2 if self.k5 in ref.k5 else 1 if self.k2 in ref.k2 else 0
+        return 2 if self.k5 in keys.k5 else 1 if self.k2 in keys.k2 else 0
 
 
 class AdoptionIndex:
@@ -102,27 +104,28 @@ class AdoptionIndex:
         self.awards: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in awards:
             self.awards[row["solution"]].append(row)
-        self.holders = holders
         self.places = places  # territory id -> {"ars", "name"}
         self.by_solution: dict[str, list[Entry]] = defaultdict(list)
-        self.by_place: dict[str, list[tuple[Entry, str | None]]] = defaultdict(list)
         self.by_holder: dict[str, list[Entry]] = defaultdict(list)
         for entry in entries:
             self.by_solution[entry.solution].append(entry)
             self.by_holder[entry.adopter].append(entry)
-            holder = holders.get(entry.adopter)
-            if holder is not None and holder.label == "Organization":
+        # an adopter missing from the territory and organisation tables (another label) stands for nothing
+        self.holders = {h: holders.get(h) or Holder(h, label_of(h) or "", None, None, None) for h in self.by_holder}
+        self.by_place: dict[str, list[tuple[Entry, str | None]]] = defaultdict(list)
+        for holder_id, found in self.by_holder.items():
+            holder = self.holders[holder_id]
+            if holder.label == "Organization":
                 for place in holder.administers:
-                    self.by_place[place].append((entry, place))
+                    self.by_place[place] += [(entry, place) for entry in found]
             else:
-                self.by_place[entry.adopter].append((entry, None))
+                self.by_place[holder_id] += [(entry, None) for entry in found]
         self._keys_of = {h: self._keys(h) for h in self.by_holder}
         self._count_active()
 
     # ---- rows in the shape of ADOPTIONS_OF_SOLUTIONS ------------------------------------------
     def _rows(self, entry: Entry, place: str | None = None) -> list[dict[str, Any]]:
-        holder = self.holders.get(entry.adopter) or Holder(entry.adopter, label_of(entry.adopter) or "", None, None,
-                                                          None)
+        holder = self.holders[entry.adopter]
         base = {"solution": entry.solution, "adoption": entry.adoption, "status": entry.status,
                 "adopter": entry.adopter, "adopter_name": holder.name, "adopter_ars": holder.ars,
                 "adopter_population": holder.population}
@@ -140,42 +143,37 @@ class AdoptionIndex:
                 for row in self._rows(entry, place)]
 
     # ---- ranking: distinct active adopters per solution, by distance --------------------------
-    def _keys(self, holder_id: str) -> tuple[list[str], int | None]:
-        """The regional keys an adopter stands for (its own, or its administered places') and, for a
-        municipality, its population (for 'similar size')."""
-        holder = self.holders.get(holder_id)
-        if holder is None:
-            return [], None
+    def _keys(self, holder_id: str) -> _Keys:
+        holder = self.holders[holder_id]
         if holder.label == "Organization":
-            return [a for a in (self.places.get(p, {}).get("ars") for p in holder.administers) if a], None
-        return ([holder.ars] if holder.ars else []), (holder.population if holder.label == "Municipality" else None)
+            keys = [a for a in (self.places.get(p, {}).get("ars") for p in holder.administers) if a]
+        else:
+            keys = [holder.ars] if holder.ars else []
+        return _Keys(frozenset(k[:9] for k in keys), frozenset(k[:5] for k in keys), frozenset(k[:2] for k in keys),
+                     holder.population if holder.label == "Municipality" else None)
 
     def _count_active(self) -> None:
         """Per solution its distinct active adopters (sorted by id) and how many lie within each key prefix."""
-        adoptions: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for entry in (e for entries in self.by_solution.values() for e in entries):
-            if entry.status in ACTIVE:
-                adoptions[(entry.solution, entry.adopter)].append(entry.adoption)
-        self.active: dict[str, list[_Active]] = defaultdict(list)
+        adoptions: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for solution, found in self.by_solution.items():
+            for entry in found:
+                if entry.status in ACTIVE:
+                    adoptions[solution][entry.adopter].append(entry.adoption)
+        self.active: dict[str, list[_Active]] = {}
         self.active_of: dict[str, dict[str, _Active]] = defaultdict(dict)  # adopter -> solution -> itself
-        for (solution, adopter), found in sorted(adoptions.items()):
-            keys, population = self._keys_of[adopter]
-            holder = self.holders.get(adopter)
-            ref = _Active(adopter, (holder.name if holder else None) or adopter, holder.population if holder else None,
-                          label_of(adopter) == "Municipality", frozenset(k[:9] for k in keys),
-                          frozenset(k[:5] for k in keys), frozenset(k[:2] for k in keys), population, tuple(found))
-            self.active[solution].append(ref)
-            self.active_of[adopter][solution] = ref
         # within[(n, key)][solution]: distinct active adopters with a regional key whose first n digits are `key`
         self.within: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         populations: dict[str, list[int]] = defaultdict(list)
-        for solution, refs in self.active.items():
+        for solution, by_adopter in adoptions.items():
+            refs = [_Active(self.holders[a], self._keys_of[a], tuple(found)) for a, found in sorted(by_adopter.items())]
+            self.active[solution] = refs
             for ref in refs:
-                for n, keys in ((9, ref.k9), (5, ref.k5), (2, ref.k2)):
+                self.active_of[ref.holder.id][solution] = ref
+                for n, keys in ((9, ref.keys.k9), (5, ref.keys.k5), (2, ref.keys.k2)):
                     for key in keys:
                         self.within[(n, key)][solution] += 1
-                if ref.similar_population:
-                    populations[solution].append(ref.similar_population)
+                if ref.keys.similar_population:
+                    populations[solution].append(ref.keys.similar_population)
         self.populations = {s: sorted(p) for s, p in populations.items()}
 
     def adopter_counts(self, home: dict[str, Any], solution_ids: Iterable[str]) -> dict[str, AdopterCounts]:
@@ -192,9 +190,9 @@ class AdoptionIndex:
             similar = self._similar(s, population)
             own = self.active_of.get(home["id"], {}).get(s)
             if own is not None:  # the home's own adoption is no evidence for it
-                level = near.level(own)
+                level, own_population = near.level(own.keys), own.keys.similar_population
                 total, a, c, st = total - 1, a - (level >= 3), c - (level >= 2), st - (level >= 1)
-                similar -= int(bool(own.similar_population) and similar_size(population, own.similar_population))
+                similar -= int(bool(own_population) and similar_size(population, own_population))
             out[s] = AdopterCounts([total - st, st - c, c - a, a], similar)
         return out
 
@@ -220,22 +218,21 @@ class AdoptionIndex:
         near = _Near(home)
         out: dict[str, list[Adopter]] = {}
         for solution in solution_ids:
-            found = [Adopter(r.id, r.name, near.level(r), r.population, r.is_municipality)
-                     for r in self.active.get(solution, ()) if r.id != home["id"] and (
+            found = [Adopter(r.holder.id, r.holder.name or r.holder.id, near.level(r.keys), r.holder.population,
+                             r.holder.label == "Municipality")
+                     for r in self.active.get(solution, ()) if r.holder.id != home["id"] and (
                          adoptions is None or not adoptions.isdisjoint(r.adoptions))]
             if found:
                 out[solution] = found
         return out
 
     # ---- territory: adoptions whose adopter lies inside a regional key ------------------------
-    def within_territory(self, prefix: str, statuses: set[str]) -> list[tuple[Entry, Holder | None]]:
+    def within_territory(self, prefix: str, statuses: set[str]) -> list[tuple[Entry, Holder]]:
         """Adoptions (with these statuses) by a territory whose key starts with `prefix`, or by an
         organisation that administers or serves one."""
         out = []
         for holder_id, entries in self.by_holder.items():
-            holder = self.holders.get(holder_id)
-            if holder is None:
-                continue
+            holder = self.holders[holder_id]
             if holder.label == "Organization":
                 keys = [self.places.get(p, {}).get("ars") for p in (*holder.administers, *holder.serves)]
             else:
@@ -246,7 +243,20 @@ class AdoptionIndex:
 
 
 def build(read: Read) -> AdoptionIndex:
-    """Read every adoption, its adopter and the places of adopting organisations."""
+    """Read every adoption, its adopter and the places of adopting organisations.
+
+    The cyclic garbage collector is paused while the ~300,000 objects of a Germany-scale index are
+    made (they hold no cycles; measured: a third of the build went to collections that found nothing)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(read)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(read: Read) -> AdoptionIndex:
     rows = reads.index_rows(read)
     holders: dict[str, Holder] = {}
     places: dict[str, dict[str, Any]] = {}
