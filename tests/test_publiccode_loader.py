@@ -240,3 +240,15 @@ def test_cli_writes_and_loads_publiccode(tmp_path: Path) -> None:
     assert validate_file(out).valid
     missing = cli("publiccode", "no-such-thing")
     assert missing.returncode == 2 and "no solution" in missing.stderr
+
+
+def test_hostile_names_are_refused_or_reported_without_being_echoed(store: Store, tmp_path: Path) -> None:
+    text = (FIXTURE / "publiccode.yml").read_text(encoding="utf-8")
+    huge = text.replace("  - Wentorf\n", "  - " + "Wentorf" * 100_000 + "\n")
+    rows = read(_write(tmp_path, huge), read_graph=store.read)
+    assert all(len(note) < 1_000 for note in rows.notes)
+    control = text.replace("- name: Modellprojekte Smart Cities", '- name: "Foerder\\u0000programm"') \
+        .replace("smart-city-dialog.de/modellprojekte", "example.org/hostile-funder")
+    with pytest.raises(LoadError) as caught:
+        read(_write(tmp_path, control), read_graph=store.read)
+    assert caught.value.problems[0].field == "Organization.name"

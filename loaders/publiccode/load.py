@@ -34,7 +34,7 @@ from typing import Any
 
 from graph_api.german import fold
 from graph_api.loaders.oparl_names import slug
-from graph_api.loaders.record_rules import check_node
+from graph_api.loaders.record_rules import check_node, short
 from graph_api.model import make_id
 from graph_api.rdf.vocab import id_of_iri
 from graph_api.rows import GraphRows, LoadError, LoadProblem
@@ -158,7 +158,12 @@ def read(path: str | Path, *, read_graph: Read | None = None) -> GraphRows:
     batch = _Batch.open(GraphReads(read_graph) if read_graph else NoGraph())
     rows = GraphRows()
     for file, result in results:
+        before = {label: len(node_rows) for label, node_rows in rows.nodes.items()}
         _map_file(file, result, batch, rows)
+        for label, node_rows in rows.nodes.items():  # the rules every source obeys, on each new row
+            for row in node_rows[before.get(label, 0):]:
+                batch.problems += [LoadProblem(str(file), None, f"{label}.{prop}", message)
+                                   for prop, message in check_node(label, row)]
     if batch.problems:
         raise LoadError(batch.problems)
     rows.notes.extend(batch.notes)
@@ -214,8 +219,6 @@ def _map_file(file: Path, result: Result, batch: _Batch, rows: GraphRows) -> Non
     source = {"id": source_id, "title": f"publiccode.yml: {name}", "kind": SOURCE_KIND, "url": http_repo,
               "note": "publiccode.yml, the software's metadata file in its repository (standard: "
                       "publiccodeyml/publiccode.yml)"}
-    _check(batch, file, "Solution", solution)
-    _check(batch, file, "Source", source)
     rows.add_node("Solution", solution)
     rows.add_node("Source", source)
     rows.add_rel("SOURCED_FROM", solution_id, source_id, source=source_id)
@@ -228,7 +231,7 @@ def _map_file(file: Path, result: Result, batch: _Batch, rows: GraphRows) -> Non
         if funder_id is None and funder.get("name"):
             funder_id = batch.add_organization(rows, funder["name"], funder.get("uri"))
         if funder_id is None:
-            batch.notes.append(f"{where(f'fundedBy[{index}]')}: {funder.get('uri')} has no name and is not in "
+            batch.notes.append(f"{where(f'fundedBy[{index}]')}: {short(funder.get('uri'))} has no name and is not in "
                                "copgraph; not linked")
             continue
         link("FUNDED_BY", funder_id, funder_id in links.funders)
@@ -253,7 +256,7 @@ def _map_file(file: Path, result: Result, batch: _Batch, rows: GraphRows) -> Non
         upstream_id = iri_id(upstream) if iri_id(upstream) in batch.ids else None
         upstream_id = upstream_id or batch.solution_by_repo.get(normalise_url(upstream))
         if upstream_id is None or upstream_id == solution_id:
-            batch.notes.append(f"{where(f'isBasedOn[{index}]')}: no solution with the repository {upstream} in "
+            batch.notes.append(f"{where(f'isBasedOn[{index}]')}: no solution with the repository {short(upstream)} in "
                                "copgraph; DERIVED_FROM not linked (load the upstream publiccode.yml first)")
             continue
         link("DERIVED_FROM", upstream_id, upstream_id in links.derived_from)
@@ -265,7 +268,7 @@ def _map_file(file: Path, result: Result, batch: _Batch, rows: GraphRows) -> Non
             what = ("is ambiguous: " + ", ".join(f"{c.name} ({c.id})" for c in match.candidates[:8])
                     if match.ambiguous else "matches no territory or organisation in copgraph"
                     + (f" (official names that begin so: {'; '.join(similar)})" if similar else ""))
-            batch.notes.append(f"{where(f'usedBy[{index}]')}: '{adopter_name}' {what}; not linked")
+            batch.notes.append(f"{where(f'usedBy[{index}]')}: {short(adopter_name)} {what}; not linked")
             continue
         adoption_id = links.adoptions.get(match.id)
         if adoption_id is None:
@@ -276,8 +279,3 @@ def _map_file(file: Path, result: Result, batch: _Batch, rows: GraphRows) -> Non
             rows.add_rel("BY", adoption_id, match.id, source=source_id)
             links.adoptions[match.id] = adoption_id
         rows.add_rel("SOURCED_FROM", adoption_id, source_id, source=source_id)
-
-
-def _check(batch: _Batch, file: Path, label: str, row: dict[str, Any]) -> None:
-    for prop, message in check_node(label, row):
-        batch.problems.append(LoadProblem(str(file), None, f"{label}.{prop}", message))
