@@ -252,3 +252,9 @@ def test_hostile_names_are_refused_or_reported_without_being_echoed(store: Store
     with pytest.raises(LoadError) as caught:
         read(_write(tmp_path, control), read_graph=store.read)
     assert caught.value.problems[0].field == "Organization.name"
+
+
+@needs_testdata
+def test_deprecations_are_passed_on_as_notes() -> None:
+    rows = read(TESTDATA / "valid_with_warnings" / "valid_with_legal_repoOwner.yml")
+    assert any(":70: legal.repoOwner: This key is DEPRECATED" in note for note in rows.notes)

@@ -184,6 +184,8 @@ def _map_file(file: Path, result: Result, batch: _Batch, rows: GraphRows) -> Non
     def where(key: str) -> str:
         return f"{file}:{find_key_position(body, key)[0] or 1}: {key}"
 
+    for warning in result.warnings:
+        batch.notes.append(f"{file}:{warning.line or 1}: {warning.key}: {warning.message}")
     for skipped in result.skipped:
         batch.notes.append(f"{file}:{skipped.line or 1}: {skipped.key}: not checked offline: {skipped.check}")
     name, repo = data["name"], data["url"]
