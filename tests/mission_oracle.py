@@ -215,6 +215,14 @@ def recommendations(raw: Raw, municipality: str, need: str | None = None) -> lis
         broader = nx.DiGraph(raw.edges["BROADER"])
         wanted = {need} | (nx.ancestors(broader, need) if need in broader else set())
         solutions = sorted({s for s, c in raw.edges["ADDRESSES"] if c in wanted})
+    recorded = set()  # solutions that address an open recorded need of the municipality (the needs log)
+    if need is None:
+        broader = nx.DiGraph(raw.edges["BROADER"])
+        holders = {municipality} | {o for o, t in raw.edges["ADMINISTERS"] if t == municipality}
+        concerned = {c for n, c in raw.edges["CONCERNS"] if raw.nodes[n]["status"] in ("OPEN", "MATCHED")
+                     and any(h in holders for m, h in raw.edges["NEEDED_BY"] if m == n)}
+        wanted = {x for c in concerned for x in {c} | (nx.ancestors(broader, c) if c in broader else set())}
+        recorded = {s for s, c in raw.edges["ADDRESSES"] if c in wanted}
     scored = []
     for solution in solutions:
         if solution in taken or solution in covered:
@@ -228,7 +236,7 @@ def recommendations(raw: Raw, municipality: str, need: str | None = None) -> lis
             if label(raw, x) == "Municipality" and _similar(home.get("population"), raw.nodes[x].get("population")):
                 score += 1.0
         score += sum(2.0 if w == SEAL else 1.0 for s, w in raw.edges["RECEIVED"] if s == solution)
-        score += 3.0 if need is not None else 0.0
+        score += 3.0 if need is not None or solution in recorded else 0.0
         score += 1.0 if raw.nodes[solution].get("maturity") in ("proven", "scaled") else 0.0
         scored.append((solution, round(score, 3)))
     return sorted(scored, key=lambda s: (-s[1], s[0]))

@@ -344,3 +344,141 @@ def test_need_mutation_round_trip_status_change_and_privacy_of_the_recorder(fres
     assert name == (recorder["name"] if recorder.get("visibility") == "public" else recorder["role_label"])
     bad = api.errors(NEED, {"input": {**given, "neededBy": "Concept:need-erreichbarkeit"}}, token=TOKEN)
     assert "input.neededBy: 'Concept:need-erreichbarkeit' is a Concept" in bad[0]
+
+
+# ---- the needs log in the mission questions ----------------------------------------------------
+def _named(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
+    from graph_api import query_library
+
+    return query_library.run_named(store, query_library.get_query(name), params).rows
+
+
+def _active_adopters() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for row in rows_of("adoptions.yaml"):
+        if row["status"] in ACTIVE:
+            found.setdefault(row["solution"], set()).add(row["adopter"])
+    return found
+
+
+def _addressing(concept: str, field: str = "needs") -> set[str]:
+    """Solutions addressing `concept` or a narrower one (`field` categories: in that category), from the YAML."""
+    narrower = {concept}
+    broader = {f"Concept:{r['id']}": r.get("broader") for r in rows_of("concepts.yaml")}
+    changed = True
+    while changed:
+        grown = narrower | {c for c, b in broader.items() if b in narrower}
+        changed, narrower = grown != narrower, grown
+    return {f"Solution:{r['id']}" for r in rows_of("solutions.yaml") if narrower & set(r.get(field) or [])}
+
+
+def test_recommendations_weigh_the_recorded_needs_as_the_oracle_does(pilot_store: Store) -> None:
+    from graph_api.mission import answers
+    from graph_api.store.mission_reads import StoreRead
+    from tests import mission_oracle as oracle
+
+    raw = oracle.raw_rows(pilot_store)
+    read = StoreRead(pilot_store, lambda text, params: pilot_store.read(text, dict(params)))
+    towns = sorted({r["needed_by"] for r in rows_of("needs.yaml") if r["needed_by"].startswith("Municipality:")})
+    assert towns
+    for town in towns:
+        got = [(s.solution["id"], s.score) for s in answers.recommendations(read, town, None, 10_000)]
+        assert got == oracle.recommendations(raw, town), town
+    api = GraphQLClient(pilot_store)
+    query = ('query($m: ID!, $n: ID) { recommendSolutions(municipality: $m, need: $n, first: 50) { solution { id } '
+             'reasons } }')
+    luebtheen = api.data(query, {"m": "Municipality:13076088"})["recommendSolutions"]
+    named = {r["solution"]["id"] for r in luebtheen
+             if any("(Need:luebtheen-erreichbarkeit-2025" in x for x in r["reasons"])}
+    assert named and named == {r["solution"]["id"] for r in luebtheen} & _addressing("Concept:need-erreichbarkeit")
+    stated = api.data(query, {"m": "Municipality:13076088", "n": "Concept:need-beteiligung-staerken"})
+    assert not any("recorded need" in x for r in stated["recommendSolutions"] for x in r["reasons"])
+
+
+def _county_needs(statuses: tuple[str, ...] = ("OPEN", "MATCHED")) -> list[dict[str, Any]]:
+    """Needs of Landkreis Ludwigslust-Parchim from the YAML: held by a place with its key or an organisation
+    administering such a place, newest first."""
+    in_county = {f"Organization:{o['id']}" for o in rows_of("organizations.yaml")
+                 if any(t == "County:13076" or t.startswith(("Municipality:13076", "Association:13076"))
+                        for t in o.get("administers") or [])}
+    rows = [r for r in rows_of("needs.yaml") if r["status"] in statuses and (
+        r["needed_by"] in in_county or r["needed_by"].startswith(("Municipality:13076", "Association:13076"))
+        or r["needed_by"] == "County:13076")]
+    return sorted(rows, key=lambda r: (str(r["recorded_on"]), r["id"]), reverse=True)
+
+
+def test_the_lotse_view_lists_the_county_needs_with_matches_that_address_them(pilot_store: Store) -> None:
+    expected = _county_needs()
+    assert len(expected) >= 3
+    got = GraphQLClient(pilot_store).data("""{ openNeeds(county: "County:13076", first: 3) { need { id status }
+        neededBy { id } bestMatches { solution { id } score reasons } } }""")["openNeeds"]
+    assert sorted((g["need"]["id"] for g in got), reverse=False) == sorted(f"Need:{r['id']}" for r in expected)
+    assert [g["need"]["id"] for g in got] == [f"Need:{r['id']}" for r in expected]  # newest first, ids break ties
+    adopters = _active_adopters()
+    for entry, row in zip(got, expected, strict=True):
+        fitting = set().union(*(_addressing(c) for c in row["concerns"]))
+        matches = [m["solution"]["id"] for m in entry["bestMatches"]]
+        assert set(matches) <= fitting and len(matches) <= 3
+        if not row["needed_by"].startswith("Municipality:"):  # ranked by distinct active adopters
+            ranked = sorted(fitting, key=lambda s: (-len(adopters.get(s, set())), s))[:3]
+            assert matches == ranked
+            assert [m["score"] for m in entry["bestMatches"]] == [len(adopters.get(s, set())) for s in ranked]
+    solved = GraphQLClient(pilot_store).data('{ openNeeds(county: "County:13076", status: [SOLVED]) { need { id } } }')
+    assert [n["need"]["id"] for n in solved["openNeeds"]] == [f"Need:{r['id']}" for r in _county_needs(("SOLVED",))]
+
+
+def test_the_named_lotse_query_agrees_with_a_plain_count(pilot_store: Store) -> None:
+    rows = _named(pilot_store, "open_needs_per_county")
+    expected = _county_needs()
+    assert list(dict.fromkeys(r["need_id"] for r in rows)) == [f"Need:{r['id']}" for r in expected]
+    adopters = _active_adopters()
+    for row in expected:
+        mine = [r for r in rows if r["need_id"] == f"Need:{row['id']}"]
+        fitting = set().union(*(_addressing(c) for c in row["concerns"]))
+        assert {r["solution_id"] for r in mine} - {None} == fitting
+        assert [r["active_adopters"] for r in mine] == sorted((r["active_adopters"] for r in mine), reverse=True)
+        for r in mine:
+            if r["solution_id"]:
+                assert r["active_adopters"] == len(adopters.get(r["solution_id"], set()))
+
+
+def test_solutions_by_funding_programme_follow_projects_funded_in_the_programme(pilot_store: Store) -> None:
+    projects = {f"Project:{p['id']}": set(p.get("funded_by") or []) for p in rows_of("projects.yaml")}
+    for funder in ("Project:wir-landvorteil", "Organization:bmftr", "Project:modellprojekte-smart-cities"):
+        expected = {f"Solution:{s['id']}" for s in rows_of("solutions.yaml")
+                    if any(f == funder or funder in projects.get(f, set()) for f in s.get("funded_by") or [])}
+        got = {r["solution_id"] for r in _named(pilot_store, "solutions_by_funding_programme", funder=funder)}
+        assert got == expected, funder
+    assert _named(pilot_store, "solutions_by_funding_programme", funder="Project:wir-landvorteil")
+
+
+def test_coverage_gaps_with_open_needs_are_the_gaps_that_recorded_one(pilot_store: Store) -> None:
+    api = GraphQLClient(pilot_store)
+    query = """query($c: ID!, $w: Boolean!, $after: String) { coverageGaps(county: "County:13076", category: $c,
+        withOpenNeed: $w, first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+        edges { node { id ... on Municipality { needs(status: [OPEN, MATCHED]) { concerns { id } } } } } } }"""
+
+    def every_page(category: str, with_open_need: bool) -> list[dict[str, Any]]:
+        edges, after = [], None
+        while True:
+            page = api.data(query, {"c": category, "w": with_open_need, "after": after})["coverageGaps"]
+            edges += page["edges"]
+            if not page["pageInfo"]["hasNextPage"]:
+                return edges
+            after = page["pageInfo"]["endCursor"]
+
+    seen_any = False
+    for category in ("Concept:topic-beteiligung", "Concept:topic-buergerservice",
+                     "Concept:topic-organisationsentwicklung"):
+        every = {e["node"]["id"] for e in every_page(category, False)}
+        needing = every_page(category, True)
+        assert {e["node"]["id"] for e in needing} <= every
+        for edge in needing:  # its own recorded need (or its administration's) is addressed by the category
+            seen_any = True
+            own = {c["id"] for n in edge["node"]["needs"] for c in n["concerns"]}
+            administrations = {f"Organization:{o['id']}" for o in rows_of("organizations.yaml")
+                               if edge["node"]["id"] in (o.get("administers") or [])}
+            own |= {c for r in rows_of("needs.yaml") if r["needed_by"] in administrations
+                    and r["status"] in ("OPEN", "MATCHED") for c in r["concerns"]}
+            assert set().union(*(_addressing(c) for c in own)) & _addressing(category, "categories")
+    assert seen_any

@@ -17,7 +17,7 @@ from graph_api.mission import coverage as coverage_analytics
 from graph_api.mission import lineage as lineage_analytics
 from graph_api.mission import recommend as recommend_analytics
 from graph_api.mission.contacts import meet, paths, through_counts
-from graph_api.mission.definitions import ACTIVE, BRIDGE_LABELS, CONTACT_LABELS, MAX_HOPS
+from graph_api.mission.definitions import ACTIVE, BRIDGE_LABELS, CONTACT_LABELS, MAX_HOPS, OPEN_NEEDS
 from graph_api.mission.errors import BadInput, NotFound
 from graph_api.model import TERRITORY_LABELS, label_of
 from graph_api.store import mission_reads as reads
@@ -138,12 +138,22 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
     skip = recommend_analytics.excluded(home, county, index.place_rows(places))
     candidates = [s for s in candidates if s["id"] not in skip]
     awards = {s["id"]: index.awards[s["id"]] for s in candidates if s["id"] in index.awards}
+    recorded = recorded_needs(read, municipality_id) if need is None else {}  # an argument overrides the log
     if not sourced_only:  # rank every candidate by counts, name the evidence of the first few only
         counts = index.adopter_counts(home, [s["id"] for s in candidates])
-        candidates = recommend_analytics.rank(candidates, counts, awards, need)[:first]
+        candidates = recommend_analytics.rank(candidates, counts, awards, need, recorded)[:first]
     ids = sorted(s["id"] for s in candidates)
     sourced = _sourced(read, index, ids) if sourced_only else None
-    return recommend_analytics.score(home, candidates, index.adopters(home, ids, sourced), awards, need)[:first]
+    return recommend_analytics.score(home, candidates, index.adopters(home, ids, sourced), awards, need,
+                                     recorded)[:first]
+
+
+def recorded_needs(read: Read, municipality_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The municipality's open recorded needs (the needs log) each solution addresses, by solution id."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in read(reads.RECORDED_NEEDS, {"home": municipality_id, "open": list(OPEN_NEEDS)}):
+        out.setdefault(row["solution"], []).append(row)
+    return {k: sorted(v, key=lambda r: (r["need"], r["concept"])) for k, v in out.items()}
 
 
 def _sourced(read: Read, index: adoption_index.AdoptionIndex, solution_ids: list[str]) -> set[str]:

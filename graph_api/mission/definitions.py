@@ -75,6 +75,10 @@ RECOMMENDATION_WEIGHTS = {
     "similar_size": 1.0, "seal": 2.0, "other_award": 1.0, "need": 3.0, "maturity": 1.0,
 }
 MATURE = ("proven", "scaled")
+# A recorded need (the needs log) counts for recommendations while it is OPEN or MATCHED (a solution was
+# proposed, not yet taken up); a SOLVED need no longer asks for anything. A municipality's recorded needs are
+# those NEEDED_BY the municipality itself or by an organisation that administers it directly.
+OPEN_NEEDS = ("OPEN", "MATCHED")
 
 # Transfer lineage: generation = the longest LEARNED_FROM chain behind an adoption.
 LINEAGE_MAX_GENERATIONS = 20

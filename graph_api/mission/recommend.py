@@ -76,7 +76,8 @@ def excluded(home: dict[str, Any], county: dict[str, Any], rows: list[dict[str, 
 
 
 def rank(solutions: list[dict[str, Any]], counts: Mapping[str, Any], awards: dict[str, list[dict[str, Any]]],
-         need: dict[str, Any] | None) -> list[dict[str, Any]]:
+         need: dict[str, Any] | None, recorded: Mapping[str, list[dict[str, Any]]] | None = None
+         ) -> list[dict[str, Any]]:
     """Candidates by the score `score` gives them, computed from their adopter counts alone.
 
     `counts[solution]` has `levels` (distinct active adopters by nearest level, index = level) and
@@ -89,13 +90,16 @@ def rank(solutions: list[dict[str, Any]], counts: Mapping[str, Any], awards: dic
     for solution, granted in awards.items():
         value[solution] += sum(w["seal"] if a["award"] == SEAL_AWARD_ID else w["other_award"] for a in granted)
     for solution in solutions:
-        value[solution["id"]] += (w["need"] if need is not None else 0) + (
+        value[solution["id"]] += (w["need"] if need is not None or (recorded or {}).get(solution["id"]) else 0) + (
             w["maturity"] if solution.get("maturity") in MATURE else 0)
     return sorted(solutions, key=lambda s: (-round(value[s["id"]], 3), s["id"]))
 
 
 def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[str, list[Adopter]],
-          awards: dict[str, list[dict[str, Any]]], need: dict[str, Any] | None) -> list[Scored]:
+          awards: dict[str, list[dict[str, Any]]], need: dict[str, Any] | None,
+          recorded: Mapping[str, list[dict[str, Any]]] | None = None) -> list[Scored]:
+    """Each candidate's score and reasons. `recorded` holds, by solution, the municipality's open recorded
+    needs it addresses (the needs log): they weigh like a stated need, once, and each is named."""
     w = RECOMMENDATION_WEIGHTS
     association = home.get("_association_name") or "its association"
     out = []
@@ -126,6 +130,10 @@ def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[
         if need is not None:
             value += w["need"]
             reasons.append(f"addresses the stated need '{need.get('label') or need['id']}' ({need['id']})")
+        elif (recorded or {}).get(solution["id"]):
+            value += w["need"]
+            reasons += [f"addresses the recorded need '{r.get('label') or r['concept']}' ({r['need']}, recorded "
+                        f"{r.get('recorded_on') or 'undated'})" for r in recorded[solution["id"]]]
         if solution.get("maturity") in MATURE:
             value += w["maturity"]
             reasons.append(f"maturity: {solution['maturity']}")

@@ -11,10 +11,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from graph_api.mission import needs_log as mission_needs
 from graph_api.mission.coverage import gaps
 from graph_api.mission.definitions import CONTACT_EDGE_TYPES, DEFAULT_CONTACT_PATH_HOPS, DEFAULT_COUNTY_HOPS
 from graph_api.model import NODE_LABELS
-from graph_api.schema import aggregations, history, mission
+from graph_api.schema import aggregations, history, mission, needs_log
 from graph_api.schema.filters import (
     Where,
     actor_where,
@@ -24,6 +25,7 @@ from graph_api.schema.filters import (
     solution_where,
 )
 from graph_api.schema.filters import territory as known_territory
+from graph_api.schema.needs_log import OpenNeed
 from graph_api.schema.pagination import (
     MAX_FIRST,
     Connection,
@@ -44,6 +46,7 @@ from graph_api.schema.types import (
     County,
     Municipality,
     MunicipalityFilter,
+    NeedStatus,
     Node,
     OrderBy,
     OrderDirection,
@@ -139,6 +142,11 @@ class SearchHitConnection:
     edges: list[SearchHitEdge]
     page_info: PageInfo
     total_count: int = strawberry.field(description=f"Hits found (counted up to {MAX_SEARCH_OFFSET}).")
+
+
+WithOpenNeed = Annotated[bool, strawberry.argument(
+    description="Only gaps whose municipality (or its administration) recorded an open need that a solution of the "
+                "category addresses (the needs log).")]
 
 
 @strawberry.type
@@ -303,6 +311,13 @@ class Query:
         return await mission.recommend(info, str(municipality), str(need) if need is not None else None,
                                        check_first(first), exclude_illustrative)
 
+    @strawberry.field(description="The Lotse's view of the needs log: needs of a county, its Ämter and "
+                                  "municipalities and their administrations (default: OPEN and MATCHED), newest "
+                                  "first, each with its best matches (`first` per need).")
+    async def open_needs(self, info: Info, county: strawberry.ID, first: int | None = 3,
+                         status: list[NeedStatus] | None = None) -> list[OpenNeed]:
+        return await needs_log.open_needs(info, str(county), check_first(first), status)
+
     @strawberry.field(description="Adoptions of one solution in the order knowledge travelled: by generation "
                                   "(longest chain of teachers), then start date, then id.")
     async def transfer_lineage(self, info: Info, solution: strawberry.ID,
@@ -313,10 +328,16 @@ class Query:
                                   "SCALED) in a category or a narrower one — neither their own nor via their "
                                   "association or county.")
     async def coverage_gaps(self, info: Info, county: strawberry.ID, category: strawberry.ID, first: int | None = 20,
-                            after: str | None = None) -> Connection[Municipality]:
+                            after: str | None = None, with_open_need: WithOpenNeed = False
+                            ) -> Connection[Municipality]:
         entries = await mission.coverage(info, str(county), str(category))
-        return slice_nodes(gaps(entries), lambda n: (n.get("name") or "").lower(), first, after, to_type,
-                           CursorScope.of("NAME", where=["coverageGaps", str(county), str(category)]))
+        found = gaps(entries)
+        if with_open_need:
+            needing = await mission.answer(info, mission_needs.municipalities_needing, str(category))
+            found = [m for m in found if m["id"] in needing]
+        return slice_nodes(found, lambda n: (n.get("name") or "").lower(), first, after, to_type,
+                           CursorScope.of("NAME", where=["coverageGaps", str(county), str(category),
+                                                         *(["withOpenNeed"] if with_open_need else [])]))
 
     @strawberry.field(description="Every municipality of a county and the active adoptions in a category that cover "
                                   "it: its own, or via its association or county (never silently merged).")

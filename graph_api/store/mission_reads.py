@@ -295,6 +295,37 @@ SOLUTIONS_FOR_NEED = (
     f"MATCH (s:Solution)-[:ADDRESSES]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(:Concept {{id: $need}}) "
     "RETURN DISTINCT s.id AS id"
 )
+# Solutions that address what a municipality's open recorded needs concern (or something narrower), per need
+_NEED_MATCHES = (f"MATCH (n)-[:CONCERNS]->(c:Concept) "
+                 f"MATCH (s:Solution)-[:ADDRESSES]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(c) "
+                 "RETURN s.id AS solution, n.id AS need, n.recorded_on AS recorded_on, c.id AS concept, "
+                 "c.label AS label")
+RECORDED_NEEDS = (
+    "MATCH (n:Need)-[:NEEDED_BY]->(:Municipality {id: $home}) WHERE n.status IN $open " + _NEED_MATCHES + " UNION "
+    "MATCH (n:Need)-[:NEEDED_BY]->(:Organization)-[:ADMINISTERS]->(:Municipality {id: $home}) "
+    "WHERE n.status IN $open " + _NEED_MATCHES
+)
+# The needs log of a county: needs of the county, its associations and municipalities, and of the
+# organisations that administer any of them
+NEEDS_IN_COUNTY = (
+    "MATCH (c:County {id: $county}) MATCH (n:Need)-[:NEEDED_BY]->(h) "
+    "WHERE n.status IN $statuses AND (h.id = c.id OR h.county_ags = c.ags OR "
+    "EXISTS { MATCH (h)-[:ADMINISTERS]->(t) WHERE t.id = c.id OR t.county_ags = c.ags }) "
+    "RETURN n.id AS need, h.id AS holder, n.recorded_on AS recorded_on ORDER BY recorded_on DESC, need"
+)
+# Solutions that address what given needs concern (or something narrower), with the concept's label
+SOLUTIONS_FOR_NEEDS = (
+    "UNWIND $needs AS i MATCH (n:Need {id: i})-[:CONCERNS]->(c:Concept) "
+    f"MATCH (s:Solution)-[:ADDRESSES]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(c) "
+    "RETURN DISTINCT n.id AS need, s.id AS solution, c.id AS concept, c.label AS label"
+)
+# Holders of open needs that a solution of a category addresses, and the municipalities a holder administers
+NEEDING_CATEGORY = (
+    f"MATCH (s:Solution)-[:IN_CATEGORY]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(:Concept {{id: $category}}) "
+    f"MATCH (s)-[:ADDRESSES]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(:Concept)<-[:CONCERNS]-(n:Need) "
+    "WHERE n.status IN $open MATCH (n)-[:NEEDED_BY]->(h) OPTIONAL MATCH (h)-[:ADMINISTERS]->(m:Municipality) "
+    "RETURN DISTINCT h.id AS holder, m.id AS administered"
+)
 SOLUTIONS_IN_CATEGORY = (
     f"MATCH (s:Solution)-[:IN_CATEGORY]->(:Concept)-[:BROADER*0..{CONCEPT_DEPTH}]->(:Concept {{id: $category}}) "
     "RETURN DISTINCT s.id AS id, s.name AS name"
@@ -359,7 +390,9 @@ def all_texts(dialect: str) -> dict[str, str]:
               "municipality": MUNICIPALITY_WITH_ASSOCIATION,
               **{f"around-{name}-{way}": text for name, (_, *pair) in around_texts(dialect).items()
                  for way, text in zip(("out", "in"), pair, strict=True)},
-              "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED,
+              "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED, "recorded-needs": RECORDED_NEEDS,
+              "needs-in-county": NEEDS_IN_COUNTY, "needing-category": NEEDING_CATEGORY,
+              "solutions-for-needs": SOLUTIONS_FOR_NEEDS,
               "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE,
               "sourced-adoptions": SOURCED_ADOPTIONS, "index-adoptions": INDEX_ADOPTIONS,
               "index-organisations": INDEX_ORGANISATIONS, "index-administers": INDEX_ADMINISTERS,
