@@ -20,7 +20,7 @@ from graph_api.loaders.rdf import read
 from graph_api.policy import is_public
 from graph_api.rdf import vocab
 from graph_api.rdf.export import export
-from graph_api.rdf.generate import SHAPES_FILE
+from graph_api.rdf.generate import ONTOLOGY_FILE, SHAPES_FILE
 from graph_api.rows import LoadError
 from graph_api.store import Store
 
@@ -245,3 +245,33 @@ def test_a_withheld_or_unknown_title_is_not_confirmed(client: TestClient, pilot_
         answer = client.get(_path(vocab.role_iri(BASE, title)))
         assert answer.status_code == 404, title
     assert client.get("/id/role/").status_code == 404
+
+
+def test_sparql_over_the_export_counts_roles_per_organisation_kind_as_the_store_has_them(
+        pilot_store: Store, kinds: dict[str, str]) -> None:
+    """A researcher's question in ORG terms (how many people hold which role in which kind of organisation),
+    answered by pyoxigraph over the N-Quads export, equals plain Python over the store's rows."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load("".join(export(pilot_store, BASE, "nq")).encode("utf-8"), ox.RdfFormat.N_QUADS)
+    query = """
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?kind ?role (COUNT(DISTINCT ?person) AS ?n) WHERE {
+          ?m a org:Membership ; org:member ?person ; org:organization ?o ; org:role ?r .
+          ?o org:classification ?concept .
+          ?concept skos:notation ?kind .
+          ?r skos:prefLabel ?role .
+        } GROUP BY ?kind ?role"""
+    # the kinds' notations come from the ontology, as a consumer would load it beside the data
+    store.load(ONTOLOGY_FILE.read_bytes(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(vocab.ONTOLOGY_IRI))
+    answers = store.query(query, use_default_graph_as_union=True)
+    got = {(row["kind"].value, row["role"].value, int(row["n"].value)) for row in answers}
+    rows = pilot_store.read("MATCH (a:Actor)-[r:WORKS_FOR]->(o:Organization) WHERE r.title IS NOT NULL RETURN "
+                            "a.id AS a, a.visibility AS visibility, o.id AS o, r.title AS title")
+    counted: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        if is_public(row) and row["title"]:
+            counted.setdefault((kinds[row["o"]], row["title"]), set()).add(row["a"])
+    assert got and {(kind, title, len(people)) for (kind, title), people in counted.items()} == got

@@ -11,7 +11,7 @@ import { hashFor } from '../router.js';
 const ORG_KIND = {
   ADMINISTRATION: 'Verwaltung', DEPARTMENT: 'Fachbereich', PUBLIC_ENTERPRISE: 'öffentliches Unternehmen',
   ASSOCIATION: 'Verband', NETWORK: 'Netzwerk', RESEARCH: 'Forschung', CIVIL_SOCIETY: 'Zivilgesellschaft',
-  COMPANY: 'Unternehmen',
+  COMPANY: 'Unternehmen', COUNCIL: 'Rat (gewählte Vertretung)', COMMITTEE: 'Gremium (Ausschuss, Beirat)',
 };
 
 const links = (nodes) => (nodes && nodes.length
