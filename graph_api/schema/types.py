@@ -16,6 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph_api import geo, policy
+from graph_api.german import fold
 from graph_api.model import label_of
 from graph_api.schema import provenance
 from graph_api.schema.context import GraphContext
@@ -340,19 +341,51 @@ def _territory_fields(d: dict[str, Any], level: TerritoryLevel) -> dict[str, Any
 
 
 async def _page(info: Info, name: str, parent: str, first: int, after: str | None, keep: Any = None,
-                where: Any = None) -> Connection[Any]:
+                where: Any = None, order_by: OrderBy | None = None) -> Connection[Any]:
     """A page of a nested list: all (id, sort key) pairs, filtered, sliced, then the page's nodes by id.
 
-    `where` is the filter `keep` applies, which the page's cursors are bound to."""
+    `where` is the filter `keep` applies, which the page's cursors are bound to. With `order_by`
+    the children's nodes are read (one batch) and sorted by the same keys as top-level lists
+    (`nested_key`); the cursors are then bound to that order too."""
     first = check_first(first)
     rows = await ctx(info).kids(name, parent)
     if keep is not None:
         rows = await keep(rows)
-    page = slice_nodes(rows, lambda r: r["k"], first, after, lambda r: r, CursorScope.of(name, where=where))
+    if order_by is None:
+        page = slice_nodes(rows, lambda r: r["k"], first, after, lambda r: r, CursorScope.of(name, where=where))
+    else:
+        field = OrderField.ID if order_by.field is OrderField.NAME and name in _PEOPLE_LISTS else order_by.field
+        descending = order_by.direction is OrderDirection.DESC
+        children = [n for n in await ctx(info).nodes.load_many([r["id"] for r in rows]) if n]
+        keys = {n["id"]: nested_key(field, n) for n in children}
+        page = slice_nodes([{"id": n["id"]} for n in children], lambda r: keys[r["id"]], first, after, lambda r: r,
+                           CursorScope.of(f"{name}:{field.value}", descending, where), descending=descending)
     nodes = await ctx(info).nodes.load_many([edge.node["id"] for edge in page.edges])
     for edge, node in zip(page.edges, nodes, strict=True):
         edge.node = to_type(node)
     return page
+
+
+_PEOPLE_LISTS = frozenset({"organization.people", "actor.knows"})  # restricted names must not leak by order
+
+
+def nested_key(field: OrderField, node: dict[str, Any]) -> Any:  # noqa: ANN401 - str or int
+    """The sort key of a nested list's node, as the store computes it for top-level lists
+    (`texts.ORDER_KEYS`: German-folded names, missing numbers -1, missing dates '')."""
+    if field is OrderField.NAME:
+        return fold(str(node.get("name") or node.get("label") or ""))
+    if field is OrderField.POPULATION:
+        return node.get("population") if node.get("population") is not None else -1
+    if field is OrderField.STARTED_ON:
+        return node.get("started_on") or ""
+    if field is OrderField.ID:
+        return node["id"]
+    raise ValueError(f"nested lists cannot be ordered by {field.value}")
+
+
+NestedOrder = Annotated[OrderBy | None, strawberry.argument(
+    description="Sort order (NAME, POPULATION, STARTED_ON, ID); default: the list's own order. People sort "
+                "by id when NAME is asked, so restricted names do not leak.")]
 
 
 LocationPrecision = strawberry.enum(geo.Precision, description=(
@@ -388,9 +421,9 @@ class State(Territory):
     seat: str | None = None
 
     @strawberry.field
-    async def counties(self, info: Info, first: int | None = 20, after: str | None = None
-                       ) -> Connection[County]:
-        return await _page(info, "state.counties", self._d["id"], first, after)
+    async def counties(self, info: Info, first: int | None = 20, after: str | None = None,
+                       order_by: NestedOrder = None) -> Connection[County]:
+        return await _page(info, "state.counties", self._d["id"], first, after, order_by=order_by)
 
 
 @strawberry.type(description="Kreis, Landkreis, kreisfreie Stadt, Stadtkreis, Regionalverband.")
@@ -400,18 +433,20 @@ class County(Territory):
     seat: str | None
 
     @strawberry.field
-    async def associations(self, info: Info, first: int | None = 20, after: str | None = None
-                           ) -> Connection[Association]:
-        return await _page(info, "county.associations", self._d["id"], first, after)
+    async def associations(self, info: Info, first: int | None = 20, after: str | None = None,
+                           order_by: NestedOrder = None) -> Connection[Association]:
+        return await _page(info, "county.associations", self._d["id"], first, after, order_by=order_by)
 
     @strawberry.field
     async def municipalities(self, info: Info, first: int | None = 20, after: str | None = None,
-                             filter: MunicipalityFilter | None = None) -> Connection[Municipality]:
+                             filter: MunicipalityFilter | None = None, order_by: NestedOrder = None
+                             ) -> Connection[Municipality]:
         from graph_api.schema.filters import municipality_where, restrict
 
         where = await municipality_where(info, filter) if filter else None
         keep = restrict(info, "Municipality", where) if where else None
-        return await _page(info, "county.municipalities", self._d["id"], first, after, keep=keep, where=where)
+        return await _page(info, "county.municipalities", self._d["id"], first, after, keep=keep, where=where,
+                           order_by=order_by)
 
     @strawberry.field(description="Where the county lies: its seat (GeoNames); null when the seat is not in it.")
     async def location(self) -> GeoLocation | None:
@@ -438,9 +473,9 @@ class Association(Territory):
         return to_type(rows[0]["n"])
 
     @strawberry.field
-    async def municipalities(self, info: Info, first: int | None = 20, after: str | None = None
-                             ) -> Connection[Municipality]:
-        return await _page(info, "association.municipalities", self._d["id"], first, after)
+    async def municipalities(self, info: Info, first: int | None = 20, after: str | None = None,
+                             order_by: NestedOrder = None) -> Connection[Municipality]:
+        return await _page(info, "association.municipalities", self._d["id"], first, after, order_by=order_by)
 
     @strawberry.field(description="Where the association lies: its seat (GeoNames), else its county's seat.")
     async def location(self, info: Info) -> GeoLocation | None:
@@ -475,8 +510,8 @@ class Municipality(Territory):
 
     @strawberry.field
     async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
-                        filter: AdoptionFilter | None = None) -> Connection[Adoption]:
-        return await adoptions_page(info, self._d["id"], first, after, filter)
+                        filter: AdoptionFilter | None = None, order_by: NestedOrder = None) -> Connection[Adoption]:
+        return await adoptions_page(info, self._d["id"], first, after, filter, order_by)
 
     @strawberry.field(description="Where the municipality lies (GeoNames, by its name in its Land near its Amt's "
                                   "seat); not listed: its Amt's seat, else its county's seat, as `precision` says.")
@@ -490,12 +525,12 @@ class Municipality(Territory):
 
 
 async def adoptions_page(info: Info, parent: str, first: int, after: str | None,
-                         filter: AdoptionFilter | None) -> Connection[Any]:
+                         filter: AdoptionFilter | None, order_by: OrderBy | None = None) -> Connection[Any]:
     from graph_api.schema.filters import adoption_where, restrict
 
     where = await adoption_where(info, filter) if filter else None
     keep = restrict(info, "Adoption", where) if where else None
-    return await _page(info, "adoptions", parent, first, after, keep=keep, where=where)
+    return await _page(info, "adoptions", parent, first, after, keep=keep, where=where, order_by=order_by)
 
 
 @strawberry.type
@@ -530,13 +565,14 @@ class Organization(Node):
                 for r in await ctx(info).rel("organization.owners", self._d["id"])]
 
     @strawberry.field
-    async def people(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:
-        return await _page(info, "organization.people", self._d["id"], first, after)
+    async def people(self, info: Info, first: int | None = 20, after: str | None = None,
+                     order_by: NestedOrder = None) -> Connection[Actor]:
+        return await _page(info, "organization.people", self._d["id"], first, after, order_by=order_by)
 
     @strawberry.field
     async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
-                        filter: AdoptionFilter | None = None) -> Connection[Adoption]:
-        return await adoptions_page(info, self._d["id"], first, after, filter)
+                        filter: AdoptionFilter | None = None, order_by: NestedOrder = None) -> Connection[Adoption]:
+        return await adoptions_page(info, self._d["id"], first, after, filter, order_by)
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:
@@ -593,8 +629,9 @@ class Actor(Node):
         return roles
 
     @strawberry.field
-    async def knows(self, info: Info, first: int | None = 20, after: str | None = None) -> Connection[Actor]:
-        return await _page(info, "actor.knows", self._d["id"], first, after)
+    async def knows(self, info: Info, first: int | None = 20, after: str | None = None,
+                    order_by: NestedOrder = None) -> Connection[Actor]:
+        return await _page(info, "actor.knows", self._d["id"], first, after, order_by=order_by)
 
     @strawberry.field(description="Functional channels of the role (a role mailbox), never the person's own; only "
                                   "public ones unless the caller is authorised.")
@@ -751,8 +788,8 @@ class Solution(Node):
 
     @strawberry.field
     async def adoptions(self, info: Info, first: int | None = 20, after: str | None = None,
-                        filter: AdoptionFilter | None = None) -> Connection[Adoption]:
-        return await adoptions_page(info, self._d["id"], first, after, filter)
+                        filter: AdoptionFilter | None = None, order_by: NestedOrder = None) -> Connection[Adoption]:
+        return await adoptions_page(info, self._d["id"], first, after, filter, order_by)
 
 
 @strawberry.type(description="An organisation maintaining a solution, and until when.")
