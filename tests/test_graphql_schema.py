@@ -78,3 +78,14 @@ def test_the_comparison_notices_a_dropped_field() -> None:
     assert contract_differences(core, "type Query { a: Int }") == ["Query.b is missing"]
     assert contract_differences(core, "type Query { a: String b(x: Int = 1): String }") == [
         "Query.a is String, the core says Int"]
+
+
+def test_the_committed_sdl_is_a_valid_schema_for_graphql_core() -> None:
+    """graphql-core (the reference implementation's port, not our code) accepts the committed SDL as a
+    schema; the schema refers to no undefined type and every interface is implemented correctly."""
+    from graphql import validate_schema
+
+    built = build_schema(SDL_PATH.read_text(encoding="utf-8"))
+    assert validate_schema(built) == []
+    for name in ("TextCondition", "IntCondition", "DateCondition", "SearchType", "Visibility", "AdoptionStats"):
+        assert name in built.type_map, name

@@ -119,9 +119,11 @@ class Store(StoreReads, ABC):
             return False
 
     @abstractmethod
-    def search(self, text: str, first: int, types: list[str] | None = None) -> list[tuple[str, float]]:
-        """Full-text candidates (node id, score) over names and descriptions, of `types` labels when given;
-        prefixes, plural stems, joined hyphenations and (when few hits) misspellings count."""
+    def search(self, text: str, first: int, types: list[str] | None = None, enough: int | None = None
+               ) -> list[tuple[str, float]]:
+        """Up to `first` full-text candidates (node id, score) over names and descriptions, of `types` labels
+        when given; prefixes, plural stems, joined hyphenations count, and misspellings when the others
+        find fewer than `enough` (Lucene weighs them lower in the same query instead)."""
 
     @abstractmethod
     def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]], *, complete: bool = False) -> None:

@@ -263,8 +263,9 @@ class LadybugStore(Store):
         self._search.close()
 
     # ---- search ---------------------------------------------------------------------
-    def search(self, text: str, first: int, types: list[str] | None = None) -> list[tuple[str, float]]:
-        return self._search.search(text, first, types)
+    def search(self, text: str, first: int, types: list[str] | None = None, enough: int | None = None
+               ) -> list[tuple[str, float]]:
+        return self._search.search(text, first, types, enough)
 
     def _index_for_search(self, nodes: dict[str, list[dict[str, Any]]], *, complete: bool = False) -> None:
         ids = [row["id"] for rows in nodes.values() for row in rows]

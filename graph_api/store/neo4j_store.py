@@ -186,7 +186,8 @@ class Neo4jStore(Store):
     def close(self) -> None:
         self._driver.close()
 
-    def search(self, text: str, first: int, types: list[str] | None = None) -> list[tuple[str, float]]:
+    def search(self, text: str, first: int, types: list[str] | None = None, enough: int | None = None
+               ) -> list[tuple[str, float]]:
         """Lucene does what the SQLite index does by hand: every word exact, as a prefix, as its plural stem
         or within its tolerated edits (`search_index.tolerated_edits`); several words also joined."""
         words = search_index.query_words_and_edits(text)

@@ -190,7 +190,7 @@ class StoreReads:
         an official key (AGS, ARS, postcode) that is the query adds its territories; all are ranked here."""
         pool = max(SEARCH_POOL, offset + first + 1)
         wanted = list(types) if types is not None else None
-        hits = self.search(text, pool, wanted)  # type: ignore[attr-defined] - the backend's index
+        hits = self.search(text, pool, wanted, offset + first)  # type: ignore[attr-defined] - the backend's index
         keyed = [node_id for node_id in self._key_hits(text, timeout_ms)
                  if wanted is None or label_of(node_id) in wanted]
         nodes = self.nodes_by_ids([*keyed, *(node_id for node_id, _ in hits)], timeout_ms=timeout_ms)

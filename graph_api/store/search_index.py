@@ -175,15 +175,17 @@ class SearchIndex:
             match = f"({match}) OR {_phrase(''.join(words))}"
         return match
 
-    def search(self, text: str, first: int, types: list[str] | None = None) -> list[tuple[str, float]]:
-        """Hits for `text` (of `types` labels only, when given): best bm25 first, score positive, higher better.
+    def search(self, text: str, first: int, types: list[str] | None = None, enough: int | None = None
+               ) -> list[tuple[str, float]]:
+        """Up to `first` hits for `text` (of `types` labels only, when given): best bm25 first, score positive.
 
-        Exact words, prefixes and plural stems first; only when they find fewer than `first` hits are
-        misspelt words tried (edit distance 1 from five letters, 2 from eight, transpositions count one)."""
+        Exact words, prefixes and plural stems first; only when they find fewer than `enough` hits
+        (default `first`) are misspelt words tried (edit distance 1 from five letters, 2 from eight,
+        a swap of neighbours counting one)."""
         hits: dict[str, float] = {}
         for fuzzy in (False, True):
             match = self._match(text, fuzzy)
-            if match is None or len(hits) >= first:
+            if match is None or len(hits) >= (first if enough is None else enough):
                 break
             where = ""
             values: list[Any] = [match]
