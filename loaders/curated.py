@@ -193,19 +193,24 @@ def _check_references(ctx: _Context, existing_ids: ExistingIds | None) -> None:
                 ctx.add(parsed.file, yaml_lines.line_of(parsed.raw, path), ".".join(str(p) for p in path), message)
 
 
+def service_scheme_problems(record: Record, schemes: dict[str, str]) -> list[tuple[int, str]]:
+    """(index, message) for each `implements_services` entry whose concept (scheme known in `schemes`) is not
+    an administrative service: a topic there would count the solution among a portal's services. The one
+    rule, asked by the curated loader (concepts of the folder) and the mutations (stored concepts)."""
+    return [(index, f"'{ref}' is a concept of scheme '{schemes[ref]}'; expected one of the service schemes "
+                    f"{', '.join(SERVICE_SCHEMES)}")
+            for index, ref in enumerate(getattr(record, "implements_services", []))
+            if ref in schemes and schemes[ref] not in SERVICE_SCHEMES]
+
+
 def _check_service_schemes(ctx: _Context) -> None:
-    """A solution implements administrative services (OZG/LeiKa concepts), not topics or needs: a
-    topic there would count it among the services of a municipality's portal. Concepts of the folder
-    are checked here; `graph_api.integrity` is the place for stored ones."""
+    """`service_scheme_problems` for every record of the folder, against the folder's concepts."""
     schemes = {f"Concept:{p.record.id}": p.record.scheme for p in ctx.parsed  # type: ignore[attr-defined]
                if isinstance(p.record, ConceptRecord)}
     for parsed in ctx.parsed:
-        for index, ref in enumerate(getattr(parsed.record, "implements_services", [])):
-            scheme = schemes.get(ref)
-            if scheme is not None and scheme not in SERVICE_SCHEMES:
-                ctx.add(parsed.file, yaml_lines.line_of(parsed.raw, ("implements_services", index)),
-                        f"implements_services.{index}", f"'{ref}' is a concept of scheme '{scheme}'; expected "
-                        f"one of the service schemes {', '.join(SERVICE_SCHEMES)}")
+        for index, message in service_scheme_problems(parsed.record, schemes):
+            ctx.add(parsed.file, yaml_lines.line_of(parsed.raw, ("implements_services", index)),
+                    f"implements_services.{index}", message)
 
 
 def _suggest(ref: str, candidates: list[str]) -> str:

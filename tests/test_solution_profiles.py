@@ -162,6 +162,8 @@ def test_a_mutation_round_trips_every_profile_field_and_null_clears(fresh_pilot_
     ({"maintainedUntil": "2027-02-30"}, "Value cannot represent a Date: \"2027-02-30\""),
     ({"id": "maengelmelder", "derivedFrom": ["Solution:maengelmelder"]}, "a solution cannot be derived from itself"),
     ({"fundedBy": ["Actor:digitallotse-kreis-lup"]}, "is a Actor; expected Organization or Project"),
+    ({"implementsServices": ["Concept:topic-chatbots"]},
+     "input.implementsServices.0: 'Concept:topic-chatbots' is a concept of scheme 'topics'; expected one of"),
 ])
 def test_hostile_profile_values_are_refused_and_nothing_is_written(fresh_pilot_store: Store, change: dict[str, Any],
                                                                    message: str) -> None:
@@ -483,3 +485,36 @@ def test_coverage_gaps_with_open_needs_are_the_gaps_that_recorded_one(pilot_stor
                     and r["status"] in ("OPEN", "MATCHED") for c in r["concerns"]}
             assert set().union(*(_addressing(c) for c in own)) & _addressing(category, "categories")
     assert seen_any
+
+
+@pytest.mark.parametrize("stored", [None, "", "Public", " public", "PUBLIC", "restricted"])
+def test_a_channel_stored_with_any_visibility_but_exactly_public_stays_closed_at_every_door(
+        fresh_pilot_store: Store, stored: str | None) -> None:
+    """Values as an old or hand-edited store may hold them: every door must still fail closed."""
+    from fastapi.testclient import TestClient
+
+    store = fresh_pilot_store
+    with store.transaction() as run:
+        run("MATCH (c:ContactPoint {id: 'ContactPoint:kreis-lup-digitalisierung-postfach'}) "
+            "SET c.visibility = $v, c.value = 'SECRETCHANNEL@kreis-lup.example.org', c.label = 'SECRETLABEL'",
+            {"v": stored})
+    store.rebuild_search()
+    api = GraphQLClient(store)
+    answers = [api.data(CHANNELS),
+               api.data('{ node(id: "Adoption:kreis-lup-chatbot") { ... on Adoption { whomToCall { channel { id '
+                        'value label } } } } }'),
+               api.data('{ node(id: "ContactPoint:kreis-lup-digitalisierung-postfach") { ... on ContactPoint { '
+                        'value label visibility } } }'),
+               api.data('{ search(text: "SECRETCHANNEL") { node { id } } }'),
+               api.data('{ search(text: "SECRETLABEL") { node { id } } }')]
+    text = repr(answers)
+    assert "SECRET" not in text
+    assert answers[2]["node"]["visibility"] == "RESTRICTED"
+    assert "ContactPoint:kreis-lup-website" in text  # the public channel still shows: not an empty answer
+    export_text = "".join(export(store, BASE, "nt"))
+    assert "SECRET" not in export_text and "kreis-lup-digitalisierung-postfach" in export_text
+    http = TestClient(api.app)
+    page = http.get("/id/contactpoint/kreis-lup-digitalisierung-postfach", headers={"Accept": "text/turtle"})
+    assert page.status_code == 200 and "SECRET" not in page.text
+    authorised = api.data(CHANNELS, token=TOKEN)
+    assert "SECRETCHANNEL" in repr(authorised)  # token holders see it: the test can see a leak

@@ -137,6 +137,11 @@ async def _upsert(info: Info, label: str | None, model: type[Record], data: dict
         elif ref not in present:
             kind = "territory" if label_of(ref) in TERRITORY_LABELS else label_of(ref)
             problems.append(f"{api_path(path)}: unknown {kind} '{ref}'")
+    services = list(getattr(record, "implements_services", []))
+    if services and not problems:
+        stored = await run_in_threadpool(context.store.node_rows, "Concept", services, ["scheme"])
+        problems += [f"{api_path(('implements_services', index))}: {message}" for index, message in
+                     curated.service_scheme_problems(record, {r["id"]: r.get("scheme") for r in stored})]
     if problems:
         raise GraphQLError("; ".join(problems))
     rows = GraphRows()
