@@ -168,7 +168,8 @@ ADOPTIONS = """query($id: ID!, $after: String) { node(id: $id) { ... on Municipa
       learnedFrom { adopter { ... on Territory { id } ... on Organization { id } } } } } }
 } } }"""
 RECOMMEND = """query($id: ID!) { recommendSolutions(municipality: $id, first: 5) {
-  solution { id } reasons nearestAdopters { ... on Territory { id } ... on Organization { id } } } }"""
+  solution { id } reasons illustrativeAdopterCount
+  nearestAdopters { ... on Territory { id } ... on Organization { id } } } }"""
 PATHS = """query($a: ID!, $b: ID!) { contactPaths(from: $a, to: $b, maxHops: 4, first: 5) { steps { node { id } } } }"""
 LINEAGE = """query($s: ID!) { transferLineage(solution: $s) {
   adopter { ... on Territory { id } ... on Organization { id } } learnedFrom { id } } }"""
@@ -227,6 +228,9 @@ def test_search_then_municipality_page_matches_the_api(server: str, browser: Any
         "li.querySelectorAll('.reasons li').length, [...li.querySelectorAll('a[data-id]')].map(a => a.dataset.id)])")
     assert [c[0] for c in cards] == [r["solution"]["id"] for r in recommended]
     assert [c[1] for c in cards] == [len(r["reasons"]) for r in recommended]
+    flagged = browser.execute_script("return [...document.querySelectorAll('#empfehlungen > li')]"
+                                     ".map(li => +(li.querySelector('.evidence')?.dataset.illustrative || 0))")
+    assert flagged == [r["illustrativeAdopterCount"] for r in recommended]
     # the adopters the API names, nearest on the ground first (those without a location last)
     assert [sorted(c[2]) for c in cards] == [sorted(a["id"] for a in r["nearestAdopters"] if a) for r in recommended]
     kms = browser.execute_script("return [...document.querySelectorAll('#empfehlungen > li')].map(li => "

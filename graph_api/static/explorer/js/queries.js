@@ -79,7 +79,7 @@ query MunicipalityAdoptions($id: ID!, $first: Int!, $after: String) {
 export const RECOMMEND = `
 query Recommend($id: ID!, $first: Int!) {
   recommendSolutions(municipality: $id, first: $first) {
-    score reasons
+    score reasons adopterCount illustrativeAdopterCount
     solution { id name maturity }
     nearestAdopters { ...AdopterPlace }
   }

@@ -9,7 +9,7 @@ import { displayName, formatDate, formatNumber, hrefFor, reason, status } from '
 import { tableWithCsv } from '../export.js';
 import { distanceKm, formatKm, locationOf, nearestAdopters } from '../geo.js';
 import { drawMap, PRECISION } from '../map.js';
-import { illustrativeBadge, provenanceCell, provenanceSection } from '../provenance.js';
+import { ILLUSTRATIVE_TITLE, illustrativeBadge, provenanceCell, provenanceSection } from '../provenance.js';
 import { ACTIVE_ADOPTIONS, MUNICIPALITY, MUNICIPALITY_ADOPTIONS, RECOMMEND } from '../queries.js';
 import { hashFor } from '../router.js';
 
@@ -102,6 +102,9 @@ function recommendationItem(home, r) {
     h('h3', {}, link(hrefFor(r.solution.id), r.solution.name)),
     h('p', { class: 'meta' }, `Punktzahl ${formatNumber(r.score)}`),
     h('ul', { class: 'reasons', 'aria-label': 'Gründe' }, r.reasons.map((t) => h('li', {}, reason(t)))),
+    r.illustrativeAdopterCount ? h('p', { class: 'evidence', 'data-illustrative': r.illustrativeAdopterCount },
+      h('span', { class: 'badge illustrative', title: ILLUSTRATIVE_TITLE }, 'illustrativ'),
+      ` ${r.illustrativeAdopterCount} von ${r.adopterCount} gezählten Anwendern nur aus Beispieldaten belegt`) : null,
     nearest.length ? h('p', {}, h('strong', {}, 'Nächste Anwender zum Anrufen: '),
       nearest.map(({ adopter: a, km }, i) => [i ? ', ' : '', link(hrefFor(a.id), displayName(a), { 'data-id': a.id,
         'data-km': km == null ? '' : km.toFixed(1) }), km == null ? '' : ` (${formatKm(km)})`]))
