@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -396,3 +397,25 @@ def test_solution_page_maps_its_adopters_and_flags_illustrative_adoptions(server
                                      ".map(li => li.dataset.adoptionId)")
     assert set(flagged) == {e["node"]["id"] for e in adoptions if e["node"]["illustrative"]}
     assert_clean(browser, server, "loesung-karte")
+
+
+def test_every_reason_wording_of_the_api_reads_in_german(server: str, browser: Any) -> None:
+    """One sample per f-string in graph_api/mission/recommend.py; none may come back in English."""
+    samples = ["in use by 1 adopter in the same association (Amt Hagenow-Land): Toddin",
+               "in use by 3 adopters elsewhere in the same county: Hagenow, Stadt, Parchim, Stadt",
+               "in use by 2 adopters elsewhere in the same state: A, B", "in use by 1 adopter in other states: Mölln",
+               "in use by 2 municipalities of similar size: A, B", "in use by 1 municipality of similar size: A",
+               "awarded the seal 'Bewährt vor Ort' (2024)", "received the award 'Demo-Preis' (2023)",
+               "received the award 'Ohne Jahr'", "addresses the stated need 'Bedarf' (Concept:need-x)",
+               "addresses the recorded need 'Bedarf' (Need:n-1, recorded 2025-03-01)",
+               "addresses the recorded need 'Bedarf' (Need:n-2, recorded undated)", "maturity: proven",
+               "no active adopter yet"]
+    open_at_size(browser, server + "#/loesungen", "desktop")
+    wait_ready(browser, "loesungen")
+    german = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('/explorer/js/labels.js').then((m) => done(arguments[0].map(m.reason)));", samples)
+    english_words = re.compile(r"\b(in use|adopters?|awarded|received|addresses|maturity|recorded)\b")
+    english = [g for g in german if english_words.search(g)]
+    assert english == [] and all(g for g in german)
+    assert "erfasst 01.03.2025" in german[10] and "ohne Datum" in german[11]

@@ -78,6 +78,8 @@ const REASONS = [
   [/^received the award '(.+)'(?: \((\d{4})\))?$/s,
     (award, year) => `ausgezeichnet mit „${award}“${year ? ` (${year})` : ''}`],
   [/^addresses the stated need '(.+)' \((.+)\)$/s, (need) => `passt zum genannten Bedarf „${need}“`],
+  [/^addresses the recorded need '(.+)' \((.+?), recorded (.+)\)$/s, (need, id, on) => `passt zum erfassten Bedarf „${
+    need}“ (${on === 'undated' ? 'ohne Datum' : `erfasst ${formatDate(on)}`})`],
   [/^maturity: (.+)$/, (m) => `Reifegrad: ${maturity(m)}`],
   [/^no active adopter yet$/, () => 'noch kein aktiver Anwender'],
 ];
