@@ -18,7 +18,9 @@ The protocol, for every write (loads, mutations, deletes, schema):
 3. Write the intent marker (`.write-intent`, fsynced with its directory).
 4. Write and COMMIT; then CHECKPOINT; then remove the copy and the marker.
 
-At open: a bulk copy still present means a COPY batch did not finish -> back to the copy. A WAL
+At open: when the marker is present, the log is first tried in a child process (`wal_probe`); a
+log that crashes the engine there is set aside, leaving the state before the write. A bulk copy
+still present means a COPY batch did not finish -> back to the copy. A WAL
 that fails its checksum while the marker is present can only hold the one interrupted write
 (step 1), so replaying it up to the torn record gives the state before that write; it is then
 checkpointed. A corrupt WAL *without* the marker was not left by this protocol (an older copgraph,
@@ -47,6 +49,7 @@ import ladybug
 
 from graph_api.store.base import StoreUnavailable
 from graph_api.store.file_copy import copy_keeping_locks
+from graph_api.store.wal_probe import LogVerdict, probe_log
 
 log = logging.getLogger("copgraph.store")
 
@@ -130,6 +133,8 @@ class WriteProtocol:
     def open(self, **options: Any) -> Any:
         """The `ladybug.Database` (options passed on) in the state before or after the last write,
         whatever happened to that write."""
+        if self.intent.exists() and self.wal.exists() and self.wal.stat().st_size > 0:
+            self._set_aside_log_that_crashes_the_engine()
         try:
             db = self._database(options)
         except Exception as exc:  # noqa: BLE001 - C++ errors arrive as RuntimeError, MemoryError, ValueError...
@@ -149,6 +154,21 @@ class WriteProtocol:
             self._checkpoint_or_fail(db, "an interrupted write")
             self.intent.unlink(missing_ok=True)
         return db
+
+    def _set_aside_log_that_crashes_the_engine(self) -> None:
+        """An interrupted write's log that would crash the engine is moved aside (kept for inspection).
+
+        Step 1 of the protocol left only that write in the log, so without it the file is the state
+        before the write - the answer the protocol promises for a write that never completed."""
+        verdict = probe_log(self.db)
+        if verdict is not LogVerdict.CRASHES_ENGINE:
+            return
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = Path(f"{self.wal}.crashed-{stamp}")
+        os.replace(self.wal, kept)
+        _fsync_dir(kept)
+        log.warning("%s: %s (tried in a child process); the interrupted write's log is set aside as %s and "
+                    "the database opens in the state before that write", self.db, verdict.value, kept.name)
 
     def _database(self, options: dict[str, Any], *, replay_torn_wal: bool = False) -> Any:
         """`replay_torn_wal` replays a damaged log up to its first bad record instead of refusing it."""
