@@ -116,6 +116,17 @@ def test_explorer_route_is_clean(server: str, browser: Any, route: str, size: st
     assert browser.execute_script("return document.getElementById('fehler').hidden"), \
         browser.execute_script("return document.getElementById('fehler').textContent")
     assert browser.execute_script("return document.querySelector('main h1') !== null")
+    # every table downloads as CSV and has rows (an empty result is an explanation, never bare headers);
+    # every drawn graph, chart and map downloads as PNG
+    tables = browser.execute_script(
+        "return [...document.querySelectorAll('main table.data')].map(t => [t.id, t.tBodies[0] ? "
+        "t.tBodies[0].rows.length : 0, Boolean(t.closest('.table-block') && "
+        "t.closest('.table-block').querySelector('button[data-csv-for]'))])")
+    assert [t for t in tables if not t[1] or not t[2]] == [], tables
+    figures = browser.execute_script(
+        "return [...document.querySelectorAll('main figure')].filter(f => f.querySelector('canvas, .graph-canvas, "
+        ".map-canvas')).map(f => [f.id, Boolean(f.querySelector('button[data-png]'))])")
+    assert [f for f in figures if not f[1]] == [], figures
     slug = re.sub(r"[^a-z0-9]+", "-", route.lower()).strip("-") or "start"
     assert_clean(browser, server, f"explorer-{slug[:60]}-{size}")
 
