@@ -45,6 +45,7 @@ EXPLORER_ROUTES = {
     f"#/netzwerk?kreis={quote(COUNTY)}&von={quote(ORGANISATION)}&nach={quote(HAGENOW)}": "netzwerk",
     f"#/loesung/{quote(SOLUTION)}": "loesung",
     f"#/knoten/{quote(ORGANISATION)}": "knoten",
+    "#/bedarfe/13076": "bedarfe",  # the needs log of a county
     "#/loesungen": "loesungen",
     f"#/loesungen?kreis={quote(COUNTY)}&status=ADOPTED": "loesungen",
     "#/loesungen?jahr=1900": "loesungen",  # nothing left: the empty state, no table

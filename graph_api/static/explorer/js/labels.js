@@ -23,6 +23,9 @@ export const TYPE = {
   Source: 'Quelle',
   Concept: 'Begriff',
   Award: 'Auszeichnung',
+  Evidence: 'Wirkungsnachweis',
+  ContactPoint: 'Kontaktweg',
+  Need: 'Bedarf',
 };
 
 export const TYPE_PLURAL = {

@@ -9,6 +9,7 @@ import { renderCounty, renderTerritories } from './views/territories.js';
 import { renderDetails } from './views/details.js';
 import { renderMunicipality } from './views/municipality.js';
 import { renderNetwork } from './views/network.js';
+import { renderNeeds } from './views/profile.js';
 import { renderSearch } from './views/search.js';
 import { renderSolution } from './views/solution.js';
 
@@ -22,6 +23,7 @@ const VIEWS = {
   kreis: ['gemeinden', renderCounty],
   netzwerk: ['netzwerk', renderNetwork],
   knoten: ['suche', renderDetails],
+  bedarfe: ['gemeinden', renderNeeds],
 };
 
 function markNavigation(current) {

@@ -310,3 +310,36 @@ query Neighbours($id: ID!) {
   }
 }
 ${NODE_REF}`;
+
+export const SOLUTION_PROFILE = `
+query SolutionProfile($id: ID!) {
+  node(id: $id) {
+    ... on Solution {
+      id lifecyclePhase developmentStatus softwareType repositoryUrl maintenanceType maintainedUntil
+      lessonsLearned effortNote
+      costOneOffEur { min max } costRunningEurPerYear { min max }
+      maintainers { organization { id name } until }
+      fundedBy { ...NodeRef }
+      derivedFrom { id name } derivatives { id name }
+      implementsServices { id label }
+      evidence { id measure result measuredOn illustrative sourceRecords { id title } }
+      transferReadiness { adopterCount usedInTwoOrMoreAdministrations }
+    }
+  }
+}
+${NODE_REF}`;
+
+export const OPEN_NEEDS = `
+query OpenNeeds($county: ID!, $status: [NeedStatus!]) {
+  county: node(id: $county) { ... on County { id name } }
+  openNeeds(county: $county, first: 3, status: $status) {
+    need {
+      id status recordedOn description illustrative sourceRecords { id title }
+      concerns { id label }
+      recordedBy { ...NodeRef }
+    }
+    neededBy { ...NodeRef }
+    bestMatches { solution { id name } score reasons }
+  }
+}
+${NODE_REF}`;

@@ -9,6 +9,7 @@ import { locationOf } from '../geo.js';
 import { drawMap } from '../map.js';
 import { illustrativeBadge, provenanceSection, sourceLinks } from '../provenance.js';
 import { SOLUTION, SOLUTION_ADOPTIONS } from '../queries.js';
+import { renderProfile } from './profile.js';
 
 const PAGE = 50;
 
@@ -62,6 +63,7 @@ export async function renderSolution(page, { id }) {
   const figure = h('figure', { class: 'graph', id: 'lineage-graph' });
   const timelineHolder = h('div', {});
   const mapFigure = h('figure', { class: 'map', id: 'loesung-karte' });
+  const profile = h('div', { id: 'steckbrief-inhalt' });
   append(page, [
     h('p', { class: 'kicker' }, 'Lösung'),
     h('h1', {}, s.name),
@@ -74,6 +76,7 @@ export async function renderSolution(page, { id }) {
       ['Lizenz', s.licence],
       ['Webseite', s.url ? link(s.url, s.url, { rel: 'noopener' }) : null],
     ]),
+    section('Steckbrief', profile),
     section('Bedarfe', s.needs.length ? h('ul', { id: 'bedarfe' }, s.needs.map((n) => h('li', {}, h('strong', {},
       n.label), n.definition ? ` – ${n.definition}` : ''))) : empty('Keine Bedarfe erfasst.')),
     section('Auszeichnungen', s.awards.length ? h('ul', { id: 'auszeichnungen' }, s.awards.map((a) => h('li', {},
@@ -83,6 +86,7 @@ export async function renderSolution(page, { id }) {
     section('Anwender auf der Karte', mapFigure),
     section('Wissenstransfer: wer von wem lernte', figure, lineageList(data.transferLineage)),
     provenanceSection(s)]);
+  await renderProfile(profile, id);
   const lineage = data.transferLineage;
   if (lineage.length) {
     drawGraph(figure, lineageElements(lineage), { title: `Lernwege der Lösung „${s.name}“ (Pfeil: Vorlage für)`,
