@@ -400,7 +400,7 @@ def test_solution_page_maps_its_adopters_and_flags_illustrative_adoptions(server
 
 
 def test_every_reason_wording_of_the_api_reads_in_german(server: str, browser: Any) -> None:
-    """One sample per f-string in graph_api/mission/recommend.py; none may come back in English."""
+    """One sample per f-string in graph_api/mission/recommend.py and needs_log.py; none may come back in English."""
     samples = ["in use by 1 adopter in the same association (Amt Hagenow-Land): Toddin",
                "in use by 3 adopters elsewhere in the same county: Hagenow, Stadt, Parchim, Stadt",
                "in use by 2 adopters elsewhere in the same state: A, B", "in use by 1 adopter in other states: Mölln",
@@ -409,7 +409,9 @@ def test_every_reason_wording_of_the_api_reads_in_german(server: str, browser: A
                "received the award 'Ohne Jahr'", "addresses the stated need 'Bedarf' (Concept:need-x)",
                "addresses the recorded need 'Bedarf' (Need:n-1, recorded 2025-03-01)",
                "addresses the recorded need 'Bedarf' (Need:n-2, recorded undated)", "maturity: proven",
-               "no active adopter yet"]
+               "no active adopter yet",
+               # the matches of a need an Amt, county or organisation holds (graph_api/mission/needs_log.py)
+               "addresses 'Fehlerkultur stärken'", "in use by 2 adopters", "in use by 1 adopter"]
     open_at_size(browser, server + "#/loesungen", "desktop")
     wait_ready(browser, "loesungen")
     german = browser.execute_async_script(

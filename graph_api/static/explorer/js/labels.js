@@ -85,6 +85,9 @@ const REASONS = [
     need}“ (${on === 'undated' ? 'ohne Datum' : `erfasst ${formatDate(on)}`})`],
   [/^maturity: (.+)$/, (m) => `Reifegrad: ${maturity(m)}`],
   [/^no active adopter yet$/, () => 'noch kein aktiver Anwender'],
+  // the matches of a need held by an Amt, a county or an organisation (graph_api/mission/needs_log.py)
+  [/^addresses '(.+)'$/s, (concept) => `passt zu „${concept}“`],
+  [/^in use by (\d+) adopters?$/, (n) => `im Einsatz bei ${adopters(n)}`],
 ];
 
 // The API words its reasons in English (graph_api/mission/recommend.py); unknown ones are shown as they come.
