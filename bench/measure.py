@@ -43,6 +43,7 @@ class Phase:
     """Wall time and peak resident memory (MiB) of one measured block."""
 
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the process's CPU time (all threads): steadier than wall time on a shared machine
     peak_mib: float = 0.0
     rss_before_mib: float = 0.0
     method: str = "VmHWM"
@@ -55,9 +56,10 @@ def phase() -> Iterator[Phase]:
     result.rss_before_mib = (_vm("VmRSS") or 0) / 1024
     if not _reset_peak():
         result.method = "ru_maxrss (process lifetime)"
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     yield result
     result.seconds = time.perf_counter() - started
+    result.cpu_seconds = time.process_time() - cpu_started
     peak_kib = _vm("VmHWM") if result.method == "VmHWM" else None
     if peak_kib is None:
         result.method = "ru_maxrss (process lifetime)"

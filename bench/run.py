@@ -76,6 +76,7 @@ def load(store: Store, gv100ad: Path, scale: str, seed: int, sizes: dict[str, in
         with phase() as p:
             store.apply(part)
         out[name] = {"rows": rows, "seconds": round(p.seconds, 3), "rows_per_s": round(rows / p.seconds),
+                     "cpu_seconds": round(p.cpu_seconds, 3),
                      "peak_mib": round(p.peak_mib, 1), "rss_before_mib": round(p.rss_before_mib, 1),
                      "memory_method": p.method}
     total_rows = sum(out[n]["rows"] for n in ("territory", "entities", "edges"))
@@ -83,8 +84,10 @@ def load(store: Store, gv100ad: Path, scale: str, seed: int, sizes: dict[str, in
     out["all"] = {"rows": total_rows, "seconds": round(total_s, 3), "rows_per_s": round(total_rows / total_s)}
     generated_rows = out["entities"]["rows"] + out["edges"]["rows"]
     generated_s = out["entities"]["seconds"] + out["edges"]["seconds"]
+    generated_cpu = out["entities"]["cpu_seconds"] + out["edges"]["cpu_seconds"]
     out["generated"] = {"rows": generated_rows, "seconds": round(generated_s, 3),
-                        "rows_per_s": round(generated_rows / generated_s)}
+                        "rows_per_s": round(generated_rows / generated_s), "cpu_seconds": round(generated_cpu, 3),
+                        "rows_per_cpu_s": round(generated_rows / max(generated_cpu, 1e-9))}
     return {"load": out, "counts": dict(sorted(counts.items()))}
 
 

@@ -41,11 +41,6 @@ def in_rel_types(label: str) -> list[str]:
     return [name for name, rel in REL_TYPES.items() if any(b == label for _, b in rel.pairs)]
 
 
-def read_nodes(store: Store, label: str, page_size: int = PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
-    """Pages of node rows of one label (only exportable properties are read at all)."""
-    return store.node_pages(label, list(v.NODE_PROPS[label]), page_size)
-
-
 def read_out_rels(store: Store, label: str, ids: list[str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Outgoing relationships of the given nodes: from id -> [(rel type, row with `t` and properties)]."""
     return store.out_relationships(label, ids, out_rel_types(label))
@@ -165,8 +160,7 @@ def graph_blocks(store: Store, base: str, page_size: int = PAGE_SIZE) -> Iterato
     schemes: set[str] = set()
     roles: set[str] = set()
     for label in NODE_PROPERTIES:
-        for rows in read_nodes(store, label, page_size):
-            rels = read_out_rels(store, label, [r["id"] for r in rows])
+        for rows, rels in store.export_pages(label, list(v.NODE_PROPS[label]), out_rel_types(label), page_size):
             for row in rows:
                 if label == "Concept" and row.get("scheme"):
                     schemes.add(row["scheme"])

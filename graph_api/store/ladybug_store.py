@@ -13,16 +13,18 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import logging
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
-from graph_api.store import history
+from graph_api.store import history, texts
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
 from graph_api.store.file_copy import copy_keeping_locks
 from graph_api.store.guard import check_read_query
@@ -118,6 +120,44 @@ class LadybugStore(Store):
              ) -> list[dict[str, Any]]:
         with self._pool.reader() as conn:
             return self._rows(conn, query, params, timeout_ms)
+
+    def _stream(self, conn: Any, query: str) -> Iterator[dict[str, Any]]:
+        """Rows of `query` one by one: the engine holds the result, Python only the current row."""
+        columns, result = self._execute(conn, query, None, None)
+        try:
+            while result.has_next():
+                yield dict(zip(columns, _row(result.get_next()), strict=True))
+        finally:
+            result.close()
+
+    def export_pages(self, label: str, properties: Sequence[str], rel_types: Sequence[str], page_size: int
+                     ) -> Iterator[tuple[list[dict[str, Any]], dict[str, list[tuple[str, dict[str, Any]]]]]]:
+        """One ordered read of the label and one of each relationship type, merged here page by page.
+
+        Outgoing relationships looked up by a page's id list made LadybugDB scan the whole
+        relationship table per page (measured at Germany scale: 1.6 s per page of 5,000 actors for
+        KNOWS, ~40 s of a 40 s export); one scan per type costs about what one such page did. Both
+        reads are ordered by id in the engine, which compares strings by code point as Python does,
+        so a page's relationships are those whose start id is at most the page's last id; one whose
+        start node was not read (deleted or added between the reads) is skipped, as the paged
+        reads would have skipped it."""
+        with self._pool.reader() as conn:
+            nodes = self._stream(conn, texts.label_table(label, tuple(properties)))
+            streams = [(rel_type, self._stream(conn, texts.out_rel_table(rel_type, label)))
+                       for rel_type in sorted(rel_types)]
+            heads = [next(stream, None) for _, stream in streams]
+            while page := list(itertools.islice(nodes, page_size)):
+                ids, last = {row["id"] for row in page}, page[-1]["id"]
+                found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+                for index, (rel_type, stream) in enumerate(streams):  # types in name order, targets in id order
+                    row = heads[index]
+                    while row is not None and row["f"] <= last:
+                        start = row.pop("f")
+                        if start in ids:
+                            found[start].append((rel_type, row))
+                        row = next(stream, None)
+                    heads[index] = row
+                yield page, found
 
     def health(self) -> bool:
         try:

@@ -18,6 +18,7 @@ from graph_api.model import REL_TYPES, label_of
 from graph_api.store import filter_texts, search_rank, texts
 
 Row = dict[str, Any]
+SCAN_SHARE = 0.25  # share of a label's nodes above which reading all its ids beats lookups by id
 LOOKUP_CHUNK = 20_000  # ids per lookup query: large enough to amortise a round trip, small enough to bound memory
 
 
@@ -74,10 +75,14 @@ class StoreReads:
         return rows
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        """Which of `ids` are stored."""
+        """Which of `ids` are stored. Many ids of one label (a bulk load's relationship endpoints) are
+        checked against one read of all its ids: lookups by id chunk cost several times that scan."""
         found: set[str] = set()
         for label, wanted in by_label(ids).items():
-            found.update(row["id"] for row in self.node_rows(label, wanted, ()))
+            if len(wanted) > LOOKUP_CHUNK and len(wanted) >= SCAN_SHARE * self.read(texts.label_count(label))[0]["c"]:
+                found.update(set(self.all_ids(label)).intersection(wanted))
+            else:
+                found.update(row["id"] for row in self.node_rows(label, wanted, ()))
         return found
 
     def node_pages(self, label: str, properties: Sequence[str], page_size: int) -> Iterator[list[Row]]:
@@ -117,6 +122,14 @@ class StoreReads:
         for rels in found.values():
             rels.sort(key=lambda x: (x[0], x[1]["t"]))
         return found
+
+    def export_pages(self, label: str, properties: Sequence[str], rel_types: Sequence[str], page_size: int
+                     ) -> Iterator[tuple[list[Row], dict[str, list[tuple[str, Row]]]]]:
+        """Every node of one label page by page in id order, each page with its nodes' outgoing
+        relationships of `rel_types` as `out_relationships` gives them (a whole-graph export).
+        A backend whose lookups by id list are slow overrides this with whole-table reads."""
+        for rows in self.node_pages(label, properties, page_size):
+            yield rows, self.out_relationships(label, [row["id"] for row in rows], rel_types)
 
     def incoming_counts(self, label: str, node_id: str) -> list[tuple[str, int]]:
         """How many relationships of each type that can end at `label` end at this node."""

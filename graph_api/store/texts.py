@@ -57,6 +57,10 @@ def all_ids(label: str) -> str:
     return f"MATCH (n:{label}) RETURN n.id AS id"
 
 
+def label_count(label: str) -> str:
+    return f"MATCH (n:{label}) RETURN count(n) AS c"
+
+
 STATE_KEYS = "MATCH (s:State) RETURN s.ags AS ags ORDER BY s.ags"
 MUNICIPALITY_BY_ARS = "MATCH (n:Municipality) WHERE n.ars = $ars RETURN n AS n"
 MUNICIPALITIES_BY_POSTCODE = "MATCH (n:Municipality) WHERE n.postcode = $p RETURN n.id AS id ORDER BY n.id"
@@ -68,6 +72,18 @@ def out_relationships(rel_type: str, label: str) -> str:
     """Outgoing `rel_type` relationships of a bulk batch of `label` nodes: `f`, `t` and properties."""
     columns = ", ".join(["a.id AS f", "b.id AS t", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
     return f"{parents(label, 'a', bulk=True)}-[r:{rel_type}]->(b) RETURN {columns}"
+
+
+def label_table(label: str, properties: tuple[str, ...]) -> str:
+    """Every node of one label, chosen properties, in id order (one read for a whole export)."""
+    columns = ", ".join(["n.id AS id", *(f"n.{p} AS {p}" for p in properties)])
+    return f"MATCH (n:{label}) RETURN {columns} ORDER BY id"
+
+
+def out_rel_table(rel_type: str, label: str) -> str:
+    """Every `rel_type` relationship out of `label` nodes, ordered by start id then target id."""
+    columns = ", ".join(["a.id AS f", "b.id AS t", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
+    return f"MATCH (a:{label})-[r:{rel_type}]->(b) RETURN {columns} ORDER BY f, t"
 
 
 def in_relationships(rel_type: str, label: str) -> str:
@@ -276,7 +292,8 @@ def all_texts() -> dict[str, str]:
     for label in NODE_LABELS:
         props = tuple(NODE_PROPERTIES[label])
         texts |= {f"nodes-{label}": nodes_by_ids(label), f"columns-{label}": node_columns(label, props),
-                  f"page-{label}": node_page(label, props), f"ids-{label}": all_ids(label)}
+                  f"page-{label}": node_page(label, props), f"ids-{label}": all_ids(label),
+                  f"label-count-{label}": label_count(label), f"table-{label}": label_table(label, props)}
         for name in RELATION_NAMES:
             try:
                 texts[f"rel-{name}-{label}"] = related(name, label)
@@ -289,6 +306,7 @@ def all_texts() -> dict[str, str]:
                 continue
     for rel_type, rel in REL_TYPES.items():
         texts[f"out-{rel_type}"] = out_relationships(rel_type, rel.pairs[0][0])
+        texts[f"out-table-{rel_type}"] = out_rel_table(rel_type, rel.pairs[0][0])
         texts[f"in-{rel_type}"] = in_relationships(rel_type, rel.pairs[0][1])
         texts[f"in-count-{rel_type}"] = incoming_count(rel_type, rel.pairs[0][1])
     for rel_type, rel in REL_TYPES.items():
