@@ -1,8 +1,8 @@
 """Every Cypher text the linked-data layer sends (export pages, descriptions with paged incoming
 relationships, concept schemes, SPARQL index updates) passes the Neo4j language-support lint.
 
-The texts (now the store's typed reads) are recorded from the real code paths on the pilot store,
-so a new read is covered without anyone listing it."""
+The texts (now the store's typed reads and whole-table streams) are recorded from the real code
+paths on the pilot store, so a new read is covered without anyone listing it."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ def test_linked_data_cypher_passes_the_neo4j_lint(pilot_store: Store, tmp_path: 
         return read(query, params, **kwargs)
 
     monkeypatch.setattr(pilot_store, "read", recording_read)  # the store's typed reads all end in read()
+    stream = pilot_store._stream  # ... or, for the whole-table reads of an export, in _stream()
+
+    def recording_stream(conn: Any, query: str) -> Any:
+        texts.add(query)
+        return stream(conn, query)
+
+    monkeypatch.setattr(pilot_store, "_stream", recording_stream)
     store = pilot_store
     for _ in export(store, BASE, "nt"):
         pass
