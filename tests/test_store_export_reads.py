@@ -8,6 +8,7 @@ also parsed by rdflib and compared as sets of triples.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from graph_api.rdf import vocab as v
 from graph_api.rdf.blocks import out_rel_types
 from graph_api.rdf.export import export
 from graph_api.rows import GraphRows
-from graph_api.store import Store, open_store
+from graph_api.store import Store, StoreUnavailable, open_store
 from graph_api.store.ladybug_store import LadybugStore
 from graph_api.store.reads import StoreReads
 
@@ -69,5 +70,36 @@ def test_awkward_ids_keep_their_relationships_across_pages(tmp_path: Path) -> No
             assert fast == _pages(store, StoreReads, size)
             found = {start: rel for _, _, rels in fast for start, rel in rels.items()}
             assert len(found) == len(AWKWARD) - 1  # no relationship lost at a page boundary
+    finally:
+        store.close()
+
+
+def _concept_chain(store: Store, count: int) -> None:
+    rows = GraphRows()
+    for n in range(count):
+        rows.add_node("Concept", {"id": f"Concept:k{n:03d}", "label": f"k{n}", "scheme": "chain"})
+    for n in range(count - 1):
+        rows.add_rel("BROADER", f"Concept:k{n:03d}", f"Concept:k{n + 1:03d}")
+    store.apply(rows)
+
+
+@pytest.mark.parametrize("end", ["close", "reopen"])
+def test_a_suspended_export_never_holds_up_closing_or_reopening(tmp_path: Path, end: str) -> None:
+    """A client reading an export slowly (or gone without closing it) holds a page, not the store:
+    closing or reopening the database goes ahead, and the export then fails cleanly."""
+    store = open_store(Settings(store="ladybug", db_path=str(tmp_path / "suspended.lbdb")))
+    try:
+        _concept_chain(store, 20)
+        pages = store.export_pages("Concept", ["label"], ["BROADER"], 2)
+        first, rels = next(pages)  # suspended between two pages
+        assert [row["id"] for row in first] == ["Concept:k000", "Concept:k001"] and len(rels) == 2
+        ender = threading.Thread(target=store.close if end == "close" else store._pool.reopen)
+        ender.start()
+        ender.join(timeout=60)  # a guard against hanging for ever, not a measure of speed
+        assert not ender.is_alive(), f"{end} waited for the suspended export"
+        with pytest.raises(StoreUnavailable, match="closed during the export"):
+            next(pages)
+        if end == "reopen":  # the store itself still works, and a new export reads everything
+            assert sum(len(rows) for rows, _ in store.export_pages("Concept", ["label"], ["BROADER"], 7)) == 20
     finally:
         store.close()

@@ -10,7 +10,11 @@ three kinds of connection:
 - readers, for the application's own short queries (GraphQL, exports), all workers allowed;
 - analysts, one worker each, for untrusted or slow queries (`/cypher`, named queries);
 - one writer, behind a lock: LadybugDB allows one write transaction at a time, and a writer
-  that waits here instead of inside the engine never holds a worker while it waits.
+  that waits here instead of inside the engine never holds a worker while it waits;
+- streams, made per long read consumed at its caller's pace (a whole-graph export): not from
+  the pool, so closing or reopening the database never waits for a slow download; they are
+  closed first instead, under the lock their reader takes for each pull, so no row is read
+  from a closed database.
 
 `/readyz` has a connection of its own, so a probe never queues behind busy readers. Every
 query gets a time limit in the engine (`set_query_timeout`): a query past it is interrupted
@@ -23,7 +27,7 @@ import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ladybug
@@ -40,6 +44,22 @@ class PoolSize:
     analysts: int = 2
 
 
+@dataclass(eq=False)
+class Stream:
+    """A long read's own connection; `lock` is held for each pull of rows and for closing it."""
+
+    conn: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    open: bool = True
+
+    def end(self) -> None:
+        with self.lock:
+            if self.open:
+                self.open = False
+                with contextlib.suppress(RuntimeError):
+                    self.conn.close()  # closes its results too
+
+
 class ConnectionPool:
     def __init__(self, path: str, size: PoolSize | None = None,
                  open_database: Callable[..., Any] | None = None):
@@ -54,6 +74,8 @@ class ConnectionPool:
         self._probe: queue.Queue[Any] = queue.Queue()
         self._busy: set[Any] = set()
         self._busy_lock = threading.Lock()
+        self._streams: set[Stream] = set()
+        self._streams_lock = threading.Lock()  # held while streams are made, and while the database closes
         self._open()
 
     def _pools(self) -> tuple[tuple[queue.Queue[Any], int], ...]:
@@ -115,6 +137,29 @@ class ConnectionPool:
             finally:  # after COMMIT or ROLLBACK: a reader that sees the new count sees the write
                 self.writes_ended += 1
 
+    @contextlib.contextmanager
+    def streaming(self) -> Iterator[Stream]:
+        """A connection of its own for one long read; pull its rows only under `Stream.lock` after
+        checking `Stream.open` (False once the database was closed or reopened meanwhile)."""
+        with self._streams_lock:
+            if self._closed:
+                raise StoreUnavailable(f"the database at {self.path} is closed")
+            stream = Stream(ladybug.Connection(self.db))
+            self._streams.add(stream)
+        try:
+            yield stream
+        finally:
+            with self._streams_lock:
+                self._streams.discard(stream)
+            stream.end()
+
+    def _end_streams(self) -> None:
+        """Close every stream's connection (and its results) before the database closes."""
+        for stream in list(self._streams):
+            with contextlib.suppress(RuntimeError):
+                stream.conn.interrupt()
+            stream.end()
+
     def _take_all(self) -> list[Any]:
         """Every connection, waiting for those in use to come back (callers hold the write lock)."""
         conns = [self.writer]
@@ -133,7 +178,8 @@ class ConnectionPool:
         """Close the database, run `between` (e.g. put a file back), open it again with new connections.
 
         Readers that arrive meanwhile wait for a connection and then get one of the new ones."""
-        with self._write_lock:
+        with self._write_lock, self._streams_lock:
+            self._end_streams()
             self._close_all(self._take_all())
             if between is not None:
                 between()
@@ -165,6 +211,8 @@ class ConnectionPool:
                 return
             self._closed = True
             self.interrupt_running()
+            with self._streams_lock:
+                self._end_streams()
             self._close_all(self._take_all())
             for pool, _ in self._pools():
                 pool.put(None)

@@ -141,21 +141,28 @@ class LadybugStore(Store):
         so a page's relationships are those whose start id is at most the page's last id; one whose
         start node was not read (deleted or added between the reads) is skipped, as the paged
         reads would have skipped it."""
-        with self._pool.reader() as conn:
-            nodes = self._stream(conn, texts.label_table(label, tuple(properties)))
-            streams = [(rel_type, self._stream(conn, texts.out_rel_table(rel_type, label)))
-                       for rel_type in sorted(rel_types)]
-            heads = [next(stream, None) for _, stream in streams]
-            while page := list(itertools.islice(nodes, page_size)):
+        with self._pool.streaming() as stream:
+            def pull(rows: Iterator[dict[str, Any]], count: int | None = None) -> Any:  # noqa: ANN401
+                with stream.lock:  # the database is not closed while rows are read
+                    if not stream.open:
+                        raise StoreUnavailable(f"the database at {self.path} was closed during the export")
+                    return list(itertools.islice(rows, count)) if count is not None else next(rows, None)
+
+            with stream.lock:
+                nodes = self._stream(stream.conn, texts.label_table(label, tuple(properties)))
+                streams = [(rel_type, self._stream(stream.conn, texts.out_rel_table(rel_type, label)))
+                           for rel_type in sorted(rel_types)]
+            heads = [pull(rows) for _, rows in streams]
+            while page := pull(nodes, page_size):
                 ids, last = {row["id"] for row in page}, page[-1]["id"]
                 found: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-                for index, (rel_type, stream) in enumerate(streams):  # types in name order, targets in id order
+                for index, (rel_type, rows) in enumerate(streams):  # types in name order, targets in id order
                     row = heads[index]
                     while row is not None and row["f"] <= last:
                         start = row.pop("f")
                         if start in ids:
                             found[start].append((rel_type, row))
-                        row = next(stream, None)
+                        row = pull(rows)
                     heads[index] = row
                 yield page, found
 
