@@ -295,6 +295,9 @@ def current(read: Read) -> AdoptionIndex:
         kept = _KEPT.get(store)
         if kept is not None and kept[0] == version:
             return kept[1]
-        index = build(read)  # the version was read first: a write in between leaves a newer one
+        # the version was read first: a write in between leaves a newer one. The build reads without the
+        # caller's time budget: a request that gives up waiting leaves a finished index to the next one,
+        # instead of every request starting a build it cannot finish (~5 s at Germany scale under load)
+        index = build(lambda text, params: store.read(text, dict(params)))
         _KEPT[store] = (version, index)
         return index
