@@ -32,8 +32,14 @@ const BUNDLES = {
     ['cytoscape', 'dist/cytoscape.min.js', 'cytoscape.min.js'],
     ['leaflet', 'dist/leaflet.js', 'leaflet.js'],
     ['leaflet', 'dist/leaflet.css', 'leaflet.css'],
+    ['leaflet', 'dist/images/layers.png', 'images/layers.png'],
+    ['leaflet', 'dist/images/layers-2x.png', 'images/layers-2x.png'],
+    ['leaflet', 'dist/images/marker-icon.png', 'images/marker-icon.png'],
   ],
 };
+// Old Internet Explorer's VML behaviour in Leaflet's stylesheet names no file (`url(#default#VML)`);
+// no supported browser reads it, and a stylesheet here refers only to files next to it
+const STYLESHEET_EDITS = { 'leaflet.css': (css) => css.replace(/\s*behavior: url\(#default#VML\);/g, '') };
 // packages whose bundles carry their dependencies inside (their licences ship too); peer
 // dependencies such as React are loaded separately and are not followed
 const BUNDLING = { 'graphiql/vendor': ['graphiql', '@graphiql/plugin-explorer'] };
@@ -109,7 +115,9 @@ for (const [target, files] of Object.entries(BUNDLES)) {
   mkdirSync(folder, { recursive: true });
   for (const [name, file, as] of files) {
     const source = join(modules, name, file);
-    if (as.endsWith('.css')) writeFileSync(join(folder, as), externaliseDataUrls(readFileSync(source, 'utf8'), folder));
+    mkdirSync(dirname(join(folder, as)), { recursive: true });
+    const edit = STYLESHEET_EDITS[as] || ((css) => css);
+    if (as.endsWith('.css')) writeFileSync(join(folder, as), edit(externaliseDataUrls(readFileSync(source, 'utf8'), folder)));
     else copyFileSync(source, join(folder, as));
   }
   for (const name of packages) writeFileSync(join(folder, `${name.replace('@', '').replace('/', '-')}.LICENSE.txt`),
