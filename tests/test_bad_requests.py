@@ -133,6 +133,7 @@ SWEEP: dict[str, str] = {
     "recommendSolutions.municipality": "query($s: ID!) { recommendSolutions(municipality: $s) { __typename } }",
     "recommendSolutions.need": 'query($s: ID) { recommendSolutions(municipality: "Municipality:13076060", need: $s) '
                                "{ __typename } }",
+    "openNeeds.county": "query($s: ID!) { openNeeds(county: $s) { __typename } }",
     "transferLineage.solution": "query($s: ID!) { transferLineage(solution: $s) { id } }",
     "coverageGaps.county": 'query($s: ID!) { coverageGaps(county: $s, category: "Concept:topic-beteiligung") '
                            "{ totalCount } }",
