@@ -135,7 +135,6 @@ SWEEP: dict[str, str] = {
                                "{ __typename } }",
     "openNeeds.county": "query($s: ID!) { openNeeds(county: $s) { __typename } }",
     "transferLineage.solution": "query($s: ID!) { transferLineage(solution: $s) { id } }",
-    "openNeeds.county": "query($s: ID!) { openNeeds(county: $s) { __typename } }",
     "coverageGaps.county": 'query($s: ID!) { coverageGaps(county: $s, category: "Concept:topic-beteiligung") '
                            "{ totalCount } }",
     "coverageGaps.category": 'query($s: ID!) { coverageGaps(county: "County:13076", category: $s) { totalCount } }',
