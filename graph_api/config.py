@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # the address the server announced beside the file, else http://127.0.0.1:8000 (commands/server_address.py)
     server_url: str | None = None
 
+    # ---- writes: LadybugDB aborts the whole process (SIGABRT) when its log cannot be written at COMMIT
+    # (disk full); a write therefore starts only with this much free space (0 turns the check off)
+    write_reserve_mb: int = Field(64, ge=0, description="free disk space (MiB) a write needs before it starts")
+
     # ---- time and size limits of reads
     graphql_timeout_ms: int = Field(10_000, ge=0)
     query_timeout_ms: int = Field(10_000, ge=1, description="analysts' queries (/cypher, named queries)")

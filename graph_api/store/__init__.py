@@ -22,7 +22,8 @@ def open_store(settings: Settings, *, ensure_schema: bool = True) -> Store:
 
         store = LadybugStore(settings.db_path, pool=PoolSize(max_threads=settings.pool_max_threads,
                                                              readers=settings.pool_readers,
-                                                             analysts=settings.pool_analysts))
+                                                             analysts=settings.pool_analysts),
+                             write_reserve=settings.write_reserve_mb << 20)
     else:
         raise ValueError(f"unknown store '{settings.store}' (expected 'ladybug' or 'neo4j')")
     if ensure_schema:

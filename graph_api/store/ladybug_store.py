@@ -29,7 +29,7 @@ from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult
 from graph_api.store.file_copy import copy_keeping_locks
 from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
-from graph_api.store.ladybug_snapshot import WriteProtocol, is_io_error
+from graph_api.store.ladybug_snapshot import DEFAULT_WRITE_RESERVE, NoRoomToWrite, WriteProtocol, is_io_error
 from graph_api.store.search_index import SearchIndex
 
 log = logging.getLogger("copgraph.store")
@@ -80,11 +80,12 @@ def _plain(value: Any) -> Any:
 class LadybugStore(Store):
     dialect = "ladybug"
 
-    def __init__(self, path: str | Path, *, search_path: str | Path | None = None, pool: PoolSize | None = None):
+    def __init__(self, path: str | Path, *, search_path: str | Path | None = None, pool: PoolSize | None = None,
+                 write_reserve: int = DEFAULT_WRITE_RESERVE):
         super().__init__()
         self.path = str(path)
         # every write goes through the protocol; opening recovers from a killed or failed write
-        self._protocol = WriteProtocol(self.path)
+        self._protocol = WriteProtocol(self.path, reserve=write_reserve)
         self._bulk_next = False
         self._pool = ConnectionPool(self.path, pool, open_database=self._protocol.open)
         self._search = SearchIndex(search_path or f"{self.path}.search.sqlite")
@@ -238,6 +239,7 @@ class LadybugStore(Store):
     def ensure_schema(self) -> None:
         with self._pool.writing() as conn:
             missing = [ddl for ddl in schema_ddl() if not _table_exists(conn, ddl)]
+            missing += _missing_columns(conn)
             if missing:  # a write like any other; an up-to-date schema writes nothing (read-only commands)
                 with self._protocol.writing(conn):
                     for statement in missing:
@@ -267,6 +269,10 @@ class LadybugStore(Store):
             self._bulk_next = bulk
             try:
                 result = write()
+            except NoRoomToWrite:  # refused before anything was written: no reopen (closing the engine on a
+                # nearly full disk can itself abort the process, measured with ~10 KB free)
+                self._search_pending.unlink(missing_ok=True)
+                raise
             except StoreUnavailable:  # from the protocol, which says what happened and what is kept
                 self._reopen_after_failure()
                 raise
@@ -351,6 +357,19 @@ class LadybugStore(Store):
             options = f"HEADER=true, from='{from_label}', to='{to_label}'"
             run(f"COPY {rel_type} FROM '{path.as_posix()}' ({options}{', PARALLEL=false' if multiline else ''})",
                 {})
+
+
+def _missing_columns(conn: Any) -> list[str]:
+    """ALTER statements for properties the model gained after a table was created (a database made by an
+    older copgraph, e.g. before `same_as`): CREATE ... IF NOT EXISTS leaves an existing table as it was."""
+    tables = {**NODE_PROPERTIES, **{name: rel.properties for name, rel in REL_TYPES.items()}}
+    statements = []
+    for table, props in tables.items():
+        if not conn.execute("CALL show_tables() WHERE name = $n RETURN name", {"n": table}).get_all():
+            continue  # created whole by its CREATE statement
+        have = {row[1] for row in conn.execute(f"CALL table_info('{table}') RETURN *").get_all()}
+        statements += [f"ALTER TABLE {table} ADD {prop} {kind}" for prop, kind in props.items() if prop not in have]
+    return statements
 
 
 def _table_exists(conn: Any, ddl: str) -> bool:

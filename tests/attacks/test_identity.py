@@ -218,3 +218,22 @@ def test_rdf_may_update_a_stored_node_without_restating_its_name(empty_store: St
     assert summary.updated["Organization"] == 1
     row = empty_store.read("MATCH (o:Organization) RETURN o.name AS name, o.short_name AS short")[0]
     assert row == {"name": "Stadtverwaltung Beispielstadt (kuratiert)", "short": "SV Beispielstadt"}
+
+
+def test_a_database_made_before_same_as_gains_the_column_and_takes_an_oparl_load(tmp_path: Path) -> None:
+    import ladybug
+
+    path = tmp_path / "old.lbdb"
+    database = ladybug.Database(str(path))
+    conn = ladybug.Connection(database)
+    conn.execute("CREATE NODE TABLE Organization(id STRING PRIMARY KEY, name STRING, kind STRING)")
+    conn.execute("CREATE (:Organization {id: 'Organization:alt', name: 'Alt', kind: 'NETWORK'})")
+    conn.close()
+    database.close()
+    store = open_store(Settings(store="ladybug", db_path=str(path)))
+    try:
+        load(store, "oparl", [_council(tmp_path / "in")])
+        assert set(_by_same_as(store)) == {BODY, ORG, PAPER, PERSON}
+        assert store.read("MATCH (o:Organization {id: 'Organization:alt'}) RETURN o.name AS n") == [{"n": "Alt"}]
+    finally:
+        store.close()

@@ -37,11 +37,14 @@ SOLUTION = {"id": "crash-test-loesung", "name": "Crash-Test-Lösung", "summary":
 _AUDIT_TIME = re.compile(r', "updated_at": "[^"]*"')
 
 
-def child(db: Path, moment: str, kind: str, *args: str, log_bytes: int = 1,
+def child(db: Path, moment: str, kind: str, *args: str, log_bytes: int = 1, reserve_mb: int = 0,
           **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run one write in a child process; `reserve_mb` 0 (the default here) lets the write reach the engine
+    however full the disk is, so the tests see what the engine does then (COPGRAPH_WRITE_RESERVE_MB)."""
     return subprocess.run([sys.executable, "-m", "tests.attacks.write_fault", str(db), moment, kind, *args],
                           capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
-                          env={**os.environ, "LOG_BYTES": str(log_bytes)}, **kwargs)
+                          env={**os.environ, "LOG_BYTES": str(log_bytes), "COPGRAPH_WRITE_RESERVE_MB": str(reserve_mb)},
+                          **kwargs)
 
 
 def dump_of(db: Path) -> str:

@@ -89,8 +89,14 @@ def mutate(db: Path, solution_json: str) -> int:
 
     app = create_app(Settings(db_path=str(db), api_token=TOKEN))
     body = {"query": UPSERT, "variables": {"input": json.loads(solution_json)}}
-    response = TestClient(app).post("/graphql", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
-    print(response.text)
+    client = TestClient(app)
+    response = client.post("/graphql", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    print(response.text, flush=True)
+    # the server goes on answering after the write, whatever became of it
+    after = client.post("/graphql", json={"query": "{ solution(id: \"Solution:crash-test-loesung\") { id } }"})
+    print(f"read after the write: {after.status_code}", flush=True)
+    print("closing the store", flush=True)  # a shutdown: the engine writes at close even after no write
+    app.state.store.close()
     return 0 if response.status_code == 200 and "errors" not in response.json() else 1
 
 
