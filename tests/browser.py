@@ -23,7 +23,10 @@ from urllib.parse import urlsplit
 import pytest
 import uvicorn
 
-from graph_api.config import PROJECT_ROOT
+from graph_api.app import create_app
+from graph_api.config import PROJECT_ROOT, Settings
+from graph_api.ingest import load_sample
+from graph_api.store import open_store
 
 # no background traffic of the browser's own: a request a test sees is one the page made
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
@@ -73,6 +76,18 @@ def serving(app: Any) -> Iterator[str]:  # noqa: ANN401 - any ASGI app
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serving_sample(directory: Path) -> Iterator[str]:
+    """The real app under uvicorn on a free port, on a fresh LadybugDB in `directory` loaded with the sample."""
+    store = open_store(Settings(store="ladybug", db_path=str(directory / "graph.lbdb")))
+    load_sample(store)
+    try:
+        with serving(create_app(Settings(), store=store)) as base:
+            yield base
+    finally:
+        store.close()
 
 
 @contextmanager

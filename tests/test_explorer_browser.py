@@ -20,9 +20,8 @@ from fastapi.testclient import TestClient
 from graph_api.app import create_app
 from graph_api.config import PROJECT_ROOT, Settings
 from graph_api.http.explorer import STATIC_DIR
-from graph_api.ingest import load_sample
-from graph_api.store import Store, open_store
-from tests.browser import chromium, needs_browser, serving
+from graph_api.store import Store
+from tests.browser import chromium, needs_browser, serving_sample
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "explorer"
 HAGENOW = "Municipality:13076060"
@@ -101,11 +100,8 @@ def test_the_app_only_posts_graphql_with_variables() -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app under uvicorn on a free port, on a fresh LadybugDB loaded with the sample."""
-    store = open_store(Settings(store="ladybug", db_path=str(tmp_path_factory.mktemp("explorer") / "graph.lbdb")))
-    load_sample(store)
-    with serving(create_app(Settings(), store=store)) as base:
+    with serving_sample(tmp_path_factory.mktemp("explorer")) as base:
         yield base
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,15 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from graph_api.app import create_app
-from graph_api.config import Settings
-from graph_api.ingest import load_sample
-from graph_api.store import open_store
-from tests.browser import assert_clean, chromium, needs_browser, open_at_size, serving, wait_for, wait_ready
+from tests.browser import (
+    assert_clean,
+    chromium,
+    needs_browser,
+    open_at_size,
+    serving_sample,
+    wait_for,
+    wait_ready,
+)
 
 pytestmark = needs_browser
 COUNTY = "County:13076"
@@ -31,11 +35,8 @@ ACTIVE = {"PILOT", "ADOPTED", "SCALED"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = open_store(Settings(store="ladybug", db_path=str(tmp_path_factory.mktemp("views") / "graph.lbdb")))
-    load_sample(store)
-    with serving(create_app(Settings(), store=store)) as base:
+    with serving_sample(tmp_path_factory.mktemp("views")) as base:
         yield base
-    store.close()
 
 
 @pytest.fixture(scope="module")
