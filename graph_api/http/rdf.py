@@ -108,14 +108,8 @@ def describe_role(title: str, request: Request, settings: SettingsDep,
     if chosen is None:
         return PlainTextResponse(f"not acceptable; available: {', '.join(offered)}\n", status_code=406,
                                  headers=headers)
-    blocks = [role_block(settings.base_iri, title)]
-    version = data_version(request)
-    modified = version.modified if version else None
-    if chosen == HTML:
-        return cached_response(request, blocks_html(vocab.role_iri(settings.base_iri, title), blocks),
-                               "text/html; charset=utf-8", headers, last_modified=modified)
-    fmt = DESCRIPTION_FORMATS[chosen]
-    return cached_response(request, serialise(blocks, fmt), _content_type(fmt), headers, last_modified=modified)
+    return _description_response(request, [role_block(settings.base_iri, title)],
+                                 vocab.role_iri(settings.base_iri, title), chosen, headers)
 
 
 @router.api_route("/id/{type}/{key}", methods=["GET", "HEAD"])
@@ -153,10 +147,15 @@ def describe(type: str, key: str, request: Request, store: StoreDep, settings: S
     if chosen is None:
         return PlainTextResponse(f"not acceptable; available: {', '.join(offered)}\n", status_code=406,
                                  headers=headers)
+    return _description_response(request, blocks, vocab.scheme_iri(settings.base_iri, key), chosen, headers)
+
+
+def _description_response(request: Request, blocks: list, title: str, chosen: str, headers: dict[str, str]) -> Response:
+    """The negotiated description (HTML page or an RDF format), with the store's ETag/Last-Modified."""
     version = data_version(request)
     modified = version.modified if version else None
     if chosen == HTML:
-        return cached_response(request, blocks_html(vocab.scheme_iri(settings.base_iri, key), blocks),
-                               "text/html; charset=utf-8", headers, last_modified=modified)
+        return cached_response(request, blocks_html(title, blocks), "text/html; charset=utf-8", headers,
+                               last_modified=modified)
     fmt = DESCRIPTION_FORMATS[chosen]
     return cached_response(request, serialise(blocks, fmt), _content_type(fmt), headers, last_modified=modified)
