@@ -9,7 +9,9 @@ Why a copy: while the server holds the database file, no other process may open 
 read-only (measured, LadybugDB 0.22). So workers read a copy that the store makes under its
 write lock right after a checkpoint (`LadybugStore.copy_for_readers`), and a new copy is made
 when the store's files changed since (`LadybugStore.files_version`), i.e. after a write; workers
-on an old copy are replaced as they come back.
+on an old copy are replaced as they come back. A copy counts as used from the moment a query is
+given it until its worker stops, so a newer copy never removes one a worker is starting on or
+reading (found under mixed load: "seek of closed file"; tests/test_sandbox_copies.py).
 
 Limits of a worker: its own address space (see `worker.py`), the engine's query timeout, and a
 wall-clock deadline here (the timeout plus `GRACE_S`) after which the worker is killed. A worker
@@ -41,6 +43,7 @@ GRACE_S = 2.0  # after the engine's own timeout, before the worker is killed
 START_TIMEOUT_S = 60.0
 MAX_REPLY_BYTES = 64 << 20
 _READ_ONLY_MARKERS = ("read-only", "read only")
+_WORKER_MODULE = "graph_api.sandbox.worker"
 
 
 class QueryCrashed(RuntimeError):
@@ -67,23 +70,25 @@ class _Copy:
 
 
 class _Worker:
+    """One worker process on one copy; the caller has already counted it as a user of that copy."""
+
     def __init__(self, copy: _Copy):
         self.copy = copy
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "graph_api.sandbox.worker", str(copy.db_file)],
+            [sys.executable, "-m", _WORKER_MODULE, str(copy.db_file)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, bufsize=0, close_fds=True)
         self._buffer = b""
         try:
-            ready = self._read_line(time.monotonic() + START_TIMEOUT_S)
-        except (_Died, _TooSlow):
+            ready = json.loads(self._read_line(time.monotonic() + START_TIMEOUT_S))
+        except (_Died, _TooSlow, ValueError):
+            ready = None
+        if ready != {"ready": True}:
+            self._end_process()
+            self.log.seek(0)  # before the log is closed: its text is the reason the caller is told
+            reason = self.log.read().decode(errors="replace").strip()[-500:] or "no message"
             self.stop()
-            self.log.seek(0)
-            raise StoreUnavailable("the query worker did not start: "
-                                   + self.log.read().decode(errors="replace")[-500:]) from None
-        if json.loads(ready) != {"ready": True}:
-            self.stop()
-            raise StoreUnavailable("the query worker did not start")
+            raise StoreUnavailable(f"the query worker did not start: {reason}")
 
     @property
     def alive(self) -> bool:
@@ -113,10 +118,13 @@ class _Worker:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def stop(self) -> None:
+    def _end_process(self) -> None:
         with contextlib.suppress(OSError):
             self.process.kill()
         self.process.wait()
+
+    def stop(self) -> None:
+        self._end_process()
         for stream in (self.process.stdin, self.process.stdout, self.log):
             with contextlib.suppress(OSError):
                 stream.close()
@@ -145,18 +153,34 @@ class QueryWorkers:
             raise StoreUnavailable("the store of these query workers is closed")
         return store
 
-    def _fresh_copy(self) -> _Copy:
+    def _lease_fresh_copy(self) -> _Copy:
+        """The copy matching the store's files now, already counted as used by the caller.
+
+        Counted under the same lock that retires copies: a write followed by another query retires
+        this copy as soon as it is no longer the newest, and an uncounted copy is deleted then, even
+        while a worker is still starting on it (the mixed load's "seek of closed file")."""
         store = self.store
         version = store.files_version()
         with self._lock:
             if self._copy is None or self._copy.version != version:
                 folder = Path(tempfile.mkdtemp(dir=self._root))
-                db_file, version = store.copy_for_readers(folder)
+                try:
+                    db_file, version = store.copy_for_readers(folder)
+                except BaseException:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise
                 if self._copy is not None:
                     self._copy.retired = True
                     self._release_if_unused(self._copy)
                 self._copy = _Copy(folder, db_file, version)
+            self._copy.users += 1
             return self._copy
+
+    def _release(self, copy: _Copy) -> None:
+        """One user less; the copy's files go when it is retired and nobody uses it."""
+        with self._lock:
+            copy.users -= 1
+            self._release_if_unused(copy)
 
     def _release_if_unused(self, copy: _Copy) -> None:
         if copy.retired and copy.users == 0:
@@ -164,25 +188,26 @@ class QueryWorkers:
 
     # ---- workers ----------------------------------------------------------------------
     def _take(self) -> _Worker:
-        copy = self._fresh_copy()
+        """An idle worker on the newest copy, or a new one; each worker holds one use of its copy."""
+        copy = self._lease_fresh_copy()
         while True:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 break
             if worker.alive and worker.copy is copy:
+                self._release(copy)  # the idle worker already holds its use of this copy
                 return worker
             self._retire(worker)
-        worker = _Worker(copy)
-        with self._lock:
-            copy.users += 1
-        return worker
+        try:
+            return _Worker(copy)  # the lease becomes the new worker's use of its copy
+        except BaseException:
+            self._release(copy)
+            raise
 
     def _retire(self, worker: _Worker) -> None:
         worker.stop()
-        with self._lock:
-            worker.copy.users -= 1
-            self._release_if_unused(worker.copy)
+        self._release(worker.copy)
 
     def read_only(self, query: str, params: dict[str, Any] | None = None, *, timeout_ms: int, max_rows: int
                   ) -> ReadResult:
@@ -205,7 +230,7 @@ class QueryWorkers:
                 how = f"signal {-code}" if code is not None and code < 0 else "it ended"
                 raise QueryCrashed(f"the query ended its worker process ({how}); the service is unaffected "
                                    "and a new worker takes the next query") from None
-            if self._closed:
+            if self._closed or worker.copy.retired:  # a worker on an outdated copy would hold its files on disk
                 self._retire(worker)
             else:
                 self._idle.put(worker)
