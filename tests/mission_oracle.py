@@ -260,3 +260,33 @@ def brokers(raw: Raw, county_a: str, county_b: str, max_hops: int) -> list[tuple
                     if label(raw, node) in ("Actor", "Organization", "Project"):
                         through[node] += 1
     return sorted(((n, c, round(c / total, 3)) for n, c in through.items()), key=lambda b: (-b[1], b[0]))
+
+
+def adopters_by_level(raw: Raw, municipality: str, solution: str) -> dict[int, set[str]]:
+    """docs/mission.md, "Recommendations": the solution's distinct active adopters other than the
+    municipality, each at its nearest level (3 same association ... 0 other states)."""
+    home = raw.nodes[municipality]
+    administers = defaultdict(set)
+    for o, t in raw.edges["ADMINISTERS"]:
+        administers[o].add(t)
+    adoptions = {a for a, s in raw.edges["OF"] if s == solution and raw.nodes[a]["status"] in ACTIVE}
+    found: dict[int, set[str]] = defaultdict(set)
+    for a, x in raw.edges["BY"]:
+        if a in adoptions and x != municipality:
+            places = administers[x] if label(raw, x) == "Organization" else {x}
+            found[max((_distance(home["ars"], raw.nodes[p].get("ars")) for p in places), default=0)].add(x)
+    return found
+
+
+def recommendation_evidence(raw: Raw, municipality: str, solution: str) -> tuple[set[str], int]:
+    """The active adoptions of the solution by other adopters, and how many of those adopters have no
+    adoption among them with a real source (a Source not flagged illustrative)."""
+    real = {s for s, d in raw.nodes.items() if d["_label"] == "Source" and not d.get("illustrative")}
+    sourced = {a for a, s in raw.edges["SOURCED_FROM"] if s in real}
+    by: dict[str, set[str]] = defaultdict(set)
+    for a, x in raw.edges["BY"]:
+        if x != municipality:
+            by[x].add(a)
+    adoptions = {a for a, s in raw.edges["OF"] if s == solution and raw.nodes[a]["status"] in ACTIVE}
+    counted = {x: found & adoptions for x, found in by.items() if found & adoptions}
+    return set().union(*counted.values()), sum(1 for found in counted.values() if not found & sourced)

@@ -405,6 +405,7 @@ def test_every_reason_wording_of_the_api_reads_in_german(server: str, browser: A
     samples = ["in use by 1 adopter in the same association (Amt Hagenow-Land): Toddin",
                "in use by 3 adopters elsewhere in the same county: Hagenow, Stadt, Parchim, Stadt",
                "in use by 2 adopters elsewhere in the same state: A, B", "in use by 1 adopter in other states: Mölln",
+               "in use by 1812 adopters in other states: Mölln, A, B, C, D and 1807 more",
                "in use by 2 municipalities of similar size: A, B", "in use by 1 municipality of similar size: A",
                "awarded the seal 'Bewährt vor Ort' (2024)", "received the award 'Demo-Preis' (2023)",
                "received the award 'Ohne Jahr'", "addresses the stated need 'Bedarf' (Concept:need-x)",
@@ -418,7 +419,8 @@ def test_every_reason_wording_of_the_api_reads_in_german(server: str, browser: A
     german = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "import('/explorer/js/labels.js').then((m) => done(arguments[0].map(m.reason)));", samples)
-    english_words = re.compile(r"\b(in use|adopters?|awarded|received|addresses|maturity|recorded)\b")
+    english_words = re.compile(r"\b(in use|adopters?|awarded|received|addresses|maturity|recorded|more)\b")
     english = [g for g in german if english_words.search(g)]
     assert english == [] and all(g for g in german)
-    assert "erfasst 01.03.2025" in german[10] and "ohne Datum" in german[11]
+    assert "erfasst 01.03.2025" in german[11] and "ohne Datum" in german[12]
+    assert german[4].endswith("D und 1807 weitere")

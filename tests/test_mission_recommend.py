@@ -8,6 +8,7 @@ after writes: a kept index must never answer from the graph as it was before a w
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from graph_api.rows import GraphRows
 from graph_api.store import Store, open_store
 from graph_api.store.mission_reads import StoreRead
 from tests import mission_oracle as oracle
+from tests.graphql_client import GraphQLClient
 from tests.test_mission_oracle import generated_store  # noqa: F401 - the shared generated county
 
 Read = Callable[[str, dict], list[dict]]
@@ -133,3 +135,61 @@ def test_coverage_gaps_follow_a_write(small_generated: Store) -> None:
     after = gaps()
     assert before[0] not in after
     assert sorted(after) == sorted(oracle.coverage_gaps(oracle.raw_rows(store), county, category))
+
+
+_WHERE = {3: "in the same association", 2: "elsewhere in the same county", 1: "elsewhere in the same state",
+          0: "in other states"}
+
+
+def _named(reason: str) -> tuple[int, str, int]:
+    """(count, names shown, count said to be more) of an 'in use by N adopters …: A, B and K more' reason
+    (names themselves may hold commas: 'Ratzeburg, Stadt')."""
+    count = int(reason.split()[3])
+    listed = reason.split(": ", 1)[1]
+    if not listed.endswith(" more"):
+        return count, listed, 0
+    listed, _, more = listed.rpartition(" and ")
+    return count, listed, int(more.split()[0])
+
+
+@pytest.mark.parametrize("which", ["pilot_store", "small_generated"])
+def test_reasons_name_the_nearest_adopters_and_count_the_rest(request: pytest.FixtureRequest, which: str) -> None:
+    """Each 'in use by' reason counts the oracle's adopters at its level, names the first few of them
+    (closest in size first, then id) and says how many more; the evidence is the oracle's adoptions."""
+    store: Store = request.getfixturevalue(which)
+    raw = oracle.raw_rows(store)
+    shortened = 0
+    for town in _towns(store, 6):
+        home = raw.nodes[town]
+        for scored, evidence in answers.recommendations_with_evidence(_reads(store)["kept"], town, None, 8):
+            solution = scored.solution["id"]
+            levels = oracle.adopters_by_level(raw, town, solution)
+            for level, where in _WHERE.items():
+                said = [r for r in scored.reasons if r.startswith("in use by") and where in r]
+                if not levels.get(level):
+                    assert said == []
+                    continue
+                count, shown, more = _named(said[0])
+                expected = sorted(levels[level], key=lambda x: (abs(math.log((raw.nodes[x].get("population") or 1)
+                                                                             / (home.get("population") or 1))), x))
+                assert count == len(expected) and more == max(0, count - 5)
+                assert shown == ", ".join(raw.nodes[x].get("name") or x for x in expected[:count - more])
+                shortened += more > 0
+            adoptions, shaky = oracle.recommendation_evidence(raw, town, solution)
+            assert sorted(evidence.adoptions) == sorted(adoptions) and len(set(evidence.adoptions)) == len(adoptions)
+            assert evidence.adopters == sum(map(len, levels.values())) and evidence.illustrative_adopters == shaky
+    if which == "small_generated":
+        assert shortened  # the generated county has levels with more adopters than a reason names
+
+
+def test_evidence_is_bounded_and_counted(pilot_store: Store) -> None:
+    api = GraphQLClient(pilot_store)
+    query = """{ recommendSolutions(municipality: "Municipality:13076108", first: 10) { evidenceCount adopterCount
+        all: evidence(first: 100) { id } two: evidence(first: 2) { id } } }"""
+    recs = api.data(query)["recommendSolutions"]
+    assert any(r["evidenceCount"] > 2 for r in recs)
+    for rec in recs:
+        assert len(rec["all"]) == rec["evidenceCount"] and rec["two"] == rec["all"][:2]
+    body = api.post('{ recommendSolutions(municipality: "Municipality:13076108") { evidence(first: 101) { id } } }'
+                    ).json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]

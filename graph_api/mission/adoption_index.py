@@ -98,13 +98,14 @@ class AdoptionIndex:
     """The adoptions of the whole graph, grouped the ways the mission questions ask for them."""
 
     def __init__(self, solutions: list[dict[str, Any]], awards: list[dict[str, Any]], entries: list[Entry],
-                 holders: dict[str, Holder], places: dict[str, dict[str, Any]]):
+                 holders: dict[str, Holder], places: dict[str, dict[str, Any]], sourced: set[str]):
         self.solutions = sorted(solutions, key=lambda s: s["id"])
         self.solution = {s["id"]: s for s in self.solutions}
         self.awards: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in awards:
             self.awards[row["solution"]].append(row)
         self.places = places  # territory id -> {"ars", "name"}
+        self.sourced = sourced  # adoptions with a real (non-illustrative) source
         self.by_solution: dict[str, list[Entry]] = defaultdict(list)
         self.by_holder: dict[str, list[Entry]] = defaultdict(list)
         for entry in entries:
@@ -275,7 +276,8 @@ def _build(read: Read) -> AdoptionIndex:
                                     tuple(sorted(set(serves.get(row["id"], ())))))
     entries = [Entry(r["solution"], r["adoption"], r["status"], r["started_on"], r["adopter"])
                for r in rows["adoptions"]]
-    return AdoptionIndex(rows["solutions"], rows["awards"], entries, holders, places)
+    return AdoptionIndex(rows["solutions"], rows["awards"], entries, holders, places,
+                         {r["id"] for r in rows["sourced"]})
 
 
 _KEPT: weakref.WeakKeyDictionary[Any, tuple[Hashable, AdoptionIndex]] = weakref.WeakKeyDictionary()

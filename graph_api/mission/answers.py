@@ -17,7 +17,7 @@ from graph_api.mission import coverage as coverage_analytics
 from graph_api.mission import lineage as lineage_analytics
 from graph_api.mission import recommend as recommend_analytics
 from graph_api.mission.contacts import meet, paths, through_counts
-from graph_api.mission.definitions import ACTIVE, BRIDGE_LABELS, CONTACT_LABELS, MAX_HOPS, OPEN_NEEDS
+from graph_api.mission.definitions import BRIDGE_LABELS, CONTACT_LABELS, MAX_HOPS, OPEN_NEEDS
 from graph_api.mission.errors import BadInput, NotFound
 from graph_api.model import TERRITORY_LABELS, label_of
 from graph_api.store import mission_reads as reads
@@ -126,11 +126,15 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
     """Ranked recommendations for a municipality (optionally only solutions addressing `need_id`).
 
     `sourced_only` counts only adoptions with a real (non-illustrative) source as evidence."""
+    return _recommendations(read, adoption_index.current(read), municipality_id, need_id, first, sourced_only)
+
+
+def _recommendations(read: Read, index: adoption_index.AdoptionIndex, municipality_id: str, need_id: str | None,
+                     first: int, sourced_only: bool) -> list[recommend_analytics.Scored]:
     home = require(read, municipality_id, ("Municipality",), "municipality")
     need = require(read, need_id, ("Concept",), "need") if need_id is not None else None
     county = reads.node(read, f"County:{home['county_ags']}") or {"id": f"County:{home['county_ags']}"}
     home = reads.municipality(read, municipality_id) or home
-    index = adoption_index.current(read)
     candidates = ([index.solution[r["id"]] for r in read(reads.SOLUTIONS_FOR_NEED, {"need": need_id})
                    if r["id"] in index.solution] if need else list(index.solutions))
     places = [home["id"], *([home["_association"]] if home.get("_association") else []), county["id"]]
@@ -143,7 +147,7 @@ def recommendations(read: Read, municipality_id: str, need_id: str | None, first
         counts = index.adopter_counts(home, [s["id"] for s in candidates])
         candidates = recommend_analytics.rank(candidates, counts, awards, need, recorded)[:first]
     ids = sorted(s["id"] for s in candidates)
-    sourced = _sourced(read, index, ids) if sourced_only else None
+    sourced = index.sourced if sourced_only else None
     return recommend_analytics.score(home, candidates, index.adopters(home, ids, sourced), awards, need,
                                      recorded)[:first]
 
@@ -156,21 +160,35 @@ def recorded_needs(read: Read, municipality_id: str) -> dict[str, list[dict[str,
     return {k: sorted(v, key=lambda r: (r["need"], r["concept"])) for k, v in out.items()}
 
 
-def _sourced(read: Read, index: adoption_index.AdoptionIndex, solution_ids: list[str]) -> set[str]:
-    """The adoptions of these solutions with a real (non-illustrative) source."""
-    adoptions = {e.adoption for s in solution_ids for e in index.by_solution.get(s, ())}
-    return reads.sourced_adoptions(read, sorted(adoptions))
+@dataclass
+class Evidence:
+    """What one recommendation's reasons count: every active adoption by its adopters (nearest adopter first,
+    then adoption id), and how many of those adopters are known only from illustrative sample data."""
+
+    adoptions: list[str]
+    adopters: int
+    illustrative_adopters: int
 
 
-def evidence(read: Read, municipality_id: str, solution_ids: list[str], sourced_only: bool = False
-             ) -> list[dict[str, Any]]:
-    """The active adoptions (solution, adoption, adopter) by other adopters that a recommendation of these
-    solutions counts."""
+def recommendations_with_evidence(read: Read, municipality_id: str, need_id: str | None, first: int,
+                                  sourced_only: bool = False
+                                  ) -> list[tuple[recommend_analytics.Scored, Evidence]]:
+    """`recommendations` with the evidence of each, both from one version of the adoption index.
+
+    An adopter is illustrative when none of its counted adoptions has a real source (`provenance`'s rule)."""
     index = adoption_index.current(read)
-    sourced = _sourced(read, index, solution_ids) if sourced_only else None
-    return [{"solution": e.solution, "adoption": e.adoption, "adopter": e.adopter, "status": e.status}
-            for s in solution_ids for e in index.by_solution.get(s, ())
-            if e.status in ACTIVE and e.adopter != municipality_id and (sourced is None or e.adoption in sourced)]
+    out = []
+    for scored in _recommendations(read, index, municipality_id, need_id, first, sourced_only):
+        solution = scored.solution["id"]
+        adoptions: list[str] = []
+        shaky = 0
+        for adopter in scored.adopters:
+            counted = sorted(a for a in index.active_of[adopter][solution].adoptions
+                             if not sourced_only or a in index.sourced)
+            adoptions += counted
+            shaky += index.sourced.isdisjoint(counted)
+        out.append((scored, Evidence(adoptions, len(scored.adopters), shaky)))
+    return out
 
 
 # How much of a territory's regional key (ARS) its members share (a municipality: all of it).

@@ -3,7 +3,8 @@
 Candidates: solutions the municipality has not taken up (no own adoption in TAKEN_UP) and that
 do not already cover it via its association or county. Evidence: the active adopters by
 distance (same association, same county, same state, elsewhere — each adopter counted once at
-its nearest level), the adopting municipalities of similar size (municipalities only, never
+its nearest level; a reason names the first `NAMED_PER_REASON`, nearest first, and counts the
+rest), the adopting municipalities of similar size (municipalities only, never
 Ämter or counties), the awards by name (only `SEAL_AWARD_ID` is "the seal 'Bewährt vor Ort'"),
 the stated need and the maturity.
 """
@@ -61,10 +62,25 @@ class Scored:
     score: float
     reasons: list[str]
     nearest: list[str]
+    adopters: list[str]  # every adopter the reasons count, nearest first (the order of `evidence`)
+
+
+# Adopters named in one reason; the others are counted ("… and 1806 more"). A popular solution has
+# thousands of adopters: listing them all made every reason of its recommendation ~40 KB long.
+NAMED_PER_REASON = 5
+
+
+def nearest_first(adopters: list[Adopter], home: dict[str, Any]) -> list[Adopter]:
+    """Nearest level first, then closest in size (population ratio), then id: the order adopters are named."""
+    population = home.get("population") or 1
+    return sorted(adopters, key=lambda a: (-a.level, abs(math.log((a.population or 1) / population)), a.id))
 
 
 def _names(adopters: list[Adopter]) -> str:
-    return ", ".join(a.name for a in adopters)
+    """The first `NAMED_PER_REASON` of `adopters` (already nearest first) by name, and how many more."""
+    shown = ", ".join(a.name for a in adopters[:NAMED_PER_REASON])
+    more = len(adopters) - NAMED_PER_REASON
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 def excluded(home: dict[str, Any], county: dict[str, Any], rows: list[dict[str, Any]]) -> set[str]:
@@ -104,7 +120,7 @@ def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[
     association = home.get("_association_name") or "its association"
     out = []
     for solution in solutions:
-        found = adopters.get(solution["id"], [])
+        found = nearest_first(adopters.get(solution["id"], []), home)
         value, reasons = 0.0, []
         for level, key, where in ((3, "same_association", f"in the same association ({association})"),
                                   (2, "same_county", "elsewhere in the same county"),
@@ -137,8 +153,6 @@ def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[
         if solution.get("maturity") in MATURE:
             value += w["maturity"]
             reasons.append(f"maturity: {solution['maturity']}")
-        nearest = sorted(found, key=lambda a: (-a.level, abs(math.log((a.population or 1) / (home.get("population")
-                                                                                          or 1))), a.id))
-        out.append(Scored(solution, round(value, 3), reasons or ["no active adopter yet"],
-                          [a.id for a in nearest[:3]]))
+        out.append(Scored(solution, round(value, 3), reasons or ["no active adopter yet"], [a.id for a in found[:3]],
+                          [a.id for a in found]))
     return sorted(out, key=lambda s: (-s.score, s.solution["id"]))

@@ -17,9 +17,11 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types import Info
 
 from graph_api.mission import answers
+from graph_api.mission import recommend as recommend_analytics
 from graph_api.mission.errors import MissionInputError
 from graph_api.schema import provenance
 from graph_api.schema.context import GraphContext, RequestTimedOut
+from graph_api.schema.pagination import check_first
 from graph_api.schema.types import (
     Actor,
     Adopter,
@@ -222,34 +224,36 @@ class Recommendation:
     solution: Solution
     score: float
     reasons: list[str] = strawberry.field(
-        description="Each reason names its evidence, e.g. 'in use by 2 adopters elsewhere in the same county: "
-                    "Boizenburg/ Elbe, Stadt, Wittenburg, Stadt' or 'awarded the seal 'Bewährt vor Ort' (2024)'.")
+        description="Each reason names its evidence: the award by name, or the adopters it counts (the nearest "
+                    f"{recommend_analytics.NAMED_PER_REASON} by name, the rest counted), e.g. 'in use by 2 adopters "
+                    "elsewhere in the same county: Boizenburg/ Elbe, Stadt, Wittenburg, Stadt' or 'awarded the seal "
+                    "'Bewährt vor Ort' (2024)'.")
     nearest_adopters: list[Adopter]
-    evidence: list[Adoption] = strawberry.field(
-        description="The active adoptions (PILOT, ADOPTED, SCALED) by other adopters the reasons count; each "
-                    "with its sources and whether it is illustrative.")
-    adopter_count: int = strawberry.field(description="Distinct adopters behind `evidence`.")
+    evidence_count: int = strawberry.field(
+        description="How many active adoptions (PILOT, ADOPTED, SCALED) by other adopters the reasons count.")
+    adopter_count: int = strawberry.field(description="Distinct adopters behind those adoptions.")
     illustrative_adopter_count: int = strawberry.field(
         description="How many of those adopters are known only from illustrative sample data.")
+    _evidence: strawberry.Private[list[str]]
+
+    @strawberry.field(description="The first `first` (at most 100) of the adoptions the reasons count, nearest "
+                                  "adopter first (as the reasons name them), then by id; each with its sources and "
+                                  "whether it is illustrative. `evidenceCount` says how many there are.")
+    async def evidence(self, info: Info, first: int | None = 20) -> list[Adoption]:
+        return await load(info, self._evidence[:check_first(first)])
 
 
 async def recommend(info: Info, municipality: str, need: str | None, first: int,
                     exclude_illustrative: bool = False) -> list[Recommendation]:
-    scored = await answer(info, answers.recommendations, municipality, need, first, exclude_illustrative)
-    rows = await answer(info, answers.evidence, municipality, [s.solution["id"] for s in scored],
-                        exclude_illustrative)
-    out = []
-    for s in scored:
-        adoptions = sorted({r["adoption"]: r["adopter"] for r in rows if r["solution"] == s.solution["id"]}.items())
-        shaky: dict[str, bool] = {}
-        for adoption, adopter in adoptions:
-            illustrative = await provenance.node_is_illustrative(info, adoption)
-            shaky[adopter] = shaky.get(adopter, True) and illustrative
-        out.append(Recommendation(solution=to_type(s.solution), score=s.score, reasons=s.reasons,
-                                  nearest_adopters=await load(info, s.nearest),
-                                  evidence=await load(info, [a for a, _ in adoptions]),
-                                  adopter_count=len(shaky), illustrative_adopter_count=sum(shaky.values())))
-    return out
+    found = await answer(info, answers.recommendations_with_evidence, municipality, need, first,
+                         exclude_illustrative)
+    adopters = await load(info, [a for scored, _ in found for a in scored.nearest])  # one batch for all
+    by_id = {str(a.id): a for a in adopters}
+    return [Recommendation(solution=to_type(s.solution), score=s.score, reasons=s.reasons,
+                           nearest_adopters=[by_id[a] for a in s.nearest if a in by_id],
+                           evidence_count=len(e.adoptions), adopter_count=e.adopters,
+                           illustrative_adopter_count=e.illustrative_adopters, _evidence=e.adoptions)
+            for s, e in found]
 
 
 async def lineage(info: Info, solution: str, exclude_illustrative: bool = False) -> list[Adoption]:

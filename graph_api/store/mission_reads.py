@@ -364,6 +364,8 @@ INDEX_TERRITORIES = {label: f"MATCH (x:{label}) RETURN x.id AS id, x.name AS nam
 INDEX_ORGANISATIONS = "MATCH (x:Organization) RETURN x.id AS id, x.name AS name"
 INDEX_ADMINISTERS = "MATCH (o:Organization)-[:ADMINISTERS]->(t) RETURN o.id AS o, t.id AS place"
 INDEX_SERVES = "MATCH (o:Organization)-[:SERVES]->(t) RETURN o.id AS o, t.id AS place"
+INDEX_SOURCED = ("MATCH (a:Adoption)-[:SOURCED_FROM]->(s:Source) WHERE coalesce(s.illustrative, false) = false "
+                 "RETURN DISTINCT a.id AS id")
 INDEX_AWARDS = "MATCH (s:Solution)-[r:RECEIVED]->(w:Award) RETURN s.id AS solution, w.id AS award, w.name AS name, " \
                "r.year AS year"
 
@@ -374,7 +376,7 @@ def index_rows(read: Read) -> dict[str, list[dict[str, Any]]]:
             "adoptions": read(INDEX_ADOPTIONS, {}),
             "territories": [r for text in INDEX_TERRITORIES.values() for r in read(text, {})],
             "organisations": read(INDEX_ORGANISATIONS, {}), "administers": read(INDEX_ADMINISTERS, {}),
-            "serves": read(INDEX_SERVES, {})}
+            "serves": read(INDEX_SERVES, {}), "sourced": read(INDEX_SOURCED, {})}
 
 
 def all_texts(dialect: str) -> dict[str, str]:
@@ -396,6 +398,6 @@ def all_texts(dialect: str) -> dict[str, str]:
               "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE,
               "sourced-adoptions": SOURCED_ADOPTIONS, "index-adoptions": INDEX_ADOPTIONS,
               "index-organisations": INDEX_ORGANISATIONS, "index-administers": INDEX_ADMINISTERS,
-              "index-serves": INDEX_SERVES, "index-awards": INDEX_AWARDS,
+              "index-serves": INDEX_SERVES, "index-awards": INDEX_AWARDS, "index-sourced": INDEX_SOURCED,
               **{f"index-{k}": v for k, v in INDEX_TERRITORIES.items()}}
     return texts

@@ -65,17 +65,19 @@ export const typeName = (typename) => TYPE[typename] || typename;
 export const via = (value) => (value ? VIA[value] || value : '');
 
 const adopters = (n) => `${n} ${n === '1' ? 'Anwender' : 'Anwendern'}`;
+// A reason names the nearest few adopters and counts the rest ("A, B and 1806 more").
+const names = (text) => text.replace(/ and (\d+) more$/, ' und $1 weitere');
 const REASONS = [
   [/^in use by (\d+) adopters? in the same association \((.+?)\): (.+)$/s,
-    (n, amt, names) => `im Einsatz bei ${adopters(n)} im selben Amt bzw. Gemeindeverband (${amt}): ${names}`],
+    (n, amt, list) => `im Einsatz bei ${adopters(n)} im selben Amt bzw. Gemeindeverband (${amt}): ${names(list)}`],
   [/^in use by (\d+) adopters? elsewhere in the same county: (.+)$/s,
-    (n, names) => `im Einsatz bei ${adopters(n)} anderswo im selben Kreis: ${names}`],
+    (n, list) => `im Einsatz bei ${adopters(n)} anderswo im selben Kreis: ${names(list)}`],
   [/^in use by (\d+) adopters? elsewhere in the same state: (.+)$/s,
-    (n, names) => `im Einsatz bei ${adopters(n)} anderswo im selben Land: ${names}`],
+    (n, list) => `im Einsatz bei ${adopters(n)} anderswo im selben Land: ${names(list)}`],
   [/^in use by (\d+) adopters? in other states: (.+)$/s,
-    (n, names) => `im Einsatz bei ${adopters(n)} in anderen Ländern: ${names}`],
+    (n, list) => `im Einsatz bei ${adopters(n)} in anderen Ländern: ${names(list)}`],
   [/^in use by (\d+) municipalit(?:y|ies) of similar size: (.+)$/s,
-    (n, names) => `im Einsatz bei ${n} ${n === '1' ? 'Gemeinde' : 'Gemeinden'} ähnlicher Größe: ${names}`],
+    (n, list) => `im Einsatz bei ${n} ${n === '1' ? 'Gemeinde' : 'Gemeinden'} ähnlicher Größe: ${names(list)}`],
   [/^awarded the seal '(.+)'(?: \((\d{4})\))?$/s,
     (seal, year) => `ausgezeichnet mit dem Siegel „${seal}“${year ? ` (${year})` : ''}`],
   [/^received the award '(.+)'(?: \((\d{4})\))?$/s,
