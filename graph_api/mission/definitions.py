@@ -55,6 +55,11 @@ PATHS_PER_PAIR_LIMIT = 100_000    # shortest paths are counted, never listed, fo
 # municipality side (the municipality, its association, the organisations that ADMINISTER either
 # of them, their departments, and everybody who WORKS_FOR one of those — its own staff).
 BRIDGE_LABELS: tuple[str, ...] = ("Actor", "Organization", "Project")
+# An administration's departments belong to the municipality side at any depth: SUB_ORGANIZATION_OF is
+# followed down until no new organisation turns up (a cycle ends the walk). A unit seven levels down is as
+# much the municipality's own door as one directly below; a cut-off would turn its staff into "bridges".
+# An int here would stop after that many levels (docs/mission.md states the rule for users).
+DEPARTMENT_DEPTH: int | None = None
 KEY_PERSON_LABEL = "Actor"
 
 # Adoption statuses.

@@ -13,7 +13,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from graph_api.mission.definitions import CONCEPT_DEPTH, CONTACT_EDGES, LINEAGE_MAX_GENERATIONS, contact_pairs
+from graph_api.mission.definitions import (
+    CONCEPT_DEPTH,
+    CONTACT_EDGES,
+    DEPARTMENT_DEPTH,
+    LINEAGE_MAX_GENERATIONS,
+    contact_pairs,
+)
 from graph_api.model import TERRITORY_LABELS, label_of
 
 Read = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
@@ -67,26 +73,32 @@ def _rel_label(dialect: str) -> str:
     return "type(r)" if dialect == "neo4j" else "label(r)"
 
 
-def _edge_types(label: str) -> tuple[list[str], list[str]]:
-    """Contact edge types leaving and entering nodes of `label`."""
-    out = sorted({e.type for e in CONTACT_EDGES if label in e.from_labels})
-    into = sorted({e.type for e in CONTACT_EDGES if label in e.to_labels})
-    return out, into
+def _leaves(dialect: str) -> str:
+    """Whether the relationship `r` of an undirected match leaves `a` (null when there is none).
+
+    LadybugDB's `start_node(r)` names the node on the pattern's left whichever way the edge is stored
+    (measured with 0.22), so its stored source is compared instead."""
+    return "startNode(r) = a" if dialect == "neo4j" else "struct_extract(r, '_src') = id(a)"
 
 
-def neighbour_texts(dialect: str) -> dict[str, tuple[str | None, str | None]]:
-    """Per label: (outgoing, incoming) neighbour query templates over the contact edge types it may carry."""
-    texts = {}
-    for label in sorted({lab for e in CONTACT_EDGES for lab in (*e.from_labels, *e.to_labels)}):
-        out, into = _edge_types(label)
-        rel = _rel_label(dialect)
-        texts[label] = (
-            f"MATCH (a:{label} {{id: @}})-[r:{'|'.join(out)}]->(b) "
-            f"RETURN a.id AS a, {rel} AS t, b.id AS b" if out else None,
-            f"MATCH (a:{label} {{id: @}})<-[r:{'|'.join(into)}]-(b) "
-            f"RETURN a.id AS a, {rel} AS t, b.id AS b" if into else None,
-        )
-    return texts
+def _edge_types(label: str) -> list[str]:
+    """Contact edge types that may touch nodes of `label`, either way."""
+    return sorted({e.type for e in CONTACT_EDGES if label in e.from_labels or label in e.to_labels})
+
+
+def _touching(dialect: str, label: str) -> str:
+    """`OPTIONAL MATCH` of the contact edges of `a`, both directions in one pattern, with their direction.
+
+    One undirected read costs about what one direction does (measured at Germany scale: County 13076's
+    groups 8 -> 4 queries, ~25 ms CPU less), so every read below asks for both ways at once."""
+    return (f"OPTIONAL MATCH (a)-[r:{'|'.join(_edge_types(label))}]-(b) "
+            f"RETURN a.id AS a, {_rel_label(dialect)} AS t, b.id AS b, {_leaves(dialect)} AS out")
+
+
+def neighbour_texts(dialect: str) -> dict[str, str]:
+    """Per label: the query template reading the contact edges of one node, both directions."""
+    labels = sorted({lab for e in CONTACT_EDGES for lab in (*e.from_labels, *e.to_labels)})
+    return {label: f"MATCH (a:{label} {{id: @}}) {_touching(dialect, label)}" for label in labels}
 
 
 _PAIRS = contact_pairs()
@@ -95,11 +107,11 @@ _PAIRS = contact_pairs()
 Edge = tuple[str, str, str, bool]  # (node, relationship type, neighbour, True if the edge leaves the node)
 
 
-def _kept(rows: list[dict[str, Any]], label: str, outgoing: bool) -> list[Edge]:
-    """Rows (a, t, b) of `label` nodes as edges, only the contact edge kinds (`CONTACT_EDGES`: e.g. PART_OF
-    only from a municipality to its association, never to a county); rows without an edge are dropped."""
-    return [(r["a"], r["t"], r["b"], outgoing) for r in rows if r["b"] is not None and (
-        (r["t"], label, label_of(r["b"])) if outgoing else (r["t"], label_of(r["b"]), label)) in _PAIRS]
+def _kept(rows: list[dict[str, Any]], label: str) -> list[Edge]:
+    """Rows (a, t, b, out) of `label` nodes as edges, only the contact edge kinds (`CONTACT_EDGES`: e.g.
+    PART_OF only from a municipality to its association, never to a county); rows without an edge are dropped."""
+    return [(r["a"], r["t"], r["b"], bool(r["out"])) for r in rows if r["b"] is not None and (
+        (r["t"], label, label_of(r["b"])) if r["out"] else (r["t"], label_of(r["b"]), label)) in _PAIRS]
 
 
 def directed_neighbours(read: Read, dialect: str, ids: Iterable[str]) -> list[Edge]:
@@ -112,11 +124,8 @@ def directed_neighbours(read: Read, dialect: str, ids: Iterable[str]) -> list[Ed
     texts = neighbour_texts(dialect)
     found: list[Edge] = []
     for label, wanted in by_label.items():
-        out_text, in_text = texts.get(label, (None, None))
-        if out_text:
-            found += _kept(by_ids(read, out_text, wanted), label, True)
-        if in_text:
-            found += _kept(by_ids(read, in_text, wanted), label, False)
+        if label in texts:
+            found += _kept(by_ids(read, texts[label], wanted), label)
     return found
 
 
@@ -126,29 +135,24 @@ def contact_neighbours(read: Read, dialect: str, ids: Iterable[str]) -> list[tup
 
 
 # Contact edges of everything around a county in a few bulk reads, each anchored where LadybugDB starts
-# fast (a property scan of one label, a primary key): measured at Germany scale ~3-40 ms each, where the
-# same edges by id cost ~1 ms per node and direction (~600 lookups for County 13076).
+# fast (a property scan of one label, a primary key): measured at Germany scale ~4-15 ms CPU each, where the
+# same edges by id cost ~0.5 ms per node (~300 lookups for County 13076).
 _AROUND = {  # which nodes: (label, pattern binding `a` to them, with $ags / $county)
+    "county": ("County", "MATCH (a:County {id: $county})"),
     "municipalities": ("Municipality", "MATCH (a:Municipality) WHERE a.county_ags = $ags"),
     "associations": ("Association", "MATCH (a:Association) WHERE a.county_ags = $ags"),
     "administrations": ("Organization", "MATCH (a:Organization)-[:ADMINISTERS]->(t) "
                                         "WHERE t.county_ags = $ags OR t.id = $county WITH DISTINCT a"),
-    "county_staff": ("Actor", "MATCH (:County {id: $county})<-[:ADMINISTERS]-(:Organization)<-[:WORKS_FOR]-(a:Actor) "
-                              "WITH DISTINCT a"),
+    # without DISTINCT (~4 ms less): somebody working for two county administrations gives their edges twice,
+    # which `Contacts` folds
+    "county_staff": ("Actor", "MATCH (:County {id: $county})<-[:ADMINISTERS]-(:Organization)<-[:WORKS_FOR]-(a:Actor)"),
 }
 
 
-def around_texts(dialect: str) -> dict[str, tuple[str, str, str]]:
-    """Per group of `_AROUND`: (label, outgoing text, incoming text); every node of the group gives a row,
-    with a null relationship when it has no contact edge that way (so the group's members are known)."""
-    rel = _rel_label(dialect)
-    texts = {}
-    for name, (label, match) in _AROUND.items():
-        out, into = _edge_types(label)
-        texts[name] = (label,
-                       f"{match} OPTIONAL MATCH (a)-[r:{'|'.join(out)}]->(b) RETURN a.id AS a, {rel} AS t, b.id AS b",
-                       f"{match} OPTIONAL MATCH (a)<-[r:{'|'.join(into)}]-(b) RETURN a.id AS a, {rel} AS t, b.id AS b")
-    return texts
+def around_texts(dialect: str) -> dict[str, tuple[str, str]]:
+    """Per group of `_AROUND`: (label, text); every node of the group gives a row, with a null relationship
+    when it has no contact edge (so the group's members are known)."""
+    return {name: (label, f"{match} {_touching(dialect, label)}") for name, (label, match) in _AROUND.items()}
 
 
 class Contacts:
@@ -162,16 +166,15 @@ class Contacts:
         self.edges: dict[str, list[tuple[str, str, bool]]] = {}
 
     def around_county(self, county: dict[str, Any]) -> None:
-        """Read the edges of the county's municipalities, associations, their and the county's
+        """Read the edges of the county, its municipalities, associations, their and the county's
         administrations, and the county administrations' staff."""
         found: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
-        for label, out_text, in_text in around_texts(self.dialect).values():
-            for text, outgoing in ((out_text, True), (in_text, False)):
-                rows = self.read(text, {"ags": county["ags"], "county": county["id"]})
-                for row in rows:
-                    found.setdefault(row["a"], [])
-                for a, t, b, way in _kept(rows, label, outgoing):
-                    found[a].append((t, b, way))
+        for label, text in around_texts(self.dialect).values():
+            rows = self.read(text, {"ags": county["ags"], "county": county["id"]})
+            for row in rows:
+                found.setdefault(row["a"], [])
+            for a, t, b, way in _kept(rows, label):
+                found[a].append((t, b, way))
         for node_id, edges in found.items():
             self.edges.setdefault(node_id, sorted(set(edges)))
 
@@ -235,7 +238,6 @@ MUNICIPALITY_WITH_ASSOCIATION = (
     "MATCH (m:Municipality {id: $id}) OPTIONAL MATCH (m)-[:PART_OF]->(a:Association) "
     "RETURN m AS m, a.id AS association, a.name AS association_name, a.kind AS association_kind"
 )
-DEPARTMENT_DEPTH = 5  # SUB_ORGANIZATION_OF levels below an administration that still count as its own
 
 
 def _with_association(row: dict[str, Any]) -> dict[str, Any]:
@@ -256,10 +258,10 @@ def municipality(read: Read, municipality_id: str) -> dict[str, Any] | None:
 def county_frame(read: Read, county: dict[str, Any], contacts: Contacts) -> dict[str, Any]:
     """Everything about a county the contact analytics need besides the paths, from the contact edges:
     each municipality's own administrations (of it or of an association it is PART_OF), their
-    departments (SUB_ORGANIZATION_OF, up to `DEPARTMENT_DEPTH` levels) and everybody who WORKS_FOR one."""
-    sources = sorted(r["id"] for r in read(COUNTY_ADMINISTRATIONS, {"county": county["id"]}))
+    departments (SUB_ORGANIZATION_OF, `DEPARTMENT_DEPTH` levels: any depth) and everybody who WORKS_FOR one."""
     municipalities = county_municipalities(read, county)
     contacts.around_county(county)
+    sources = sorted(contacts.into([county["id"]], "ADMINISTERS", "Organization").get(county["id"], ()))
     ids = [m["id"] for m in municipalities]
     member_of: dict[str, set[str]] = defaultdict(set)
     for m, rel_type, x, outgoing in contacts.directed(ids):
@@ -272,7 +274,9 @@ def county_frame(read: Read, county: dict[str, Any], contacts: Contacts) -> dict
     orgs = sorted({o for found in own.values() for o in found})
     departments: dict[str, set[str]] = defaultdict(set)
     frontier = {o: {o} for o in orgs}  # administration -> departments found at the last level
-    for _ in range(DEPARTMENT_DEPTH):
+    level = 0
+    while DEPARTMENT_DEPTH is None or level < DEPARTMENT_DEPTH:  # a cycle ends it: nothing new turns up
+        level += 1
         below = contacts.into(sorted({d for found in frontier.values() for d in found}), "SUB_ORGANIZATION_OF",
                               "Organization")
         frontier = {o: {x for d in found for x in below.get(d, ())} - departments[o] - {o}
@@ -381,17 +385,14 @@ def index_rows(read: Read) -> dict[str, list[dict[str, Any]]]:
 
 def all_texts(dialect: str) -> dict[str, str]:
     """Every text of this module in `dialect`, by a readable name (for the Neo4j lint); templates in both forms."""
-    templates = {f"neighbours-{label}-{way}": text
-                 for label, pair in neighbour_texts(dialect).items()
-                 for way, text in zip(("out", "in"), pair, strict=True) if text}
+    templates = {f"neighbours-{label}": text for label, text in neighbour_texts(dialect).items()}
     templates |= {"nodes": "MATCH (n:Municipality {id: @}) RETURN n AS n"}
     texts = {f"{name}-one": one(t) for name, t in templates.items()} | {
         f"{name}-many": many(t) for name, t in templates.items()}
     texts |= {"node": "MATCH (n:Municipality {id: $id}) RETURN n AS n",
               "county-administrations": COUNTY_ADMINISTRATIONS, "county-municipalities": COUNTY_MUNICIPALITIES,
               "municipality": MUNICIPALITY_WITH_ASSOCIATION,
-              **{f"around-{name}-{way}": text for name, (_, *pair) in around_texts(dialect).items()
-                 for way, text in zip(("out", "in"), pair, strict=True)},
+              **{f"around-{name}": text for name, (_, text) in around_texts(dialect).items()},
               "solutions": SOLUTIONS, "solutions-for-need": SOLUTIONS_FOR_NEED, "recorded-needs": RECORDED_NEEDS,
               "needs-in-county": NEEDS_IN_COUNTY, "needing-category": NEEDING_CATEGORY,
               "solutions-for-needs": SOLUTIONS_FOR_NEEDS,
