@@ -15,6 +15,8 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any, ClassVar, TypeVar
 
 from graph_api.integrity import GraphRuleError
@@ -28,6 +30,7 @@ Params = Mapping[str, Any]
 Run = Callable[[str, Params], list[dict[str, Any]]]
 
 T = TypeVar("T")
+_FROM, _TO = itemgetter("from"), itemgetter("to")
 
 
 class StoreUnavailable(RuntimeError):
@@ -403,10 +406,10 @@ class Store(StoreReads, ABC):
                          known_ids: set[str]) -> None:
         ends: set[str] = set()
         for rel_rows in rels.values():
-            ends.update(row["from"] for row in rel_rows)
-            ends.update(row["to"] for row in rel_rows)
+            ends.update(map(_FROM, rel_rows))
+            ends.update(map(_TO, rel_rows))
         unknown = ends - known_ids
-        missing = sorted(unknown - self.existing_ids(sorted(unknown)))
+        missing = sorted(unknown - self.existing_ids(unknown))
         if missing:
             shown = ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")
             raise LoadError([LoadProblem("<graph>", None, "reference",
@@ -478,32 +481,33 @@ def _group_by_keys(rows: list[dict[str, Any]], exclude: tuple[str, ...]
 
 def _dedupe_nodes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merge rows for the same id (later values win, None never overwrites)."""
-    return _dedupe(rows, lambda row: (row["id"],), lambda ends: {"id": ends[0]})
+    return _dedupe(rows, ("id",))
 
 
 def _dedupe_rels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Merge rows for the same (from, to) pair, as `_dedupe_nodes` does for ids."""
-    return _dedupe(rows, lambda row: (row["from"], row["to"]), lambda ends: {"from": ends[0], "to": ends[1]})
+    return _dedupe(rows, ("from", "to"))
 
 
-def _dedupe(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], tuple[Any, ...]],
-            named: Callable[[tuple[Any, ...]], dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per key (`named` gives the key's fields), later values win, None never overwrites.
+def _dedupe(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per key (the values of `fields`), later values win, None never overwrites.
 
     A row whose key occurs once and that holds no '' is kept as it is: nearly every row of a bulk
     load, and copying each one cost a tenth of the load. None values left in it mean "not stated"
     downstream exactly as an absent key does. Merged or cleaned rows are new dicts, so the
-    caller's rows are never changed."""
+    caller's rows are never changed. Whether a batch needs any merging at all is decided first
+    with C-level passes (distinct keys, any '' value), which a bulk load almost always passes."""
+    keys = list(map(itemgetter(*fields), rows))
+    if len(set(keys)) == len(keys) and "" not in chain.from_iterable(map(dict.values, rows)):
+        return list(rows)
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
-        ends = key(row)
-        if "" in ends:
-            ends = tuple(map(_normalise_value, ends))
+        ends = tuple(map(_normalise_value, (row[f] for f in fields)))
         target = merged.get(ends)
         if target is None:
-            merged[ends] = row if "" not in row.values() else {**_clean(row), **named(ends)}
+            merged[ends] = row if "" not in row.values() else {**_clean(row), **dict(zip(fields, ends, strict=True))}
         else:
-            merged[ends] = {**target, **_clean(row), **named(ends)}
+            merged[ends] = {**target, **_clean(row), **dict(zip(fields, ends, strict=True))}
     return list(merged.values())
 
 

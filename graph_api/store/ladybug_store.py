@@ -11,8 +11,6 @@ every write there, which is a stronger guarantee than parsing the text.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import itertools
 import logging
 import sqlite3
@@ -26,6 +24,7 @@ from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.store import history, texts
 from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
+from graph_api.store.copy_csv import column_getter, csv_text
 from graph_api.store.file_copy import copy_keeping_locks
 from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
@@ -338,9 +337,10 @@ class LadybugStore(Store):
             super()._create_nodes(run, label, rows)
             return
         columns = ["id", *NODE_PROPERTIES[label]]
+        getters = [column_getter(c, required=c == "id") for c in columns]
         with tempfile.TemporaryDirectory(prefix="copgraph-copy-") as tmp:
             path = Path(tmp) / f"{label}.csv"
-            multiline = _write_csv(path, columns, [list(map(row.get, columns)) for row in rows])
+            multiline = _write_csv(path, columns, rows, getters)
             run(f"COPY {label} FROM '{path.as_posix()}' (HEADER=true{', PARALLEL=false' if multiline else ''})",
                 {})
 
@@ -352,8 +352,9 @@ class LadybugStore(Store):
         props = list(REL_TYPES[rel_type].properties)
         with tempfile.TemporaryDirectory(prefix="copgraph-copy-") as tmp:
             path = Path(tmp) / f"{rel_type}.csv"
-            multiline = _write_csv(path, ["from", "to", *props],
-                                   [[row["from"], row["to"], *map(row.get, props)] for row in rows])
+            getters = [column_getter("from", required=True), column_getter("to", required=True),
+                       *(column_getter(p, required=False) for p in props)]
+            multiline = _write_csv(path, ["from", "to", *props], rows, getters)
             options = f"HEADER=true, from='{from_label}', to='{to_label}'"
             run(f"COPY {rel_type} FROM '{path.as_posix()}' ({options}{', PARALLEL=false' if multiline else ''})",
                 {})
@@ -377,16 +378,9 @@ def _table_exists(conn: Any, ddl: str) -> bool:
     return bool(conn.execute("CALL show_tables() WHERE name = $n RETURN name", {"n": name}).get_all())
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> bool:
-    """Write rows for COPY; return True when a value spans lines (needs the serial CSV reader).
-
-    csv writes None as an empty field and ends every record with CR LF, so a value holding a line
-    break shows up as more CRs or LFs than records (counted in C, not per value in Python)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    text = buffer.getvalue()
-    records = len(rows) + 1
+def _write_csv(path: Path, header: list[str], rows: list[dict[str, Any]],
+               getters: Sequence[Callable[[dict[str, Any]], Any]]) -> bool:
+    """Write rows for COPY; return True when a value spans lines (needs the serial CSV reader)."""
+    text, multiline = csv_text(header, rows, getters)
     path.write_text(text, encoding="utf-8", newline="")
-    return text.count("\n") != records or text.count("\r") != records
+    return multiline
