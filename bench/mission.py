@@ -6,10 +6,11 @@ Loads the synthetic graph once into `--db` (a folder, or an existing database fi
 `bench.generate` wrote; reused when it is there), then times each question directly on the store,
 reading as GraphQL does (a `StoreRead`: the adoption index is built on the first question and kept
 until the next write; its build is timed on its own), and `recommendSolutions` with its reasons and
-evidence once more end to end through the GraphQL app. Each row gives wall-clock percentiles and the
-process CPU time per call (steadier on a shared machine). Writes `bench/results/mission-<scale>.json`
-(or `--out`). Targets (issue 16): recommendSolutions p50 < 50 ms (also through GraphQL), bridges and
-key persons per county p50 < 100 ms, adoptions_in_territory for a Land p50 < 200 ms, at Germany scale.
+evidence, `countyMunicipalBridges` and `keyPersonRisks` once more end to end through the GraphQL app.
+Each row gives wall-clock percentiles and the process CPU time per call (steadier on a shared machine).
+Writes `bench/results/mission-<scale>.json` (or `--out`). Targets (issue 16): recommendSolutions
+p50 < 50 ms (also through GraphQL), bridges and key persons per county p50 < 100 ms (also through
+GraphQL), adoptions_in_territory for a Land p50 < 200 ms, at Germany scale.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ RECOMMEND_QUERY = """query($m: ID!) { recommendSolutions(municipality: $m, first
   score reasons solution { id name } nearestAdopters { ... on Node { id } }
   evidenceCount adopterCount illustrativeAdopterCount
   evidence { id status startedOn illustrative sources adopter { ... on Node { id } } } } }"""
+
+
+# What a front end asks for a county: the bridges with the municipalities each serves, and the key-person
+# risks with the municipalities not reached (each field computes the whole county question on its own).
+BRIDGES_QUERY = """query($c: ID!) { countyMunicipalBridges(county: $c, maxHops: 8, first: 20) {
+  score node { ... on Node { id } } municipalities { id name } } }"""
+KEY_PERSONS_QUERY = """query($c: ID!) { keyPersonRisks(county: $c, maxHops: 8) {
+  municipalityCount reachedCount risks { hops paths municipality { id name } person { id } }
+  unreached { reason explanation municipality { id } } } }"""
 
 
 def _graphql(store: Store) -> Any:  # noqa: ANN401 - a function posting one query
@@ -110,6 +120,8 @@ def measure(store: Store, iterations: int, budget_s: float) -> dict[str, Any]:
         "GraphQL recommendSolutions with reasons and evidence": lambda: graphql(RECOMMEND_QUERY, {"m": town}),
         "county_contacts (bridges + keyPersonRisks + reach), 8 hops": lambda: answers.county_contacts(
             read, store.dialect, county, 8),
+        "GraphQL countyMunicipalBridges, 8 hops": lambda: graphql(BRIDGES_QUERY, {"c": county}),
+        "GraphQL keyPersonRisks, 8 hops": lambda: graphql(KEY_PERSONS_QUERY, {"c": county}),
         "contactPaths county administration -> largest town, 8 hops": lambda: answers.contact_paths(
             read, store.dialect, admin, town, 8, 3),
         "coverage of a county, one category": lambda: answers.coverage(read, county, category),
