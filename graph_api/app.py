@@ -13,12 +13,12 @@ from fastapi import FastAPI
 
 from graph_api import __version__
 from graph_api.config import Settings
-from graph_api.http import headers, json_body, limits, rdf
+from graph_api.http import graphql, headers, json_body, limits, rdf
 from graph_api.store import Store, open_store
 from graph_api.store.handle import StoreHandle
 
 # explorer last: it serves /
-ROUTERS: tuple[str, ...] = ("health", "graphql", "graphiql", "queries", "rdf", "vocabulary", "sparql", "explorer",
+ROUTERS: tuple[str, ...] = ("health", "graphiql", "queries", "rdf", "vocabulary", "sparql", "explorer",
                              "publiccode")
 
 
@@ -33,6 +33,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     limits.install(app, settings)
     json_body.install(app)
     headers.install(app)  # outermost: refusals by the limits carry the headers too
+    # GraphQL first and as a plain route: the hot path skips matching every router and FastAPI's
+    # dependency injection (see `graph_api.http.graphql`)
+    app.router.routes.insert(0, graphql.route)
     for name in ROUTERS:
         app.include_router(import_module(f"graph_api.http.{name}").router)
     return app
