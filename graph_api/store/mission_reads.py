@@ -143,6 +143,10 @@ _AROUND = {  # which nodes: (label, pattern binding `a` to them, with $ags / $co
     "associations": ("Association", "MATCH (a:Association) WHERE a.county_ags = $ags"),
     "administrations": ("Organization", "MATCH (a:Organization)-[:ADMINISTERS]->(t) "
                                         "WHERE t.county_ags = $ags OR t.id = $county WITH DISTINCT a"),
+    # public enterprises and networks of the county's places: next to a municipality, so every search from it
+    # reads them (13 lookups by id for County 13076, ~15 ms CPU; this read ~8 ms)
+    "attached": ("Organization", "MATCH (a:Organization)-[:OWNED_BY|MEMBER_OF]-(t) "
+                                 "WHERE t.county_ags = $ags OR t.id = $county WITH DISTINCT a"),
     # without DISTINCT (~4 ms less): somebody working for two county administrations gives their edges twice,
     # which `Contacts` folds
     "county_staff": ("Actor", "MATCH (:County {id: $county})<-[:ADMINISTERS]-(:Organization)<-[:WORKS_FOR]-(a:Actor)"),
