@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,6 +27,8 @@ MiB = 1 << 20
 # The name a caller presenting COPGRAPH_API_TOKEN is known by (in logs and change records).
 API_TOKEN_NAME = "api-token"
 _TOKEN_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# how the analysts' query workers rank for the CPU against the server (what each means: graph_api/sandbox/priority.py)
+WorkerPriority = Literal["normal", "low", "idle"]
 
 
 class Settings(BaseSettings):
@@ -66,6 +68,9 @@ class Settings(BaseSettings):
     graphql_timeout_ms: int = Field(10_000, ge=0)
     query_timeout_ms: int = Field(10_000, ge=1, description="analysts' queries (/cypher, named queries)")
     query_max_rows: int = Field(1_000, ge=1)
+    # how the analysts' query workers (processes) rank for the CPU against the server: normal, low (niceness
+    # 19) or idle (only CPU time nothing else wants), so their queries cannot starve the readers (sandbox/priority.py)
+    query_worker_priority: WorkerPriority = "idle"
 
     # ---- who may write and see restricted data: every token the service accepts, in one place
     api_token: SecretStr | None = None

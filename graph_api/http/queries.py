@@ -55,7 +55,8 @@ def _answer(result: ReadResult) -> QueryResult:
 
 
 def _runner(request: Request) -> ReadOnlyRunner:
-    return runner_for(get_store(request), workers=get_settings(request).pool_analysts)
+    settings = get_settings(request)
+    return runner_for(get_store(request), workers=settings.pool_analysts, priority=settings.query_worker_priority)
 
 
 def _run(run: Callable[[], ReadResult]) -> QueryResult:

@@ -14,7 +14,10 @@ given it until its worker stops, so a newer copy never removes one a worker is s
 reading (found under mixed load: "seek of closed file"; tests/test_sandbox_copies.py).
 
 Limits of a worker: its own address space (see `worker.py`), the engine's query timeout, and a
-wall-clock deadline here (the timeout plus `GRACE_S`) after which the worker is killed. A worker
+wall-clock deadline here (the timeout plus `GRACE_S`) after which the worker is killed.
+Workers run at a lower CPU priority than the server (`priority.py`, COPGRAPH_QUERY_WORKER_PRIORITY):
+an analyst's query may use a whole core for its full time limit, and two of them took the CPU
+the server's GraphQL readers needed on two cores. A worker
 that dies (crash, memory) is replaced at the next query; the caller gets `QueryCrashed`.
 """
 
@@ -36,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph_api.sandbox.priority import Priority, lower
 from graph_api.store import QueryRejected, QueryTimeout, ReadResult, Store, StoreUnavailable
 from graph_api.store.guard import check_read_query
 
@@ -72,13 +76,15 @@ class _Copy:
 class _Worker:
     """One worker process on one copy; the caller has already counted it as a user of that copy."""
 
-    def __init__(self, copy: _Copy):
+    def __init__(self, copy: _Copy, priority: Priority = "normal"):
         self.copy = copy
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", _WORKER_MODULE, str(copy.db_file)],
+            [sys.executable, "-m", _WORKER_MODULE, str(copy.db_file), priority],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, bufsize=0, close_fds=True)
         self._buffer = b""
+        with contextlib.suppress(OSError):  # at once, for its start-up too; it may have died: the start says why
+            lower(self.process.pid, priority)
         try:
             ready = json.loads(self._read_line(time.monotonic() + START_TIMEOUT_S))
         except (_Died, _TooSlow, ValueError):
@@ -133,10 +139,12 @@ class _Worker:
 class QueryWorkers:
     """`read_only` like a store's, but every query runs in a worker process on a copy of the database."""
 
-    def __init__(self, store: Store, *, workers: int = 2):
+    def __init__(self, store: Store, *, workers: int = 2, priority: Priority = "normal"):
+        """`priority`: how the workers' CPU use ranks against the server's (`graph_api.sandbox.priority`)."""
         self._store = weakref.ref(store)  # the registry below is keyed by the store: no strong reference back
         self.dialect = store.dialect
         self._slots = threading.BoundedSemaphore(workers)
+        self._priority = priority
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._copy: _Copy | None = None
@@ -200,7 +208,7 @@ class QueryWorkers:
                 return worker
             self._retire(worker)
         try:
-            return _Worker(copy)  # the lease becomes the new worker's use of its copy
+            return _Worker(copy, self._priority)  # the lease becomes the new worker's use of its copy
         except BaseException:
             self._release(copy)
             raise
@@ -262,7 +270,7 @@ _BY_STORE: weakref.WeakKeyDictionary[Any, QueryWorkers] = weakref.WeakKeyDiction
 _BY_STORE_LOCK = threading.Lock()
 
 
-def runner_for(store: Store, *, workers: int = 2) -> Any:  # noqa: ANN401 - a Store or QueryWorkers
+def runner_for(store: Store, *, workers: int = 2, priority: Priority = "normal") -> Any:  # noqa: ANN401 - a Store or QueryWorkers
     """What runs analysts' queries for `store`: its workers on LadybugDB (one set per store, shared by
     every app on it), the store itself on Neo4j, whose server is already another process."""
     if store.dialect != "ladybug":
@@ -271,5 +279,5 @@ def runner_for(store: Store, *, workers: int = 2) -> Any:  # noqa: ANN401 - a St
         store = vars(store)["_inner"]
     with _BY_STORE_LOCK:
         if store not in _BY_STORE:
-            _BY_STORE[store] = QueryWorkers(store, workers=workers)
+            _BY_STORE[store] = QueryWorkers(store, workers=workers, priority=priority)
         return _BY_STORE[store]

@@ -1,10 +1,13 @@
 """The query worker: a child process that runs untrusted reads on a copy of the database.
 
-Started by `graph_api.sandbox.supervisor` as `python -m graph_api.sandbox.worker COPY`, it limits
-its own address space (`resource.setrlimit`), opens the copy read-only with a bounded buffer
-pool, and then answers one JSON request per line on stdin with one JSON reply per line on
-stdout, until stdin closes (the server went away). A query that segfaults the engine or runs
-out of memory ends this process only; the supervisor sees the pipe close and starts another.
+Started by `graph_api.sandbox.supervisor` as `python -m graph_api.sandbox.worker COPY PRIORITY`, it
+limits its own address space (`resource.setrlimit`), takes its CPU priority
+(`graph_api.sandbox.priority`; the supervisor already set it from outside, and setting it here
+again before the engine starts its threads makes sure they inherit it), opens the copy
+read-only with a bounded buffer pool, and then answers one JSON request per line on stdin with
+one JSON reply per line on stdout, until stdin closes (the server went away). A query that
+segfaults the engine or runs out of memory ends this process only; the supervisor sees the
+pipe close and starts another.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import resource
 import sys
 import uuid
 from typing import Any
+
+from graph_api.sandbox.priority import Priority, lower
 
 BUFFER_POOL_BYTES = 256 << 20
 HEADROOM_BYTES = 1 << 30  # interpreter, libraries and the engine's own heap beside the mapped database
@@ -62,7 +67,8 @@ def _answer(conn: Any, request: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN4
             conn.execute("ROLLBACK")
 
 
-def main(db_file: str) -> None:
+def main(db_file: str, priority: Priority = "normal") -> None:
+    lower(0, priority)  # 0: this (main) thread, before any other exists
     limit = mapped_size(db_file) + HEADROOM_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file of the data behind
@@ -87,4 +93,4 @@ def main(db_file: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], *sys.argv[2:3])
