@@ -24,12 +24,12 @@ from graph_api.config import PROJECT_ROOT, SAMPLE_DIR, Settings
 from graph_api.german import fold
 from graph_api.ingest import load, load_sample
 from graph_api.loaders.publiccode.export import ExportRefused, publiccode_yaml
-from graph_api.loaders.publiccode.graph_reads import GraphReads
 from graph_api.loaders.publiccode.load import read
 from graph_api.loaders.publiccode.validate import validate_file, validate_text
 from graph_api.rows import GraphRows, LoadError
 from graph_api.store import Store, open_store
 from graph_api.store.canonical import canonical_dump
+from graph_api.store.publiccode_reads import GraphReads
 from tests.conftest import SHARED_DATA
 
 TESTDATA = SHARED_DATA / "publiccode" / "parser-testdata" / "v0"

@@ -340,7 +340,7 @@ CASES: list[tuple[str, dict[str, Any], int, list[dict[str, Any]]]] = [
        'award_id': 'Award:demo-preis-gute-verwaltungsidee',
        'award_name': 'Demo-Preis "Gute Verwaltungsidee" (fiktiv)',
        'year': 2023,
-       'adopters': 5}]),
+       'adopters': 4}]),
     ('brokers_between_counties', {}, 6,
      [{'broker_id': 'Organization:landvorteil', 'broker_name': 'Landvorteil e.V.', 'paths': 1, 'share': 0.167},
       {'broker_id': 'Organization:metropolregion-hamburg',

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from graph_api.commands import settings_from
 from graph_api.loaders.publiccode.export import ExportRefused, SolutionNotFound, publiccode_yaml
-from graph_api.loaders.publiccode.graph_reads import GraphReads
 from graph_api.model import SLUG_RE
 from graph_api.store import open_store
+from graph_api.store.publiccode_reads import GraphReads
 
 
 def register(sub: argparse._SubParsersAction) -> None:

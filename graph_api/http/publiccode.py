@@ -12,8 +12,8 @@ from fastapi.responses import PlainTextResponse, Response
 
 from graph_api.http.deps import SettingsDep, StoreDep
 from graph_api.loaders.publiccode.export import ExportRefused, SolutionNotFound, publiccode_yaml
-from graph_api.loaders.publiccode.graph_reads import GraphReads
 from graph_api.model import SLUG_RE
+from graph_api.store.publiccode_reads import GraphReads
 
 router = APIRouter(tags=["publiccode"])
 MEDIA_TYPE = "application/yaml"  # RFC 9512

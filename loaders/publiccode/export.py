@@ -29,10 +29,10 @@ from typing import Any
 import yaml
 
 from graph_api.rdf.vocab import node_iri
+from graph_api.store.publiccode_reads import GraphReads
 
 from . import checks
 from .adopters import AdopterIndex
-from .graph_reads import GraphReads
 from .validate import validate_text
 
 IN_USE = ("PILOT", "ADOPTED", "SCALED")

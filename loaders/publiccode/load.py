@@ -38,9 +38,9 @@ from graph_api.loaders.record_rules import check_node, short
 from graph_api.model import make_id
 from graph_api.rdf.vocab import id_of_iri
 from graph_api.rows import GraphRows, LoadError, LoadProblem
+from graph_api.store.publiccode_reads import GraphReads, NoGraph, Read
 
 from .adopters import AdopterIndex
-from .graph_reads import GraphReads, NoGraph, Read
 from .validate import Result, validate_file
 from .yaml_ast import find_key_position
 

@@ -1,5 +1,8 @@
 """What the publiccode.yml import and export read from the graph: one place for their queries.
 
+It lives in the store package because the store owns every Cypher text (issue 14); the loader
+(`loaders/publiccode`) only calls these typed reads.
+
 A loader never writes to a store; the publiccode import still has to know what is there
 (which solution has this repository, which municipality is "Stadt Mölln", which adoptions and
 funders a solution already has), so it receives a read-only `read(query, params)` callable.
