@@ -42,7 +42,8 @@ def test_a_teacher_is_an_adoption_of_the_same_solution_that_took_place_before_it
                 wrong.append(f"{learner_id} learned {learner['solution']} from {teacher_id} ({teacher['solution']})")
             if teacher["status"] not in taken_place:
                 wrong.append(f"{learner_id} learned from {teacher_id}, which is only {teacher['status']}")
-            if learner.get("started_on") and teacher.get("started_on") and teacher["started_on"] > learner["started_on"]:
+            started, taught = learner.get("started_on"), teacher.get("started_on")
+            if started and taught and taught > started:
                 wrong.append(f"{learner_id} ({learner['started_on']}) learned from the later {teacher_id} "
                              f"({teacher['started_on']})")
     assert wrong == []
