@@ -16,6 +16,7 @@ from graph_api.rows import GraphRows
 from graph_api.store import Store
 from graph_api.store import mission_reads as reads
 from tests import mission_oracle as oracle
+from tests.graphql_client import GraphQLClient
 
 
 def _read(store: Store) -> reads.Read:
@@ -99,3 +100,31 @@ def test_departments_count_at_any_depth(empty_store: Store) -> None:
     # the county's staff member is the one bridge and key person; a cut-off at five levels would add DEEP
     assert [b.id for b in found.bridges] == [CLERK]
     assert [(k.municipality["id"], k.person) for k in found.key_persons] == [(MUNICIPALITY, CLERK)]
+
+
+def test_one_request_answers_a_county_once_for_all_its_fields(pilot_store: Store,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bridges, reach and key persons of one county and limit are views of one answer within a request."""
+    asked: list[tuple[str, int]] = []
+    compute = answers.county_contacts
+
+    def counted(read: reads.Read, dialect: str, county: str, max_hops: int) -> answers.CountyAnswer:
+        asked.append((county, max_hops))
+        return compute(read, dialect, county, max_hops)
+
+    monkeypatch.setattr(answers, "county_contacts", counted)
+    api = GraphQLClient(pilot_store)
+    data = api.data("""{
+        b: countyMunicipalBridges(county: "County:01053", maxHops: 8) { score node { id } }
+        r: countyReach(county: "County:01053", maxHops: 8) { reachedCount }
+        k: keyPersonRisks(county: "County:01053", maxHops: 8) { reachedCount risks { person { id } } }
+        shorter: countyReach(county: "County:01053", maxHops: 3) { reachedCount }
+        other: countyReach(county: "County:13076") { reachedCount } }""")
+    assert sorted(asked) == [("County:01053", 3), ("County:01053", 8), ("County:13076", 8)]
+    assert data["r"]["reachedCount"] == data["k"]["reachedCount"] >= data["shorter"]["reachedCount"]
+    asked.clear()
+    api.data('{ countyReach(county: "County:01053", maxHops: 8) { reachedCount } }')
+    assert asked == [("County:01053", 8)]  # a new request asks again: nothing is kept across requests
+    body = api.post('{ a: countyReach(county: "County:99999") { reachedCount } '
+                    'b: keyPersonRisks(county: "County:99999") { reachedCount } }').json()
+    assert body["errors"] and {e["extensions"]["code"] for e in body["errors"]} == {"NOT_FOUND"}  # shared, not lost

@@ -43,6 +43,9 @@ class GraphContext(BaseContext):
         self.related: DataLoader[tuple[str, str], list[dict[str, Any]]] = DataLoader(self._load_related)
         self.children: DataLoader[tuple[str, str], list[dict[str, Any]]] = DataLoader(self._load_children)
         self.adopter_counts: DataLoader[str, int] = DataLoader(self._load_adopter_counts)
+        # mission answers asked by several fields of this request (county bridges, reach, key persons of one
+        # county and limit): computed once, shared (`graph_api.schema.mission.county_answer`)
+        self.mission_answers: dict[tuple[Any, ...], Any] = {}
         self.matches: DataLoader[tuple[str, str], bool] = DataLoader(self._load_matches)
         self.link_sources: DataLoader[tuple[str, str, str], str | None] = DataLoader(self._load_link_sources)
         self.filter_specs: dict[str, tuple[str, list[str], dict[str, Any]]] = {}
