@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from graph_api.app import create_app
-from graph_api.config import ENVIRONMENT_VARIABLES, Settings
+from graph_api.config import ENVIRONMENT_VARIABLES, PROJECT_ROOT, Settings
 from graph_api.store import Store
 
 
@@ -42,3 +46,19 @@ def test_a_running_app_keeps_the_settings_it_started_with(pilot_store: Store, mo
     ask = {"query": "MATCH (n:Award) RETURN count(n) AS c"}
     assert http.post("/cypher", json=ask, headers={"Authorization": "Bearer token-at-start"}).status_code == 200
     assert http.post("/cypher", json=ask, headers={"Authorization": "Bearer token-set-later"}).status_code == 401
+
+
+def test_importing_the_service_reads_no_environment() -> None:
+    """A bad value breaks `Settings()`, not the import: nothing made settings while the modules loaded.
+
+    Run in a fresh interpreter, since this one imported everything long ago."""
+    bad = {**os.environ, "COPGRAPH_RATE_LIMIT": "fast", "COPGRAPH_POOL_READERS": "-1",
+           "COPGRAPH_QUERY_WORKER_PRIORITY": "urgent"}
+    probe = ("import graph_api.config, graph_api.app, graph_api.cli, graph_api.sandbox, graph_api.http.queries\n"
+             "from graph_api.config import Settings\n"
+             "try:\n    Settings()\nexcept Exception as exc:\n    print(type(exc).__name__, exc)\n")
+    done = subprocess.run([sys.executable, "-c", probe], env=bad, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.startswith("ValidationError")
+    assert all(name in done.stdout for name in ("rate_limit", "pool_readers", "query_worker_priority"))
