@@ -15,6 +15,12 @@ A query whose rows may name an actor declares which column holds the name of whi
 caller may see of the actor (`graph_api.policy`), so no query text carries its own copy of the
 personal-data rule.
 
+A parameter that names a node declares the labels it may name: `// ids: county is County,
+territory is State|County|Association|Municipality`. Before the query runs, such a value must be
+a well-formed id of one of those labels that exists in the graph; otherwise the query is refused
+naming the parameter (HTTP 400), never answered as if the node had nothing (an unknown category
+would otherwise make every municipality a coverage gap).
+
 Keeping the contract in the file lets the CLI, the HTTP endpoint, the docs and the Neo4j lint
 all read the same declaration; values from a command line or a JSON body are converted by the
 declared type here, so a query only ever receives parameters it declared.
@@ -31,7 +37,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from graph_api import policy
-from graph_api.model import label_of
+from graph_api.model import NODE_LABELS, label_of
 from graph_api.resources import QUERIES_DIR
 from graph_api.store import ReadResult, Store
 
@@ -40,8 +46,9 @@ TYPES = ("string", "int", "float", "bool", "list<string>", "date")
 DEFAULT_TIMEOUT_MS = 10_000
 DEFAULT_MAX_ROWS = 1_000
 
-_HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects|names|analytics)\s*:\s*(.*?)\s*$")
+_HEADER_LINE = re.compile(r"^//\s*(name|purpose|param|columns|dialects|names|ids|analytics)\s*:\s*(.*?)\s*$")
 _NAMES = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s+of\s+(?P<id>[a-z_][a-z0-9_]*)$")
+_IDS = re.compile(r"^(?P<param>[a-z_][a-z0-9_]*)\s+is\s+(?P<labels>[A-Za-z]+(?:\s*\|\s*[A-Za-z]+)*)$")
 _PARAM = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)\s*:\s*(?P<type>[a-z<>]+)(?:\s*=\s*(?P<default>.+?))?"
                     r"(?:\s+\((?P<low>-?\d+)\.\.(?P<high>-?\d+)\))?$")
 _PAGING = re.compile(r"\b(?:LIMIT|SKIP)\s+\$([A-Za-z_]\w*)", re.IGNORECASE)
@@ -112,6 +119,9 @@ class NamedQuery:
     # A mission question whose definition Cypher on LadybugDB cannot express (`graph_api.mission.named`):
     # the answer is computed there, the file keeps the documented entry (header, the rows it covers).
     analytics: str | None = None
+    # (parameter, the labels it may name): an id parameter must name a node of one of them that exists, or
+    # the query is refused naming the parameter (issue 16: an unknown category listed every municipality)
+    ids: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def dialects(self) -> tuple[str, ...]:
@@ -238,7 +248,8 @@ def parse_file(path: Path) -> tuple[NamedQuery, tuple[str, ...]]:
     columns = tuple(c.strip() for c in header["columns"].split(","))
     query = NamedQuery(header["name"], header["purpose"], tuple(header["param"]), columns,
                        dict.fromkeys(dialects, text), dict.fromkeys(dialects, path),
-                       _parse_names(header.get("names", ""), columns, path), analytics)
+                       _parse_names(header.get("names", ""), columns, path), analytics,
+                       _parse_ids(header.get("ids", ""), declared, path))
     return query, dialects
 
 
@@ -251,6 +262,34 @@ def _parse_names(spec: str, columns: tuple[str, ...], path: Path) -> tuple[tuple
                                f"both among the columns)")
         pairs.append((match["name"], match["id"]))
     return tuple(pairs)
+
+
+def _parse_ids(spec: str, declared: set[str], path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`// ids: county is County, territory is State|County` -> (("county", ("County",)), ...)."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        match = _IDS.match(part)
+        labels = tuple(label.strip() for label in match["labels"].split("|")) if match else ()
+        if not match or match["param"] not in declared or not set(labels) <= set(NODE_LABELS):
+            raise LibraryError(f"{path}: bad ids entry '{part}' (expected 'param is Label|Label', a declared "
+                               f"parameter and node labels)")
+        pairs.append((match["param"], labels))
+    return tuple(pairs)
+
+
+def check_ids(store: Store, query: NamedQuery, bound: Mapping[str, Any]) -> None:
+    """Refuse an id parameter that is malformed, of a label the query does not take, or names nothing."""
+    for param, labels in query.ids:
+        value = bound.get(param)
+        if value is None:
+            continue
+        label = label_of(value)
+        if label is None:
+            raise ParameterError(param, f"{_shown(value)} is not a valid id; ids look like '{labels[0]}:…'")
+        if label not in labels:
+            raise ParameterError(param, f"{_shown(value)} is a {label}; expected {' or '.join(labels)}")
+        if not store.nodes_by_id(label, [value]):
+            raise ParameterError(param, f"no {label} {_shown(value)} in the graph")
 
 
 def _strip_literals(text: str) -> str:
@@ -269,8 +308,8 @@ def load_library(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
         if known is None:
             library[query.name] = query
             continue
-        if (known.purpose, known.params, known.columns, known.names, known.analytics) != (
-                query.purpose, query.params, query.columns, query.names, query.analytics):
+        if (known.purpose, known.params, known.columns, known.names, known.analytics, known.ids) != (
+                query.purpose, query.params, query.columns, query.names, query.analytics, query.ids):
             raise LibraryError(f"{path}: header differs from the other variant of '{query.name}'")
         if set(known.texts) & set(dialects):
             raise LibraryError(f"{path}: a second {'/'.join(dialects)} variant of '{query.name}'")
@@ -305,6 +344,7 @@ def run_named(store: Store, query: NamedQuery, values: Mapping[str, Any], *, vie
     A query with an `analytics` header is answered by `graph_api.mission.named` (the same code as
     the GraphQL field, trusted, in this process), within the same time and row limits."""
     text = query.text_for(store.dialect)
+    check_ids(store, query, query.bind(values))
     if query.analytics:
         from graph_api.mission.named import run_analytics  # the mission package imports this module's errors
 

@@ -1,6 +1,7 @@
 // name: adopters_of_solution
 // purpose: Who adopted a solution, when, with what status and outcome
 // param: solution: string = "Solution:digitale-lokale-agenda"
+// ids: solution is Solution
 // columns: adoption_id, adopter_id, adopter_name, status, started_on, ended_on, outcome
 // dialects: ladybug, neo4j
 MATCH (s:Solution {id: $solution})<-[:OF]-(a:Adoption)-[:BY]->(x)

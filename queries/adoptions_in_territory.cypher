@@ -2,6 +2,7 @@
 // purpose: Adoptions within a Land, county, Amt or municipality: adopters whose regional key (ARS) lies inside it, organisations by the places they administer or serve (as GraphQL adoptions(filter: {within}))
 // param: territory: string = "County:13076"
 // param: statuses: list<string> = ["CONSIDERING", "PLANNED", "PILOT", "ADOPTED", "SCALED", "ABANDONED"]
+// ids: territory is State|County|Association|Municipality
 // columns: adoption_id, solution_id, solution_name, adopter_id, adopter_name, status, started_on
 // dialects: ladybug, neo4j
 // analytics: adoptions_in_territory

@@ -3,6 +3,7 @@
 // param: county_a: string = "County:01053"
 // param: county_b: string = "County:13076"
 // param: max_hops: int = 6
+// ids: county_a is County, county_b is County
 // columns: broker_id, broker_name, paths, share
 // names: broker_name of broker_id
 // dialects: ladybug

@@ -4,6 +4,7 @@
 // param: to: string = "Municipality:01053092"
 // param: max_hops: int = 4
 // param: limit: int = 25 (1..1000)
+// ids: from is Actor|Organization|Project|State|County|Association|Municipality, to is Actor|Organization|Project|State|County|Association|Municipality
 // columns: hops, path, via
 // dialects: ladybug, neo4j
 // analytics: contact_paths

@@ -3,6 +3,7 @@
 // param: county: string = "County:13076"
 // param: max_hops: int = 8
 // param: limit: int = 20 (1..1000)
+// ids: county is County
 // columns: bridge_id, bridge_name, score, municipalities
 // names: bridge_name of bridge_id
 // dialects: ladybug, neo4j

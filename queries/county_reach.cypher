@@ -2,6 +2,7 @@
 // purpose: Every municipality of a county: how many hops and shortest contact paths from the county administration, or why it is not reached
 // param: county: string = "County:13076"
 // param: max_hops: int = 8
+// ids: county is County
 // columns: municipality_id, municipality_name, association, hops, paths, reason, explanation
 // dialects: ladybug, neo4j
 // analytics: county_reach

@@ -2,6 +2,7 @@
 // purpose: Inhabited municipalities of a county with no active adoption (PILOT, ADOPTED, SCALED) in a category or a narrower one: neither their own nor via their association or county
 // param: county: string = "County:13076"
 // param: category: string = "Concept:topic-beteiligung"
+// ids: county is County, category is Concept
 // columns: municipality_id, municipality_name, population
 // dialects: ladybug, neo4j
 // An adoption counts for a place when the place or an organisation that ADMINISTERS it is the adopter;

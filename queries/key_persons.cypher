@@ -2,6 +2,7 @@
 // purpose: Municipalities whose every shortest contact path from the county administration runs through one person who is not their own staff: removing that person cuts them off
 // param: county: string = "County:01053"
 // param: max_hops: int = 8
+// ids: county is County
 // columns: municipality_id, municipality_name, person_id, person_name, hops, paths
 // names: person_name of person_id
 // dialects: ladybug, neo4j

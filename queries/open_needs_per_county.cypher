@@ -2,6 +2,7 @@
 // purpose: The Lotse's view: open (and matched) needs of a county, its Ämter, municipalities and their administrations, newest first, each with the solutions that address it, most adopted first
 // param: county: string = "County:13076"
 // param: statuses: list<string> = ["OPEN", "MATCHED"]
+// ids: county is County
 // columns: need_id, status, recorded_on, needed_by_id, needed_by_name, concept_id, solution_id, active_adopters
 // dialects: ladybug, neo4j
 // One row per need and matching solution (a need nothing addresses yet has one row without a solution). A

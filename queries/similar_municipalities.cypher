@@ -3,6 +3,7 @@
 // param: municipality: string = "Municipality:13076060"
 // param: factor: float = 2.0
 // param: limit: int = 10 (1..1000)
+// ids: municipality is Municipality
 // columns: municipality_id, municipality_name, population, population_gap, same_county, shared_solutions, score
 // dialects: ladybug, neo4j
 MATCH (m:Municipality {id: $municipality})

@@ -1,6 +1,7 @@
 // name: solutions_by_need
 // purpose: Solutions that address a need (or a narrower need), with how often they are in active use
 // param: need: string = "Concept:need-beteiligung-staerken"
+// ids: need is Concept
 // columns: solution_id, solution_name, maturity, addresses, active_adopters, awarded
 // dialects: ladybug, neo4j
 MATCH (s:Solution)-[:ADDRESSES]->(c:Concept)-[:BROADER*0..5]->(:Concept {id: $need})

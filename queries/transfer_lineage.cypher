@@ -1,6 +1,7 @@
 // name: transfer_lineage
 // purpose: How a solution travelled: every adoption, whom it learned from and its generation (the longest chain of teachers behind it), teachers first
 // param: solution: string = "Solution:digitale-lokale-agenda"
+// ids: solution is Solution
 // columns: generation, adoption_id, adopter_id, adopter_name, started_on, status, learned_from
 // dialects: ladybug, neo4j
 // Order: generation, then start date (none first), then id — the order of GraphQL transferLineage.

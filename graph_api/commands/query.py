@@ -89,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
     except RemoteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except ParameterError as exc:  # checked against the graph: an id that names nothing, an unknown county
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
     finally:
         target.close()
     emit(result, args.format, args.max_rows)
