@@ -47,8 +47,9 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
 
 def _run_on_own_loop(start: Callable[[], Awaitable[ExecutionResult]], budget_ms: int) -> ExecutionResult:
     async def bounded() -> ExecutionResult:
-        try:
-            return await asyncio.wait_for(start(), budget_ms / 1000)
+        try:  # `asyncio.timeout` cancels the operation in place; `wait_for` wrapped it in one more task
+            async with asyncio.timeout(budget_ms / 1000):
+                return await start()
         except TimeoutError:
             return _timed_out(budget_ms)
 
@@ -74,6 +75,9 @@ class OffLoopSchema(strawberry.Schema):
         future = asyncio.get_running_loop().run_in_executor(
             _POOL, _run_on_own_loop, lambda: parent(*args, **kwargs), budget_ms)
         try:
-            return await asyncio.wait_for(asyncio.shield(future), budget_ms / 1000)
+            # At the budget the wait is cancelled: a thread already running the operation finishes on
+            # its own (its result is dropped), one still waiting for a free thread never starts.
+            async with asyncio.timeout(budget_ms / 1000):
+                return await future
         except TimeoutError:
             return _timed_out(budget_ms)
