@@ -1,7 +1,7 @@
 """The mission named queries give the same answer as their GraphQL fields, on the pilot data and a generated county.
 
 The GraphQL fields are checked against the networkx oracle (test_mission_oracle.py); here the
-other door must agree with them row for row.
+other door must agree with them row for row, and the county questions with the oracle directly too.
 """
 
 from __future__ import annotations
@@ -60,6 +60,24 @@ def test_county_questions_agree(graph: tuple[Store, GraphQLClient], max_hops: in
         assert [(r["municipality_id"], r["reason"]) for r in reach if r["reason"]] == [
             (u["municipality"]["id"], u["reason"]) for u in data["r"]["unreached"]]
         assert sum(1 for r in reach if r["hops"] is not None) == data["r"]["reachedCount"]
+
+
+@pytest.mark.parametrize("max_hops", [3, definitions.DEFAULT_COUNTY_HOPS])
+def test_county_named_queries_agree_with_the_oracle(graph: tuple[Store, GraphQLClient], max_hops: int) -> None:
+    """Not only with GraphQL: the named county queries against networkx over the raw rows, every county."""
+    store, _ = graph
+    raw = oracle.raw_rows(store)
+    for county in _counties(store):
+        expected = oracle.county(raw, county, max_hops)
+        reach = _named(store, "county_reach", county=county, max_hops=max_hops)
+        assert {r["municipality_id"]: (r["hops"], r["paths"]) for r in reach if r["hops"] is not None} == \
+            expected.reached
+        assert {r["municipality_id"]: r["reason"] for r in reach if r["reason"]} == expected.unreached
+        bridges = _named(store, "county_municipality_bridges", county=county, max_hops=max_hops, limit=1000)
+        assert [(r["bridge_id"], r["score"], r["municipalities"]) for r in bridges] == [
+            (n, round(s, 4), len(ms)) for n, s, ms in expected.bridges[:1000]]
+        keys = _named(store, "key_persons", county=county, max_hops=max_hops)
+        assert [(r["municipality_id"], r["person_id"], r["hops"], r["paths"]) for r in keys] == expected.key_persons
 
 
 def test_contact_paths_agree(graph: tuple[Store, GraphQLClient]) -> None:
