@@ -37,9 +37,17 @@ def test_linked_data_cypher_passes_the_neo4j_lint(pilot_store: Store, tmp_path: 
         return stream(conn, query)
 
     monkeypatch.setattr(pilot_store, "_stream", recording_stream)
+    execute = pilot_store._execute  # ... or, for the column reads of the N-Triples export, in _execute()
+
+    def recording_execute(conn: Any, query: str, params: Any, timeout_ms: int | None) -> Any:
+        texts.add(query)
+        return execute(conn, query, params, timeout_ms)
+
+    monkeypatch.setattr(pilot_store, "_execute", recording_execute)
     store = pilot_store
-    for _ in export(store, BASE, "nt"):
-        pass
+    for fmt in ("nt", "ttl"):  # the column path (N-Triples) and the block path (every other format)
+        for _ in export(store, BASE, fmt):
+            pass
     monkeypatch.setattr(rdf_export, "DESCRIPTION_PAGE_SIZE", 5)
     hub = pilot_store.read("MATCH (a)-[:SOURCED_FROM]->(s:Source) RETURN s.id AS id, count(a) AS n "
                            "ORDER BY n DESC LIMIT 1")[0]["id"]

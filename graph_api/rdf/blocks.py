@@ -54,27 +54,10 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
     rels = list(rels)
     sources = sorted(row["t"] for rel_type, row in rels if rel_type == "SOURCED_FROM")
     home = v.node_iri(base, sources[0]) if sources else None
-    main = Block(subject, home, [(v.RDF_TYPE, (v.CLASS[label], None))])
     values = v.exported_values(label, props)
-    unit = label == "Organization" and values.get("kind") in v.UNIT_KINDS
-    if label == "Organization" and values.get("kind") in v.PUBLIC_ORGANISATION_KINDS:
-        main.pairs.append((v.RDF_TYPE, (v.CPOV_PUBLIC_ORGANISATION, None)))
-    if unit:
-        main.pairs.append((v.RDF_TYPE, (v.ORG_ORGANIZATIONAL_UNIT, None)))
-    shown = v.display_label(label, values)
-    if shown:
-        main.pairs.append((v.RDFS_LABEL, (shown, v.XSD_STRING)))
-    table = v.NODE_PROPS[label]
-    for key, value in values.items():
-        prop = table[key]
-        obj = v.node_object(prop, value, base)
-        if obj is not None:
-            main.pairs.append((prop.predicate, obj))
-    for iri in v.geocoding_iris(label, values):
-        main.pairs.append((v.GEOCODING_LINK, (iri, None)))
     publisher = v.publisher_of(label, [(rel_type, row["t"]) for rel_type, row in rels])
-    if publisher:
-        main.pairs.append((v.DCT_PUBLISHER, (v.node_iri(base, publisher), None)))
+    main = Block(subject, home, node_pairs(base, label, values, publisher))
+    unit = is_unit(label, values)
     blocks = [main]
     statements: list[Block] = []
     by_graph: dict[str | None, Block] = {home: main}
@@ -95,19 +78,59 @@ def node_blocks(base: str, label: str, props: dict[str, Any],
     return blocks + statements  # a subject's blocks stay consecutive
 
 
+def is_unit(label: str, values: dict[str, Any]) -> bool:
+    """An org:OrganizationalUnit: its SUB_ORGANIZATION_OF links are also org:unitOf."""
+    return label == "Organization" and values.get("kind") in v.UNIT_KINDS
+
+
+def node_pairs(base: str, label: str, values: dict[str, Any], publisher: str | None) -> list[tuple[str, Obj]]:
+    """What a node states of itself, from its publishable `values` (`vocab.exported_values`): its classes,
+    rdfs:label, properties, political-geocoding links and dct:publisher (the id `vocab.publisher_of` chose).
+    One function for both exports (blocks and the N-Triples fast path), so they cannot drift apart."""
+    pairs: list[tuple[str, Obj]] = [(v.RDF_TYPE, (v.CLASS[label], None))]
+    if label == "Organization" and values.get("kind") in v.PUBLIC_ORGANISATION_KINDS:
+        pairs.append((v.RDF_TYPE, (v.CPOV_PUBLIC_ORGANISATION, None)))
+    if is_unit(label, values):
+        pairs.append((v.RDF_TYPE, (v.ORG_ORGANIZATIONAL_UNIT, None)))
+    shown = v.display_label(label, values)
+    if shown:
+        pairs.append((v.RDFS_LABEL, (shown, v.XSD_STRING)))
+    table = v.NODE_PROPS[label]
+    for key, value in values.items():
+        prop = table[key]
+        obj = v.node_object(prop, value, base)
+        if obj is not None:
+            pairs.append((prop.predicate, obj))
+    for iri in v.geocoding_iris(label, values):
+        pairs.append((v.GEOCODING_LINK, (iri, None)))
+    if publisher:
+        pairs.append((v.DCT_PUBLISHER, (v.node_iri(base, publisher), None)))
+    return pairs
+
+
+def statement_parts(rel_type: str, shown: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """What a relationship's rdf:Statement states, from its publishable properties `shown`: the values (in
+    `vocab.REL_PROPS` order) and, for a membership, the non-empty ends of its period (`vocab.DURING_ENDS`);
+    None when there is no Statement to write."""
+    values = {k: shown.get(k) for k in v.REL_PROPS[rel_type] if shown.get(k) is not None and shown.get(k) != ""}
+    during = ({k: shown[k] for k in v.DURING_ENDS if shown.get(k) not in (None, "")}
+              if rel_type in v.MEMBERSHIP_RELS else {})
+    if not during and (not values or (set(values) == {"source"} and rel_type != "SOURCED_FROM")):
+        return None  # nothing to say, or only the source, which the named graph already says (a dct:source
+        # link is stated in the graph of the Source it names, so its own source needs the Statement)
+    return values, during
+
+
 def statement_blocks(base: str, rel_type: str, from_id: str, row: dict[str, Any], graph: str | None,
                      actors: dict[str, dict[str, Any]]) -> list[Block]:
     """The rdf:Statement describing a relationship's publishable properties (none when it has none), and
     for a membership with a period its org:memberDuring interval and the interval's instants;
     `actors` are the known properties of its Actor ends (see `vocab.exported_rel_values`)."""
     to_id = row["t"]
-    shown = v.exported_rel_values(rel_type, from_id, to_id, row, actors)
-    values = {k: shown.get(k) for k in v.REL_PROPS[rel_type] if shown.get(k) is not None and shown.get(k) != ""}
-    during = ({k: shown[k] for k in v.DURING_ENDS if shown.get(k) not in (None, "")}
-              if rel_type in v.MEMBERSHIP_RELS else {})
-    if not during and (not values or (set(values) == {"source"} and rel_type != "SOURCED_FROM")):
-        return []  # nothing to say, or only the source, which the named graph already says (a dct:source
-        # link is stated in the graph of the Source it names, so its own source needs the Statement)
+    parts = statement_parts(rel_type, v.exported_rel_values(rel_type, from_id, to_id, row, actors))
+    if parts is None:
+        return []
+    values, during = parts
     subject = v.statement_iri(base, rel_type, from_id, to_id)
     from_iri, to_iri = v.node_iri(base, from_id), v.node_iri(base, to_id)
     block = Block(subject, graph, [(v.RDF_TYPE, (v.RDF_STATEMENT, None))])

@@ -20,6 +20,7 @@ from graph_api.rdf.blocks import (
     scheme_block,
     statement_blocks,
 )
+from graph_api.rdf.ntriples import export_nt
 from graph_api.rdf.writers import WRITERS
 from graph_api.store import Store
 
@@ -30,6 +31,8 @@ def export(store: Store, base: str, fmt: str) -> Iterator[str]:
     """The whole graph as chunks of `fmt` text (ttl, nt, nq, trig, jsonld), streamed."""
     if fmt not in WRITERS:
         raise ValueError(f"unknown RDF format '{fmt}' (known: {', '.join(FORMATS)})")
+    if fmt == "nt":  # the same triples, formatted from columns: ~3x less CPU (see graph_api/rdf/ntriples.py)
+        return export_nt(store, base)
     return WRITERS[fmt](graph_blocks(store, base))
 
 

@@ -384,12 +384,34 @@ SCHEME_SEGMENT = "scheme"
 ROLE_SEGMENT = "role"
 
 
+# What a key cannot carry into an IRI as it is: what RFC 3987 allows nowhere (controls, space, <>"{}|^`\,
+# surrogates, private use, non-characters), the delimiters that would change the IRI's structure (/ ? #) and
+# `%` itself, so that decoding gives the key back exactly. Written percent-encoded (UTF-8): N-Triples' \u
+# escapes cannot stand in for them, since the unescaped IRI must still be an IRI (rapper and serdi refuse
+# `\u0020`). Slugs and official keys contain none of these, so their IRIs are what they always were.
+_KEY_UNSAFE = re.compile('[\x00-\x20\x7f-\x9f<>"{}|^`\\\\%/?#\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff]')
+
+
+def _percent(match: re.Match[str]) -> str:
+    return quote(match.group().encode("utf-8", "surrogatepass"), safe="")
+
+
+def key_needs_encoding(text: str) -> bool:
+    """Whether `text` (a key, or many keys joined) holds a character `iri_key` encodes."""
+    return _KEY_UNSAFE.search(text) is not None
+
+
+def iri_key(key: str) -> str:
+    """A node key (or scheme name) as it appears in an IRI: see `_KEY_UNSAFE`; `unquote` reverses it."""
+    return _KEY_UNSAFE.sub(_percent, key) if _KEY_UNSAFE.search(key) else key
+
+
 def node_iri(base: str, node_id: str) -> str:
     """`{base}id/{type-lowercase}/{key}` for a node id `Type:key` (the contract's IRI scheme)."""
     label = label_of(node_id)
     if label is None:
         raise ValueError(f"not a node id: {node_id!r}")
-    return f"{base}id/{_SEGMENT_OF[label]}/{key_of(node_id)}"
+    return f"{base}id/{_SEGMENT_OF[label]}/{iri_key(key_of(node_id))}"
 
 
 def id_of_iri(iri: str) -> str | None:
@@ -397,7 +419,7 @@ def id_of_iri(iri: str) -> str | None:
     match = _NODE_IRI_RE.match(iri)
     if not match or match["type"] not in _LABEL_OF_SEGMENT:
         return None
-    return make_id(_LABEL_OF_SEGMENT[match["type"]], match["key"])
+    return make_id(_LABEL_OF_SEGMENT[match["type"]], unquote(match["key"]))
 
 
 def label_of_segment(segment: str) -> str | None:
@@ -405,18 +427,19 @@ def label_of_segment(segment: str) -> str | None:
 
 
 def scheme_iri(base: str, scheme: str) -> str:
-    return f"{base}id/{SCHEME_SEGMENT}/{scheme}"
+    return f"{base}id/{SCHEME_SEGMENT}/{iri_key(scheme)}"
 
 
 def scheme_of_iri(iri: str) -> str | None:
     match = _NODE_IRI_RE.match(iri)
-    return match["key"] if match and match["type"] == SCHEME_SEGMENT else None
+    return unquote(match["key"]) if match and match["type"] == SCHEME_SEGMENT else None
 
 
 def statement_iri(base: str, rel_type: str, from_id: str, to_id: str) -> str:
     """Hash IRI under the start node: dereferencing the node describes its relationships too."""
     to_label = label_of(to_id) or ""
-    return f"{node_iri(base, from_id)}#{rel_type.lower().replace('_', '-')}-{_SEGMENT_OF[to_label]}-{key_of(to_id)}"
+    fragment = f"{rel_type.lower().replace('_', '-')}-{_SEGMENT_OF[to_label]}-{iri_key(key_of(to_id))}"
+    return f"{node_iri(base, from_id)}#{fragment}"
 
 
 def interval_iri(statement: str) -> str:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from graph_api.rdf import vocab as v
 from graph_api.rdf.blocks import Block, Obj
@@ -35,12 +36,22 @@ def escape_literal(text: str) -> str:
     return _LITERAL_ESCAPE.sub(_escape_char, text) if _LITERAL_ESCAPE.search(text) else text
 
 
+def escape_iri(text: str) -> str:
+    """`text` with the characters the IRIREF production forbids percent-encoded (UTF-8). A UCHAR escape
+    (`\\u0020`) is valid N-Triples syntax, but the IRI it spells is no IRI, and rapper, serdi and oxigraph
+    refuse it; node keys are encoded when the IRI is made (`vocab.iri_key`), this covers IRIs from the data
+    (a URL with a space). Per character, so the escaped parts of an IRI joined are the escaped IRI."""
+    return _IRI_ESCAPE.sub(_percent, text) if _IRI_ESCAPE.search(text) else text
+
+
+def _percent(match: re.Match[str]) -> str:
+    return quote(match.group(), safe="")
+
+
 @lru_cache(maxsize=4096)
 def iri_term(iri: str) -> str:
-    """`<iri>`, with characters the IRIREF production forbids written as UCHAR escapes."""
-    if _IRI_ESCAPE.search(iri):
-        iri = _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", iri)
-    return f"<{iri}>"
+    """`<iri>`, with characters the IRIREF production forbids percent-encoded (see `escape_iri`)."""
+    return f"<{escape_iri(iri)}>"
 
 
 def lexical(value: Any, datatype: str) -> str:

@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from graph_api.store.file_copy import copy_keeping_locks
 from graph_api.store.guard import check_read_query
 from graph_api.store.ladybug_pool import ConnectionPool, PoolSize
 from graph_api.store.ladybug_snapshot import DEFAULT_WRITE_RESERVE, NoRoomToWrite, WriteProtocol, is_io_error
+from graph_api.store.reads import ColumnPage
 from graph_api.store.search_index import SearchIndex
 
 log = logging.getLogger("copgraph.store")
@@ -165,6 +166,48 @@ class LadybugStore(Store):
                         row = pull(rows)
                     heads[index] = row
                 yield page, found
+
+    def export_columns(self, label: str, properties: Sequence[str], rel_properties: Mapping[str, Sequence[str]],
+                       page_size: int) -> Iterator[ColumnPage]:
+        """Pages of `label` by id (keyset: `id > $after ... LIMIT`), each page's relationships read by the id
+        range it spans, all as Arrow columns.
+
+        Rows pulled one by one through the binding cost ~2.4 us per relationship of five values (2.4 s of
+        CPU for the 1,000,000 KNOWS of the Germany graph); the same columns as Arrow and then lists cost
+        ~0.75 s, and leaving out the ORDER BY of whole-table reads saves the engine ~1.1 s more. A range
+        of ids is planned as a scan of that range, not as the per-page whole-table scan that lookups by
+        an id list caused (see `export_pages`). Both reads compare ids in the engine, so a page's
+        relationships are exactly those whose start lies in its range; one whose start node was not read
+        (added between the reads) is dropped by the formatter, which formats relationships of the page's
+        nodes only."""
+        node_query = texts.node_page(label, tuple(properties))
+        rel_queries = {rel_type: texts.out_rel_range(rel_type, label, tuple(props))
+                       for rel_type, props in rel_properties.items()}
+        with self._pool.streaming() as stream:
+            def columns(query: str, params: Params) -> dict[str, list[Any]]:
+                with stream.lock:  # the database is not closed while rows are read
+                    if not stream.open:
+                        raise StoreUnavailable(f"the database at {self.path} was closed during the export")
+                    names, result = self._execute(stream.conn, query, params, None)
+                    try:
+                        if not result.get_num_tuples():
+                            return {name: [] for name in names}
+                        table = result.get_as_arrow(-1)
+                    finally:
+                        result.close()
+                return {name: table.column(index).to_pylist() for index, name in enumerate(names)}
+
+            after = ""
+            while True:
+                nodes = columns(node_query, {"after": after, "limit": page_size})
+                ids = nodes["id"]
+                if not ids:
+                    return
+                bounds = {"lo": ids[0], "hi": ids[-1]}
+                yield ColumnPage(nodes, {rel_type: columns(query, bounds) for rel_type, query in rel_queries.items()})
+                if len(ids) < page_size:
+                    return
+                after = ids[-1]
 
     def health(self) -> bool:
         try:

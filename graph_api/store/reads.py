@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from graph_api.model import REL_TYPES, label_of
@@ -20,6 +21,16 @@ from graph_api.store import filter_texts, search_rank, texts
 Row = dict[str, Any]
 SCAN_SHARE = 0.25  # share of a label's nodes above which reading all its ids beats lookups by id
 LOOKUP_CHUNK = 20_000  # ids per lookup query: large enough to amortise a round trip, small enough to bound memory
+
+
+@dataclass(frozen=True)
+class ColumnPage:
+    """One page of a label for a bulk export, column-wise: Python's per-value cost, not per-row dicts,
+    bounds the fast export (`graph_api/rdf/ntriples.py`). `nodes` maps "id" and each property to a
+    list, `rels` each relationship type to {"f": start ids, "t": target ids, property: values}."""
+
+    nodes: dict[str, list[Any]]
+    rels: dict[str, dict[str, list[Any]]]
 
 
 def by_label(ids: Iterable[str]) -> dict[str, list[str]]:
@@ -130,6 +141,23 @@ class StoreReads:
         A backend whose lookups by id list are slow overrides this with whole-table reads."""
         for rows in self.node_pages(label, properties, page_size):
             yield rows, self.out_relationships(label, [row["id"] for row in rows], rel_types)
+
+    def export_columns(self, label: str, properties: Sequence[str], rel_properties: Mapping[str, Sequence[str]],
+                       page_size: int) -> Iterator[ColumnPage]:
+        """Every node of one label page by page in id order, as columns (`id` and `properties`), each page
+        with its nodes' outgoing relationships of the types in `rel_properties` as columns too (`f`, `t`
+        and the properties named for the type), in no particular order: what the N-Triples fast path
+        formats column by column. Built here on `export_pages` (Neo4j answers its lookups by id from its
+        index); LadybugDB overrides it with Arrow reads of id ranges."""
+        wanted = list(rel_properties)
+        for rows, rels in self.export_pages(label, properties, wanted, page_size):
+            nodes = {name: [row.get(name) for row in rows] for name in ["id", *properties]}
+            columns: dict[str, dict[str, list[Any]]] = {}
+            for rel_type, props in rel_properties.items():
+                found = [(start, row) for start, out in rels.items() for kind, row in out if kind == rel_type]
+                columns[rel_type] = {"f": [start for start, _ in found], "t": [row["t"] for _, row in found],
+                                     **{p: [row.get(p) for _, row in found] for p in props}}
+            yield ColumnPage(nodes, columns)
 
     def incoming_counts(self, label: str, node_id: str) -> list[tuple[str, int]]:
         """How many relationships of each type that can end at `label` end at this node."""

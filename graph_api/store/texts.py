@@ -86,6 +86,13 @@ def out_rel_table(rel_type: str, label: str) -> str:
     return f"MATCH (a:{label})-[r:{rel_type}]->(b) RETURN {columns} ORDER BY f, t"
 
 
+def out_rel_range(rel_type: str, label: str, properties: tuple[str, ...]) -> str:
+    """The `rel_type` relationships out of `label` nodes whose id lies in [`$lo`, `$hi`], chosen properties,
+    unordered: a page of the export by range, which both engines answer by scanning that range only."""
+    columns = ", ".join(["a.id AS f", "b.id AS t", *(f"r.{p} AS {p}" for p in properties)])
+    return f"MATCH (a:{label})-[r:{rel_type}]->(b) WHERE a.id >= $lo AND a.id <= $hi RETURN {columns}"
+
+
 def in_relationships(rel_type: str, label: str) -> str:
     """A slice (`$skip`, `$limit`) of the incoming `rel_type` relationships of one node `$id`, by source id."""
     columns = ", ".join(["a.id AS f", *(f"r.{p} AS {p}" for p in REL_TYPES[rel_type].properties)])
@@ -307,6 +314,7 @@ def all_texts() -> dict[str, str]:
     for rel_type, rel in REL_TYPES.items():
         texts[f"out-{rel_type}"] = out_relationships(rel_type, rel.pairs[0][0])
         texts[f"out-table-{rel_type}"] = out_rel_table(rel_type, rel.pairs[0][0])
+        texts[f"out-range-{rel_type}"] = out_rel_range(rel_type, rel.pairs[0][0], tuple(rel.properties))
         texts[f"in-{rel_type}"] = in_relationships(rel_type, rel.pairs[0][1])
         texts[f"in-count-{rel_type}"] = incoming_count(rel_type, rel.pairs[0][1])
     for rel_type, rel in REL_TYPES.items():
