@@ -32,6 +32,11 @@ def _escape_char(match: re.Match[str]) -> str:
     return _ECHAR.get(char) or f"\\u{ord(char):04X}"
 
 
+def needs_literal_escape(text: str) -> bool:
+    """Whether `escape_literal` changes `text` (or any of many texts joined: escaping is per character)."""
+    return _LITERAL_ESCAPE.search(text) is not None
+
+
 def escape_literal(text: str) -> str:
     return _LITERAL_ESCAPE.sub(_escape_char, text) if _LITERAL_ESCAPE.search(text) else text
 

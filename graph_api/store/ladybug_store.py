@@ -188,7 +188,10 @@ class LadybugStore(Store):
                 with stream.lock:  # the database is not closed while rows are read
                     if not stream.open:
                         raise StoreUnavailable(f"the database at {self.path} was closed during the export")
-                    names, result = self._execute(stream.conn, query, params, None)
+                    try:
+                        names, result = self._execute(stream.conn, query, params, None)
+                    except QueryTimeout as exc:  # the export sets no limit: closing the store interrupted it
+                        raise StoreUnavailable(f"the database at {self.path} was closed during the export") from exc
                     try:
                         if not result.get_num_tuples():
                             return {name: [] for name in names}
