@@ -4,9 +4,10 @@ ad-hoc read-only Cypher (`POST /cypher`, API token required).
 Every query passes the allow-list guard (`graph_api/store/guard.py`; refused: 403) and then, on
 LadybugDB, runs in a supervised worker process on a copy of the database (`graph_api/sandbox`),
 so a query that crashes the engine ends that worker, not the service (400). A query past its
-time limit is cancelled (504), a result longer than the row limit is cut and flagged
-(`truncated: true`), and a parameter that does not fit its declaration is refused with its
-name (400).
+time limit is cancelled (504), one that finds every worker busy and as many queries waiting is
+refused at once (503 with Retry-After; waiting counts against its time limit), a result
+longer than the row limit is cut and flagged (`truncated: true`), and a parameter that does
+not fit its declaration is refused with its name (400).
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from graph_api.query_library import (
     load_library,
     run_named,
 )
-from graph_api.sandbox import runner_for
+from graph_api.sandbox import QueryWorkersBusy, runner_for
 from graph_api.store import QueryRejected, QueryTimeout, ReadResult, StoreUnavailable
 
 router = APIRouter(tags=["queries"])
+BUSY_RETRY_AFTER_S = 5  # when every analysts' query worker is busy and as many queries wait
 
 
 class CypherRequest(BaseModel):
@@ -69,6 +71,8 @@ def _run(run: Callable[[], ReadResult]) -> QueryResult:
         raise HTTPException(403, detail=str(exc)) from None
     except QueryTimeout as exc:
         raise HTTPException(504, detail=str(exc)) from None
+    except QueryWorkersBusy as exc:  # a burst of analysts' queries: the client may come back shortly
+        raise HTTPException(503, detail=str(exc), headers={"Retry-After": str(BUSY_RETRY_AFTER_S)}) from None
     except StoreUnavailable as exc:
         raise HTTPException(503, detail=str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - the engine's message (syntax, unknown label) or a crashed worker

@@ -54,6 +54,10 @@ class QueryCrashed(RuntimeError):
     """The worker running the query died (engine crash or memory limit); the server is unaffected."""
 
 
+class QueryWorkersBusy(StoreUnavailable):
+    """Every worker is busy and as many queries already wait: refused at once rather than queued."""
+
+
 class _Died(Exception):
     pass
 
@@ -144,6 +148,8 @@ class QueryWorkers:
         self._store = weakref.ref(store)  # the registry below is keyed by the store: no strong reference back
         self.dialect = store.dialect
         self._slots = threading.BoundedSemaphore(workers)
+        self._workers = workers
+        self._waiting = 0  # queries waiting for a slot (under _lock): at most `workers` of them
         self._priority = priority
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -220,13 +226,16 @@ class QueryWorkers:
     def read_only(self, query: str, params: dict[str, Any] | None = None, *, timeout_ms: int, max_rows: int
                   ) -> ReadResult:
         check_read_query(query)  # refused here, in the server, before any worker sees it
-        request = {"query": query, "params": dict(params or {}), "timeout_ms": timeout_ms, "max_rows": max_rows}
-        with self._slots:
+        deadline = time.monotonic() + timeout_ms / 1000
+        self._wait_for_a_worker(deadline, timeout_ms)
+        try:
             if self._closed:
                 raise StoreUnavailable("the query workers are shut down")
             worker = self._take()
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000))  # the wait counts against the limit
+            request = {"query": query, "params": dict(params or {}), "timeout_ms": left_ms, "max_rows": max_rows}
             try:
-                reply = worker.ask(request, time.monotonic() + timeout_ms / 1000 + GRACE_S)
+                reply = worker.ask(request, time.monotonic() + left_ms / 1000 + GRACE_S)
             except _TooSlow:
                 self._retire(worker)
                 raise QueryTimeout(f"query exceeded its time limit of {timeout_ms} ms") from None
@@ -242,7 +251,31 @@ class QueryWorkers:
                 self._retire(worker)
             else:
                 self._idle.put(worker)
+        finally:
+            self._slots.release()
         return _result(reply, timeout_ms)
+
+    def _wait_for_a_worker(self, deadline: float, timeout_ms: int) -> None:
+        """Take a worker slot, waiting at most until the query's own deadline, and only when fewer
+        queries than there are workers wait already.
+
+        Each waiting query holds a server thread (the HTTP handlers of `/cypher` and the named
+        queries run in the server's shared thread pool, as do `/readyz` and other routes): an
+        unbounded, untimed queue let a burst of slow analysts' queries occupy every such thread."""
+        if self._slots.acquire(blocking=False):
+            return
+        with self._lock:
+            if self._waiting >= self._workers:
+                raise QueryWorkersBusy(f"all {self._workers} query workers are busy and {self._waiting} queries "
+                                       "already wait for one; try again when one has finished")
+            self._waiting += 1
+        try:
+            if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout(f"query exceeded its time limit of {timeout_ms} ms waiting for one of the "
+                                   f"{self._workers} query workers, all busy with other queries")
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def close(self) -> None:
         """Stop idle workers and remove the copies; busy workers are stopped as they finish."""
