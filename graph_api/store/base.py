@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from graph_api.integrity import GraphRuleError
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
@@ -134,6 +134,13 @@ class Store(StoreReads, ABC):
         """Bring the full-text index up to date for nodes just created or changed.
 
         `complete` says the rows hold every stored property (new nodes), so they need not be read back."""
+
+    def _stage_search(self, nodes: dict[str, list[dict[str, Any]]]) -> StagedSearch:
+        """The search entries of nodes a write is about to create, started now and made visible by
+        `commit` once the graph write has committed (`discard` if it failed). By default they are
+        simply written at `commit`; a backend whose index lives outside the graph's transaction may
+        build them beside the graph write (`LadybugStore`)."""
+        return _IndexAtCommit(self, nodes)
 
     @abstractmethod
     def delete_from_search(self, ids: list[str]) -> None:
@@ -300,8 +307,13 @@ class Store(StoreReads, ABC):
             self._record_history(run, history.rows_of(origin or history.UNKNOWN, history.condense(
                 [c for c in recorded.values() if c.properties], created_rels)))
 
-        self.write(write_batch)
-        self._index_for_search({k: v for k, v in new_nodes.items() if v}, complete=True)
+        staged = self._stage_search({k: v for k, v in new_nodes.items() if v})
+        try:
+            self.write(write_batch)
+        except BaseException:
+            staged.discard()
+            raise
+        staged.commit()
         for node_id in sorted({node_id for node_id, _ in clear}):
             listed = changed_nodes.setdefault(label_of(node_id) or "", [])
             if all(row["id"] != node_id for row in listed):
@@ -414,6 +426,27 @@ class Store(StoreReads, ABC):
             shown = ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")
             raise LoadError([LoadProblem("<graph>", None, "reference",
                                          f"{len(missing)} relationship endpoint(s) do not exist: {shown}")])
+
+
+class StagedSearch(Protocol):
+    """Search entries prepared for a write, published only if the write commits."""
+
+    def commit(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class _IndexAtCommit:
+    """Writes the entries of new nodes after the graph write committed, as every backend did before."""
+
+    def __init__(self, store: Store, nodes: dict[str, list[dict[str, Any]]]) -> None:
+        self._store, self._nodes = store, nodes
+
+    def commit(self) -> None:
+        self._store._index_for_search(self._nodes, complete=True)
+
+    def discard(self) -> None:
+        """Nothing was written yet."""
 
 
 BULK_ROWS = 10_000  # rows in one write from which the cyclic garbage collector is paused during it

@@ -23,7 +23,16 @@ from typing import Any, TypeVar
 from graph_api.model import NODE_PROPERTIES, REL_TYPES
 from graph_api.rows import ApplySummary, GraphRows
 from graph_api.store import history, texts
-from graph_api.store.base import Params, QueryRejected, QueryTimeout, ReadResult, Run, Store, StoreUnavailable
+from graph_api.store.base import (
+    Params,
+    QueryRejected,
+    QueryTimeout,
+    ReadResult,
+    Run,
+    StagedSearch,
+    Store,
+    StoreUnavailable,
+)
 from graph_api.store.copy_csv import column_getter, csv_text
 from graph_api.store.file_copy import copy_keeping_locks
 from graph_api.store.guard import check_read_query
@@ -373,6 +382,13 @@ class LadybugStore(Store):
             self._search.upsert([(row["id"], row) for rows in nodes.values() for row in rows])
             return
         self._search.upsert(list(self.nodes_by_ids(ids).items()))
+
+    def _stage_search(self, nodes: dict[str, list[dict[str, Any]]]) -> StagedSearch:
+        """A bulk write's new nodes are indexed in a thread while the engine writes the graph (see
+        `search_index.StagedDocuments`); the pending marker (`_guarded`) covers a kill in between."""
+        if sum(map(len, nodes.values())) < COPY_THRESHOLD:
+            return super()._stage_search(nodes)
+        return self._search.stage((row["id"], row) for rows in nodes.values() for row in rows)
 
     def delete_from_search(self, ids: list[str]) -> None:
         self._search.delete(ids)

@@ -107,6 +107,59 @@ def query_words(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def _write_documents(db: sqlite3.Connection, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Insert or replace the documents of `nodes` inside the caller's transaction on `db`."""
+    rows = [(node_id, *_document(node_id, props)) for node_id, props in nodes]
+    keys = [(r[0],) for r in rows]
+    db.executemany("INSERT OR IGNORE INTO doc_keys(node_id) VALUES (?)", keys)
+    db.executemany(_DELETE_DOC, keys)
+    db.executemany("INSERT INTO docs(rowid, node_id, names, texts) VALUES "
+                   "((SELECT doc FROM doc_keys WHERE node_id = ?), ?, ?, ?)", [(r[0], *r) for r in rows])
+
+
+class StagedDocuments:
+    """Documents written by a thread on a connection of their own, visible to searches only on `commit`.
+
+    Building the documents is Python and FTS5's tokenising is C that releases the GIL; the graph
+    engine's COPY also releases it. Run one after the other they took most of a bulk load's
+    entity phase; run side by side, the index is ready about when the graph is. Nothing of it is
+    seen before `commit` (searches read the last committed state, write-ahead logging), so a
+    graph write that fails is followed by `discard` and leaves the index as it was, and a process
+    killed in between leaves an uncommitted transaction that SQLite drops at the next open (the
+    store's pending marker then rebuilds the index from the graph)."""
+
+    def __init__(self, index: SearchIndex, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        self._index = index
+        self._db = sqlite3.connect(index.path, check_same_thread=False, isolation_level=None)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, args=(list(nodes),), name="copgraph-search-stage",
+                                        daemon=True)
+        self._thread.start()
+
+    def _write(self, nodes: list[tuple[str, dict[str, Any]]]) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            _write_documents(self._db, nodes)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread by `commit`
+            self._error = exc
+
+    def commit(self) -> None:
+        """Wait for the documents and make them visible; raises what writing them raised."""
+        self._thread.join()
+        try:
+            if self._error is not None:
+                raise self._error
+            self._db.execute("COMMIT")
+        finally:
+            self._db.close()  # closing with the transaction still open rolls it back
+            self._index.forget_terms()
+
+    def discard(self) -> None:
+        """Wait for the thread and drop everything it wrote."""
+        self._thread.join()
+        self._db.close()
+
+
 def _phrase(term: str, prefix: bool = True) -> str:
     return '"' + term + '"' + ("*" if prefix else "")
 
@@ -115,9 +168,13 @@ class SearchIndex:
     """An FTS5 table of (node id, folded names, folded texts); safe to share across threads."""
 
     def __init__(self, path: str | Path):
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._lock = threading.Lock()
         self._terms: list[str] | None = None  # the indexed words, forgotten at every write
+        # Write-ahead logging lets a bulk load write its documents on a connection of its own (`stage`)
+        # while searches go on reading the last committed state, neither waiting for the other.
+        self._db.execute("PRAGMA journal_mode = WAL")
         with self._lock, self._db:
             self._db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5("
@@ -138,15 +195,19 @@ class SearchIndex:
             return self._db.execute("PRAGMA user_version").fetchone()[0] != DOCUMENT_VERSION
 
     def upsert(self, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        rows = [(node_id, *_document(node_id, props)) for node_id, props in nodes]
-        keys = [(r[0],) for r in rows]
         with self._lock, self._db:
             self._terms = None
-            self._db.executemany("INSERT OR IGNORE INTO doc_keys(node_id) VALUES (?)", keys)
-            self._db.executemany(_DELETE_DOC, keys)
-            self._db.executemany("INSERT INTO docs(rowid, node_id, names, texts) VALUES "
-                                 "((SELECT doc FROM doc_keys WHERE node_id = ?), ?, ?, ?)",
-                                 [(r[0], *r) for r in rows])
+            _write_documents(self._db, nodes)
+
+    def stage(self, nodes: Iterable[tuple[str, dict[str, Any]]]) -> StagedDocuments:
+        """Start writing the documents of `nodes` in a thread, in a transaction left open until the
+        caller commits or discards it: a bulk load builds its index while the graph engine writes."""
+        return StagedDocuments(self, nodes)
+
+    def forget_terms(self) -> None:
+        """Another connection changed the documents: the vocabulary is read again when next needed."""
+        with self._lock:
+            self._terms = None
 
     def delete(self, ids: Iterable[str]) -> None:
         keys = [(i,) for i in ids]
