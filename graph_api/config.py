@@ -68,8 +68,9 @@ class Settings(BaseSettings):
     graphql_timeout_ms: int = Field(10_000, ge=0)
     query_timeout_ms: int = Field(10_000, ge=1, description="analysts' queries (/cypher, named queries)")
     query_max_rows: int = Field(1_000, ge=1)
-    # how the analysts' query workers (processes) rank for the CPU against the server: normal, low (niceness
-    # 19) or idle (only CPU time nothing else wants), so their queries cannot starve the readers (sandbox/priority.py)
+    # how the processes running untrusted queries (analysts' Cypher, SPARQL) rank for the CPU against the server:
+    # normal, low (niceness 19) or idle (only CPU time nothing else wants), so that their queries cannot starve
+    # the GraphQL readers (sandbox/priority.py)
     query_worker_priority: WorkerPriority = "idle"
 
     # ---- who may write and see restricted data: every token the service accepts, in one place

@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from graph_api.app import create_app
 from graph_api.config import Settings
 from graph_api.sandbox import QueryWorkers
 from graph_api.sandbox.priority import LOWEST_NICENESS
+from graph_api.store import Store
 from graph_api.store.ladybug_store import LadybugStore
 
 SCHED_IDLE = os.SCHED_IDLE
@@ -74,3 +77,14 @@ def test_an_unknown_priority_stops_the_start_naming_the_setting(monkeypatch: pyt
     monkeypatch.setenv("COPGRAPH_QUERY_WORKER_PRIORITY", "urgent")
     with pytest.raises(ValidationError, match="query_worker_priority"):
         Settings()
+
+
+def test_sparql_workers_run_at_the_configured_priority(pilot_store: Store) -> None:
+    """The SPARQL endpoint's forked evaluators are untrusted queries too, with their own time limit."""
+    http = TestClient(create_app(Settings(query_worker_priority="low", rate_limit=0), store=pilot_store))
+    asked = http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                     headers={"Accept": "application/sparql-results+json"})
+    assert asked.status_code == 200, asked.text
+    forked = [slot.worker.pid for slot in list(http.app.state.sparql_workers._free.queue) if slot.worker]
+    assert forked, "a worker answered and waits for the next query"
+    assert all({nice for nice, _ in _threads(pid)} == {LOWEST_NICENESS} for pid in forked)

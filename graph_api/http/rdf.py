@@ -45,7 +45,7 @@ def install(app: FastAPI) -> None:
     app.state.store = ObservedStore(app.state.store, app.state.data_version)
     app.state.sparql = SparqlIndex(lambda: app.state.store, app.state.settings.base_iri)
     app.state.data_version.listeners.append(app.state.sparql.on_change)
-    app.state.sparql_workers = QueryWorkers(app.state.sparql)
+    app.state.sparql_workers = QueryWorkers(app.state.sparql, priority=app.state.settings.query_worker_priority)
 
 
 def data_version(request: Request) -> DataVersion | None:

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from graph_api.rdf.negotiation import negotiate
 from graph_api.rdf.sparql_index import SparqlIndex, apply_update
+from graph_api.sandbox.priority import Priority, lower
 
 # media type -> format; the first of each is the answer to */*
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -151,8 +152,10 @@ class QueryWorkers:
     it receives the index's incremental updates rather than being forked anew, so a query after
     a one-record write costs the update, not a fork of the whole server process."""
 
-    def __init__(self, index: SparqlIndex, size: int = 2):
+    def __init__(self, index: SparqlIndex, size: int = 2, priority: Priority = "normal"):
+        """`priority`: how the workers rank for the CPU against the server (`graph_api.sandbox.priority`)."""
         self.index = index
+        self.priority = priority
         self._free: queue.Queue[_Slot] = queue.Queue()
         for _ in range(size):
             self._free.put(_Slot())
@@ -209,6 +212,8 @@ class QueryWorkers:
         if pid == 0:  # the worker: serve, then leave without running any of the server's clean-up
             try:
                 ours.close()
+                with contextlib.suppress(OSError):  # the fork's one thread; any it starts inherit it
+                    lower(0, self.priority)
                 _serve(store, self.index.base, theirs, limits.max_bytes)
             finally:
                 os._exit(0)

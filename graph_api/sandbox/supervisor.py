@@ -226,13 +226,12 @@ class QueryWorkers:
     def read_only(self, query: str, params: dict[str, Any] | None = None, *, timeout_ms: int, max_rows: int
                   ) -> ReadResult:
         check_read_query(query)  # refused here, in the server, before any worker sees it
-        deadline = time.monotonic() + timeout_ms / 1000
-        self._wait_for_a_worker(deadline, timeout_ms)
+        waited = self._wait_for_a_worker(timeout_ms)
         try:
             if self._closed:
                 raise StoreUnavailable("the query workers are shut down")
-            worker = self._take()
-            left_ms = max(1, int((deadline - time.monotonic()) * 1000))  # the wait counts against the limit
+            worker = self._take()  # starting a worker is the service's cost, not counted against the query
+            left_ms = max(1, timeout_ms - int(waited * 1000))  # waiting for a busy worker is counted
             request = {"query": query, "params": dict(params or {}), "timeout_ms": left_ms, "max_rows": max_rows}
             try:
                 reply = worker.ask(request, time.monotonic() + left_ms / 1000 + GRACE_S)
@@ -255,27 +254,29 @@ class QueryWorkers:
             self._slots.release()
         return _result(reply, timeout_ms)
 
-    def _wait_for_a_worker(self, deadline: float, timeout_ms: int) -> None:
-        """Take a worker slot, waiting at most until the query's own deadline, and only when fewer
-        queries than there are workers wait already.
+    def _wait_for_a_worker(self, timeout_ms: int) -> float:
+        """Take a worker slot, waiting at most the query's own time limit, and only when fewer
+        queries than there are workers wait already; returns the seconds waited.
 
         Each waiting query holds a server thread (the HTTP handlers of `/cypher` and the named
         queries run in the server's shared thread pool, as do `/readyz` and other routes): an
         unbounded, untimed queue let a burst of slow analysts' queries occupy every such thread."""
         if self._slots.acquire(blocking=False):
-            return
+            return 0.0
+        started = time.monotonic()
         with self._lock:
             if self._waiting >= self._workers:
                 raise QueryWorkersBusy(f"all {self._workers} query workers are busy and {self._waiting} queries "
                                        "already wait for one; try again when one has finished")
             self._waiting += 1
         try:
-            if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            if not self._slots.acquire(timeout=timeout_ms / 1000):
                 raise QueryTimeout(f"query exceeded its time limit of {timeout_ms} ms waiting for one of the "
                                    f"{self._workers} query workers, all busy with other queries")
         finally:
             with self._lock:
                 self._waiting -= 1
+        return time.monotonic() - started
 
     def close(self) -> None:
         """Stop idle workers and remove the copies; busy workers are stopped as they finish."""
