@@ -86,6 +86,17 @@ def out_rel_table(rel_type: str, label: str) -> str:
     return f"MATCH (a:{label})-[r:{rel_type}]->(b) RETURN {columns} ORDER BY f, t"
 
 
+def ids_in_order(label: str) -> str:
+    """Every id of one label in id order (where the export's id ranges begin and end)."""
+    return f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id"
+
+
+def node_range(label: str, properties: tuple[str, ...]) -> str:
+    """The `label` nodes whose id lies in [`$lo`, `$hi`], chosen properties, unordered (an export page)."""
+    columns = ", ".join(["n.id AS id", *(f"n.{p} AS {p}" for p in properties)])
+    return f"MATCH (n:{label}) WHERE n.id >= $lo AND n.id <= $hi RETURN {columns}"
+
+
 def out_rel_range(rel_type: str, label: str, properties: tuple[str, ...]) -> str:
     """The `rel_type` relationships out of `label` nodes whose id lies in [`$lo`, `$hi`], chosen properties,
     unordered: a page of the export by range, which both engines answer by scanning that range only."""
@@ -300,7 +311,8 @@ def all_texts() -> dict[str, str]:
         props = tuple(NODE_PROPERTIES[label])
         texts |= {f"nodes-{label}": nodes_by_ids(label), f"columns-{label}": node_columns(label, props),
                   f"page-{label}": node_page(label, props), f"ids-{label}": all_ids(label),
-                  f"label-count-{label}": label_count(label), f"table-{label}": label_table(label, props)}
+                  f"label-count-{label}": label_count(label), f"table-{label}": label_table(label, props),
+                  f"ids-in-order-{label}": ids_in_order(label), f"range-{label}": node_range(label, props)}
         for name in RELATION_NAMES:
             try:
                 texts[f"rel-{name}-{label}"] = related(name, label)
