@@ -11,6 +11,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -39,16 +40,33 @@ class GraphContext(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.nodes: DataLoader[str, dict[str, Any] | None] = DataLoader(self._load_nodes)
-        self.related: DataLoader[tuple[str, str], list[dict[str, Any]]] = DataLoader(self._load_related)
-        self.children: DataLoader[tuple[str, str], list[dict[str, Any]]] = DataLoader(self._load_children)
-        self.adopter_counts: DataLoader[str, int] = DataLoader(self._load_adopter_counts)
-        # mission answers asked by several fields of this request (county bridges, reach, key persons of one
-        # county and limit): computed once, shared (`graph_api.schema.mission.county_answer`)
-        self.mission_answers: dict[tuple[Any, ...], Any] = {}
-        self.matches: DataLoader[tuple[str, str], bool] = DataLoader(self._load_matches)
-        self.link_sources: DataLoader[tuple[str, str, str], str | None] = DataLoader(self._load_link_sources)
         self.filter_specs: dict[str, tuple[str, list[str], dict[str, Any]]] = {}
+
+    # The DataLoaders are made when a resolver first needs one: most requests use one or two of them,
+    # and making all six up front was a tenth of the context's share of a single entity's CPU.
+    @cached_property
+    def nodes(self) -> DataLoader[str, dict[str, Any] | None]:
+        return DataLoader(self._load_nodes)
+
+    @cached_property
+    def related(self) -> DataLoader[tuple[str, str], list[dict[str, Any]]]:
+        return DataLoader(self._load_related)
+
+    @cached_property
+    def children(self) -> DataLoader[tuple[str, str], list[dict[str, Any]]]:
+        return DataLoader(self._load_children)
+
+    @cached_property
+    def adopter_counts(self) -> DataLoader[str, int]:
+        return DataLoader(self._load_adopter_counts)
+
+    @cached_property
+    def matches(self) -> DataLoader[tuple[str, str], bool]:
+        return DataLoader(self._load_matches)
+
+    @cached_property
+    def link_sources(self) -> DataLoader[tuple[str, str, str], str | None]:
+        return DataLoader(self._load_link_sources)
 
     @property
     def viewer(self) -> policy.Viewer:
