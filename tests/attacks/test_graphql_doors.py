@@ -5,6 +5,7 @@ with a coded error, quickly and without blocking other requests."""
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import Any
 
 import pytest
@@ -106,6 +107,12 @@ def test_too_many_tokens_is_a_coded_refusal(client: TestClient) -> None:
     assert _code(errors) == "TOKEN_LIMIT", errors
 
 
+def _unseen_document() -> str:
+    """A document no request sent before: one that fitted the budget is not measured again (`FitsCache`),
+    so the blocking `measure` below would never run for a text an earlier test sent."""
+    return f"query Busy{uuid.uuid4().hex} {{ __typename }}"
+
+
 def _blocking_measure(started: threading.Event, release: threading.Event, seen: dict[str, bool]):
     original = cost_module.measure
 
@@ -124,7 +131,7 @@ def test_healthz_answers_while_a_graphql_request_is_busy(pilot_store: Store, mon
     with TestClient(create_app(Settings(), store=pilot_store)) as http:  # one event loop for every request
         answers: dict[str, Any] = {}
         busy = threading.Thread(target=lambda: answers.update(graphql=http.post(
-            "/graphql", json={"query": "{ __typename }"})))
+            "/graphql", json={"query": _unseen_document()})))
         busy.start()
         assert started.wait(timeout=30)
         health = http.get("/healthz")  # would wait for the busy request if it held the loop
@@ -141,7 +148,7 @@ def test_a_request_past_its_budget_is_answered_even_while_its_thread_is_busy(pil
     monkeypatch.setattr(cost_module, "measure", _blocking_measure(started, release, seen))
     app = create_app(Settings(graphql_timeout_ms=50), store=pilot_store)
     with TestClient(app) as http:
-        response = http.post("/graphql", json={"query": "{ __typename }"})
+        response = http.post("/graphql", json={"query": _unseen_document()})
         still_blocked = not release.is_set() and "released" not in seen
         release.set()
     errors = response.json()["errors"]
