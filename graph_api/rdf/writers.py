@@ -1,11 +1,13 @@
 """Streaming RDF serialisers over subject blocks: N-Triples, N-Quads, Turtle, TriG and JSON-LD.
 
 Each writer takes an iterator of `Block`s and yields text chunks, one per block, so output
-starts at once and memory never holds more than one block. Terms are escaped as the N-Triples
+starts at once and memory never holds more than one block. Literals are escaped as the N-Triples
 grammar requires (canonical form: ECHAR for the named control characters, `\\uXXXX` for the
-others); that syntax is also valid Turtle, so the Turtle writer only adds prefixes and
-groups a subject's pairs. Measured against rdflib and pyoxigraph in `bench/rdf_serialisers.py`
-(see docs/linked-data.md): these writers are the fastest of the three and stream.
+others); characters an IRI cannot hold are percent-encoded (see `escape_iri`). That syntax is also
+valid Turtle, so the Turtle writer only adds prefixes and groups a subject's pairs. The whole-graph
+N-Triples export has a faster path of its own over these terms (`graph_api/rdf/ntriples.py`).
+Measured against rdflib and pyoxigraph in `bench/rdf_serialisers.py` (see docs/linked-data.md):
+these writers are the fastest of the three and stream.
 """
 
 from __future__ import annotations
