@@ -146,7 +146,9 @@ def test_a_process_killed_between_graph_commit_and_index_commit(tmp_path: Path) 
 def test_searches_during_a_staged_write_see_the_committed_state(tmp_path: Path) -> None:
     index = SearchIndex(tmp_path / "s.sqlite")
     index.upsert([("Concept:old", {"label": "Klimawerkstatt"})])
-    staged = index.stage([("Concept:new", {"label": "Klimawerkstatt Neu"})])
+    many = [(f"Concept:n{i}", {"label": f"Dorfladen {i}", "definition": "Ein Text " * 20}) for i in range(20_000)]
+    # far more pages than SQLite's default cache holds: a spill would lock searches out mid-write
+    staged = index.stage([("Concept:new", {"label": "Klimawerkstatt Neu"}), *many])
     try:
         staged._thread.join()  # written, transaction still open
         found: list[list[tuple[str, float]]] = []

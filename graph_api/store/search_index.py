@@ -123,9 +123,9 @@ class StagedDocuments:
     Building the documents is Python and FTS5's tokenising is C that releases the GIL; the graph
     engine's COPY also releases it. Run one after the other they took most of a bulk load's
     entity phase; run side by side, the index is ready about when the graph is. Nothing of it is
-    seen before `commit` (searches read the last committed state, write-ahead logging), so a
+    seen before `commit` (searches read the last committed state), so a
     graph write that fails is followed by `discard` and leaves the index as it was, and a process
-    killed in between leaves an uncommitted transaction that SQLite drops at the next open (the
+    killed in between leaves an uncommitted transaction that SQLite rolls back at the next open (the
     store's pending marker then rebuilds the index from the graph)."""
 
     def __init__(self, index: SearchIndex, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
@@ -138,6 +138,11 @@ class StagedDocuments:
 
     def _write(self, nodes: list[tuple[str, dict[str, Any]]]) -> None:
         try:
+            # Dirty pages stay in memory until COMMIT: spilling them would take the file's exclusive
+            # lock mid-transaction and make every search wait (or fail after its busy timeout) for the
+            # rest of the load. (Write-ahead logging would avoid that too, but a WAL-mode file cannot
+            # even be opened on a full disk, where the store must still open.)
+            self._db.execute("PRAGMA cache_spill = OFF")
             self._db.execute("BEGIN IMMEDIATE")
             _write_documents(self._db, nodes)
         except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread by `commit`
@@ -172,9 +177,6 @@ class SearchIndex:
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._lock = threading.Lock()
         self._terms: list[str] | None = None  # the indexed words, forgotten at every write
-        # Write-ahead logging lets a bulk load write its documents on a connection of its own (`stage`)
-        # while searches go on reading the last committed state, neither waiting for the other.
-        self._db.execute("PRAGMA journal_mode = WAL")
         with self._lock, self._db:
             self._db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5("
