@@ -40,6 +40,9 @@ class GraphContext(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
+        # mission answers asked by several fields of this request (county bridges, reach, key persons of one
+        # county and limit): computed once, shared (`graph_api.schema.mission.county_answer`)
+        self.mission_answers: dict[tuple[Any, ...], Any] = {}
         self.filter_specs: dict[str, tuple[str, list[str], dict[str, Any]]] = {}
 
     # The DataLoaders are made when a resolver first needs one: most requests use one or two of them,
