@@ -172,7 +172,8 @@ class Contacts:
 
     def around_county(self, county: dict[str, Any]) -> None:
         """Read the edges of the county, its municipalities, associations, their and the county's
-        administrations, and the county administrations' staff."""
+        administrations, the enterprises and networks linked to those places, and the county
+        administrations' staff."""
         found: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
         for label, text in around_texts(self.dialect).values():
             rows = self.read(text, {"ags": county["ags"], "county": county["id"]})
