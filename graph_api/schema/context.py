@@ -71,12 +71,6 @@ class GraphContext(BaseContext):
     def link_sources(self) -> DataLoader[tuple[str, str, str], str | None]:
         return DataLoader(self._load_link_sources)
 
-    @cached_property
-    def mission_answers(self) -> dict[tuple[Any, ...], Any]:
-        """Mission answers several fields of this request ask for (bridges, reach and key persons of one
-        county and limit): computed once, shared (`graph_api.schema.mission.county_answer`)."""
-        return {}
-
     @property
     def viewer(self) -> policy.Viewer:
         """Who is asking, for the personal-data rule (`graph_api.policy`)."""
