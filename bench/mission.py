@@ -132,7 +132,13 @@ def measure(store: Store, iterations: int, budget_s: float) -> dict[str, Any]:
     out: dict[str, Any] = {"county": county, "municipalities": len(found.reach),
                            "unreached": len(found.unreached), "reasons": sorted({r.reason for r in found.unreached})}
     for name, run in cases.items():
-        out[name] = _timed(run, iterations, budget_s)
+        try:
+            out[name] = _timed(run, iterations, budget_s)
+        except Exception as exc:  # noqa: BLE001 - one failing question (e.g. a GraphQL time limit on a loaded
+            # machine) is recorded with its message; the unattended run goes on to the others
+            out[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+            print(f"{name}: FAILED {out[name]['error']}", flush=True)
+            continue
         print(f"{name}: p50 {out[name]['p50_ms']} ms, CPU p50 {out[name]['cpu_p50_ms']} ms (n={out[name]['n']})",
               flush=True)
     out["load_average"] = round(os.getloadavg()[0], 1)
@@ -159,6 +165,8 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     store.close()
+    if any(isinstance(v, dict) and "error" in v for v in result.values()):
+        raise SystemExit(f"some questions failed; see {out}")
 
 
 if __name__ == "__main__":
