@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from graph_api.store import mission_reads
+from graph_api.store import adoption_reads, mission_reads
 from graph_api.store import texts as store_texts_module
 from tests.test_query_library import _lint
 
@@ -19,6 +19,7 @@ def graphql_texts() -> dict[str, str]:
     """The store's read texts (every form, `graph_api.store.texts.all_texts`) and the mission reads."""
     texts = store_texts_module.all_texts()
     texts |= {f"mission-{k}": v for k, v in mission_reads.all_texts("neo4j").items()}
+    texts |= adoption_reads.texts()
     return texts
 
 

@@ -17,6 +17,7 @@ import pytest
 from bench import synthetic
 from graph_api.config import SAMPLE_DIR, Settings
 from graph_api.mission import adoption_index, answers
+from graph_api.mission.recommend import Found
 from graph_api.rows import GraphRows
 from graph_api.store import Store, open_store
 from graph_api.store.mission_reads import StoreRead
@@ -161,8 +162,8 @@ def test_reasons_name_the_nearest_adopters_and_count_the_rest(request: pytest.Fi
     shortened = 0
     for town in _towns(store, 6):
         home = raw.nodes[town]
-        for scored, evidence in answers.recommendations_with_evidence(_reads(store)["kept"], town, None, 8):
-            solution = scored.solution["id"]
+        for scored in answers.recommendations_with_evidence(_reads(store)["kept"], town, None, 8).scored:
+            solution, found = scored.solution["id"], scored.found
             levels = oracle.adopters_by_level(raw, town, solution)
             for level, where in _WHERE.items():
                 said = [r for r in scored.reasons if r.startswith("in use by") and where in r]
@@ -176,8 +177,9 @@ def test_reasons_name_the_nearest_adopters_and_count_the_rest(request: pytest.Fi
                 assert shown == ", ".join(raw.nodes[x].get("name") or x for x in expected[:count - more])
                 shortened += more > 0
             adoptions, shaky = oracle.recommendation_evidence(raw, town, solution)
-            assert sorted(evidence.adoptions) == sorted(adoptions) and len(set(evidence.adoptions)) == len(adoptions)
-            assert evidence.adopters == sum(map(len, levels.values())) and evidence.illustrative_adopters == shaky
+            assert found.evidence_count == len(adoptions) and set(found.evidence) <= adoptions
+            assert len(found.evidence) == min(len(adoptions), adoption_index.EVIDENCE_MAX)
+            assert found.adopters == sum(map(len, levels.values())) and found.illustrative == shaky
     if which == "small_generated":
         assert shortened  # the generated county has levels with more adopters than a reason names
 
@@ -190,6 +192,32 @@ def test_evidence_is_bounded_and_counted(pilot_store: Store) -> None:
     assert any(r["evidenceCount"] > 2 for r in recs)
     for rec in recs:
         assert len(rec["all"]) == rec["evidenceCount"] and rec["two"] == rec["all"][:2]
+    fields = "id status illustrative sources solution { id } adopter { ... on Node { id } }"
+    found = api.data(f"""{{ recommendSolutions(municipality: "Municipality:13076108", first: 10) {{
+        evidence(first: 100) {{ {fields} }} }} }}""")["recommendSolutions"]
+    for evidence in (e for rec in found for e in rec["evidence"]):  # what the index primed = what the store says
+        alone = api.data(f'{{ node(id: "{evidence["id"]}") {{ ... on Adoption {{ {fields} }} }} }}')["node"]
+        assert evidence == alone
     body = api.post('{ recommendSolutions(municipality: "Municipality:13076108") { evidence(first: 101) { id } } }'
                     ).json()
     assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize("which", ["pilot_store", "small_generated"])
+def test_the_quick_walk_finds_what_listing_every_adopter_finds(request: pytest.FixtureRequest, which: str) -> None:
+    """`AdoptionIndex.found` visits only the nearest adopters of a popular solution; `Found.of` over every
+    adopter is its reference. Both at several limits (small ones stop the walk early), for every town and
+    solution."""
+    store: Store = request.getfixturevalue(which)
+    index = adoption_index.build(_reads(store)["fresh"])
+    for town in _towns(store, 12):
+        home = answers.reads.municipality(_reads(store)["fresh"], town)
+        listed = index.adopters(home, [s["id"] for s in index.solutions])
+        for solution in index.solutions:
+            s = solution["id"]
+            everyone = listed.get(s, [])
+            adoptions = {a.id: index.active_of[a.id][s].adoptions for a in everyone}
+            for named, limit in ((1, 1), (2, 3), (5, 10), (5, adoption_index.EVIDENCE_MAX)):
+                reference = Found.of(everyone, home, adoptions, named, limit, sum(map(len, adoptions.values())),
+                                     sum(1 for a in everyone if index.active_of[a.id][s].shaky))
+                assert index.found(home, s, named, limit) == reference, (town, s, named, limit)

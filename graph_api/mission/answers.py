@@ -146,10 +146,19 @@ def _recommendations(read: Read, index: adoption_index.AdoptionIndex, municipali
     if not sourced_only:  # rank every candidate by counts, name the evidence of the first few only
         counts = index.adopter_counts(home, [s["id"] for s in candidates])
         candidates = recommend_analytics.rank(candidates, counts, awards, need, recorded)[:first]
-    ids = sorted(s["id"] for s in candidates)
-    sourced = index.sourced if sourced_only else None
-    return recommend_analytics.score(home, candidates, index.adopters(home, ids, sourced), awards, need,
-                                     recorded)[:first]
+    named = recommend_analytics.NAMED_PER_REASON
+    if sourced_only:  # only adopters with a sourced adoption count, and only those adoptions: listed in full
+        ids = sorted(s["id"] for s in candidates)
+        listed = index.adopters(home, ids, index.sourced)
+        found = {}
+        for s in ids:
+            counted = {a.id: tuple(x for x in index.active_of[a.id][s].adoptions if x in index.sourced)
+                       for a in listed.get(s, ())}
+            found[s] = recommend_analytics.Found.of(listed.get(s, []), home, counted, named,
+                                                    adoption_index.EVIDENCE_MAX, sum(map(len, counted.values())), 0)
+    else:
+        found = {s["id"]: index.found(home, s["id"], named) for s in candidates}
+    return recommend_analytics.score(home, candidates, found, awards, need, recorded)[:first]
 
 
 def recorded_needs(read: Read, municipality_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -161,34 +170,28 @@ def recorded_needs(read: Read, municipality_id: str) -> dict[str, list[dict[str,
 
 
 @dataclass
-class Evidence:
-    """What one recommendation's reasons count: every active adoption by its adopters (nearest adopter first,
-    then adoption id), and how many of those adopters are known only from illustrative sample data."""
+class Recommended:
+    """Recommendations with what their evidence links to, from one version of the adoption index."""
 
-    adoptions: list[str]
-    adopters: int
-    illustrative_adopters: int
+    scored: list[recommend_analytics.Scored]
+    # adoption of any `Found.evidence` -> (its solutions, its adopters, its sources), each by id: what the
+    # GraphQL evidence asks of every adoption, known here without a relationship read per kind
+    links: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
 
 
 def recommendations_with_evidence(read: Read, municipality_id: str, need_id: str | None, first: int,
-                                  sourced_only: bool = False
-                                  ) -> list[tuple[recommend_analytics.Scored, Evidence]]:
-    """`recommendations` with the evidence of each, both from one version of the adoption index.
+                                  sourced_only: bool = False) -> Recommended:
+    """`recommendations`, each with its evidence (`Scored.found`) and the evidence's links.
 
     An adopter is illustrative when none of its counted adoptions has a real source (`provenance`'s rule)."""
     index = adoption_index.current(read)
-    out = []
-    for scored in _recommendations(read, index, municipality_id, need_id, first, sourced_only):
-        solution = scored.solution["id"]
-        adoptions: list[str] = []
-        shaky = 0
-        for adopter in scored.adopters:
-            counted = sorted(a for a in index.active_of[adopter][solution].adoptions
-                             if not sourced_only or a in index.sourced)
-            adoptions += counted
-            shaky += index.sourced.isdisjoint(counted)
-        out.append((scored, Evidence(adoptions, len(scored.adopters), shaky)))
-    return out
+    scored = _recommendations(read, index, municipality_id, need_id, first, sourced_only)
+    links = {}
+    for adoption in {a for s in scored for a in s.found.evidence}:
+        entries = index.entries.get(adoption, ())
+        links[adoption] = (tuple(sorted({e.solution for e in entries})), tuple(sorted({e.adopter for e in entries})),
+                           index.sources_of.get(adoption, ()))
+    return Recommended(scored, links)
 
 
 # How much of a territory's regional key (ARS) its members share (a municipality: all of it).

@@ -56,18 +56,10 @@ class Adopter:
     is_municipality: bool
 
 
-@dataclass
-class Scored:
-    solution: dict[str, Any]
-    score: float
-    reasons: list[str]
-    nearest: list[str]
-    adopters: list[str]  # every adopter the reasons count, nearest first (the order of `evidence`)
-
-
 # Adopters named in one reason; the others are counted ("… and 1806 more"). A popular solution has
 # thousands of adopters: listing them all made every reason of its recommendation ~40 KB long.
 NAMED_PER_REASON = 5
+NEAREST_SHOWN = 3  # adopters a recommendation shows as its nearest (`nearestAdopters`)
 
 
 def nearest_first(adopters: list[Adopter], home: dict[str, Any]) -> list[Adopter]:
@@ -76,11 +68,59 @@ def nearest_first(adopters: list[Adopter], home: dict[str, Any]) -> list[Adopter
     return sorted(adopters, key=lambda a: (-a.level, abs(math.log((a.population or 1) / population)), a.id))
 
 
-def _names(adopters: list[Adopter]) -> str:
-    """The first `NAMED_PER_REASON` of `adopters` (already nearest first) by name, and how many more."""
-    shown = ", ".join(a.name for a in adopters[:NAMED_PER_REASON])
-    more = len(adopters) - NAMED_PER_REASON
-    return f"{shown} and {more} more" if more > 0 else shown
+@dataclass
+class Found:
+    """What one recommendation says about its solution's adopters for one home: how many at each level
+    (index = level) and of similar size, the first of each nearest first, and its evidence."""
+
+    levels: list[int]
+    named: dict[int, list[Adopter]]  # at most the number asked for, per level
+    similar: int
+    similar_named: list[Adopter]
+    nearest: list[str]  # the first `NEAREST_SHOWN` adopters
+    evidence: list[str]  # the first adoptions (nearest adopter first, then id), at most the number asked for
+    evidence_count: int  # all the adoptions the reasons count
+    illustrative: int  # adopters with no counted adoption backed by a real source
+
+    @property
+    def adopters(self) -> int:
+        return sum(self.levels)
+
+    @classmethod
+    def of(cls, listed: list[Adopter], home: dict[str, Any], adoptions: Mapping[str, tuple[str, ...]], named: int,
+           limit: int, evidence_count: int, illustrative: int, *, counts: list[int] | None = None,
+           similar: int | None = None) -> Found:
+        """From every adopter (`listed`, any order), or — with their `counts` and `similar` total — from the
+        nearest ones only: all at levels 1-3 and, of level 0, as many as the lists shown need."""
+        ordered = nearest_first(listed, home)
+        alike = [a for a in ordered if a.is_municipality and similar_size(home.get("population"), a.population)]
+        evidence: list[str] = []
+        for adopter in ordered:
+            if len(evidence) >= limit:
+                break
+            evidence += adoptions[adopter.id]
+        return cls(counts if counts is not None else [sum(1 for a in ordered if a.level == n) for n in range(4)],
+                   {n: [a for a in ordered if a.level == n][:named] for n in range(4)},
+                   similar if similar is not None else len(alike), alike[:named],
+                   [a.id for a in ordered[:NEAREST_SHOWN]], evidence[:limit], evidence_count, illustrative)
+
+
+@dataclass
+class Scored:
+    solution: dict[str, Any]
+    score: float
+    reasons: list[str]
+    found: Found
+
+    @property
+    def nearest(self) -> list[str]:
+        return self.found.nearest
+
+
+def _names(shown: list[Adopter], count: int) -> str:
+    """The adopters shown (nearest first) by name, and how many of `count` are not."""
+    names = ", ".join(a.name for a in shown)
+    return f"{names} and {count - len(shown)} more" if count > len(shown) else names
 
 
 def excluded(home: dict[str, Any], county: dict[str, Any], rows: list[dict[str, Any]]) -> set[str]:
@@ -111,30 +151,31 @@ def rank(solutions: list[dict[str, Any]], counts: Mapping[str, Any], awards: dic
     return sorted(solutions, key=lambda s: (-round(value[s["id"]], 3), s["id"]))
 
 
-def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[str, list[Adopter]],
+def score(home: dict[str, Any], solutions: list[dict[str, Any]], found: Mapping[str, Found],
           awards: dict[str, list[dict[str, Any]]], need: dict[str, Any] | None,
           recorded: Mapping[str, list[dict[str, Any]]] | None = None) -> list[Scored]:
-    """Each candidate's score and reasons. `recorded` holds, by solution, the municipality's open recorded
-    needs it addresses (the needs log): they weigh like a stated need, once, and each is named."""
+    """Each candidate's score and reasons from what `found` says of its adopters. `recorded` holds, by
+    solution, the municipality's open recorded needs it addresses (the needs log): they weigh like a stated
+    need, once, and each is named."""
     w = RECOMMENDATION_WEIGHTS
     association = home.get("_association_name") or "its association"
     out = []
     for solution in solutions:
-        found = nearest_first(adopters.get(solution["id"], []), home)
+        seen = found[solution["id"]]
         value, reasons = 0.0, []
         for level, key, where in ((3, "same_association", f"in the same association ({association})"),
                                   (2, "same_county", "elsewhere in the same county"),
                                   (1, "same_state", "elsewhere in the same state"),
                                   (0, "elsewhere", "in other states")):
-            here = [a for a in found if a.level == level]
-            if here:
-                value += w[key] * len(here)
-                reasons.append(f"in use by {len(here)} adopter{'s' if len(here) != 1 else ''} {where}: {_names(here)}")
-        similar = [a for a in found if a.is_municipality and similar_size(home.get("population"), a.population)]
-        if similar:
-            value += w["similar_size"] * len(similar)
-            reasons.append(f"in use by {len(similar)} municipalit{'y' if len(similar) == 1 else 'ies'} of similar "
-                           f"size: {_names(similar)}")
+            count = seen.levels[level]
+            if count:
+                value += w[key] * count
+                reasons.append(f"in use by {count} adopter{'s' if count != 1 else ''} {where}: "
+                               f"{_names(seen.named[level], count)}")
+        if seen.similar:
+            value += w["similar_size"] * seen.similar
+            reasons.append(f"in use by {seen.similar} municipalit{'y' if seen.similar == 1 else 'ies'} of similar "
+                           f"size: {_names(seen.similar_named, seen.similar)}")
         for award in sorted(awards.get(solution["id"], []), key=lambda a: (a["award"], a.get("year") or 0)):
             year = f" ({award['year']})" if award.get("year") else ""
             if award["award"] == SEAL_AWARD_ID:
@@ -153,6 +194,5 @@ def score(home: dict[str, Any], solutions: list[dict[str, Any]], adopters: dict[
         if solution.get("maturity") in MATURE:
             value += w["maturity"]
             reasons.append(f"maturity: {solution['maturity']}")
-        out.append(Scored(solution, round(value, 3), reasons or ["no active adopter yet"], [a.id for a in found[:3]],
-                          [a.id for a in found]))
+        out.append(Scored(solution, round(value, 3), reasons or ["no active adopter yet"], seen))
     return sorted(out, key=lambda s: (-s.score, s.solution["id"]))

@@ -13,7 +13,7 @@ import gc
 import threading
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -22,7 +22,8 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from graph_api.integrity import GraphRuleError
 from graph_api.model import NODE_PROPERTIES, REL_TYPES, label_of
 from graph_api.rows import ApplySummary, GraphRows, LoadError, LoadProblem
-from graph_api.store import history, territory_totals
+from graph_api.store import history, journal, territory_totals
+from graph_api.store.adoption_reads import AdoptionReads
 from graph_api.store.facts import violations as rule_violations
 from graph_api.store.reads import LOOKUP_CHUNK, StoreReads
 
@@ -68,13 +69,17 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-class Store(StoreReads, ABC):
+class Store(StoreReads, AdoptionReads, ABC):
     """Only code under `graph_api/store/` talks to a database; everything else uses this."""
 
     dialect: ClassVar[str]
 
     def __init__(self) -> None:
         self._write_lock = threading.RLock()
+        self._journal = journal.Journal()
+        self._touched: set[str] | None = None  # nodes the journaled write in progress touches (`_touch`)
+        self._touched_too_many = False
+        self._records_written = 0  # change records the journaled write in progress wrote
 
     # ---- what a backend provides -------------------------------------------------------
     @abstractmethod
@@ -114,6 +119,55 @@ class Store(StoreReads, ABC):
         Read it before reading the data a cache derives: a write that commits in between leaves a
         newer version behind, so the cached copy is rebuilt, never served stale."""
         return None
+
+    def changed_since(self, version: Hashable) -> frozenset[str] | None:
+        """Ids of the nodes the writes since `version` touched (properties, or a relationship at either end);
+        None when that is not known (a write that did not list them): then derived data must be rebuilt."""
+        now = self.data_version()
+        return None if now is None else self._journal.since(version, now)
+
+    @contextlib.contextmanager
+    def _journaled(self) -> Iterator[None]:
+        """Around one whole write, writer held: the nodes it touches (`_touch`) are journaled with the
+        data versions before and after it. A journaled write inside another adds to the outer one."""
+        if self._touched is not None:
+            yield
+            return
+        self._touched, self._records_written, self._touched_too_many = set(), 0, False
+        before = self.data_version()
+        try:
+            yield
+        finally:  # a failed write is recorded too: re-reading what it meant to touch is harmless
+            touched, self._touched = self._touched, None
+            after = self._version_after_write()
+            if before != after:  # nothing ended (a write that found nothing to do): nothing to record
+                trusted = before is not None and self._journal_trusted(before, after, self._records_written)
+                listed = trusted and not self._touched_too_many
+                self._journal.record(before, after, touched if listed else None)
+
+    def _touch(self, ids: Iterable[str], count: int | None = None) -> None:
+        """Note nodes the journaled write in progress touches (`count`: how many `ids` are, if known up front).
+
+        A write touching more than `journal.MAX_IDS` nodes is journaled as unknown, and its ids are no longer
+        collected: a bulk load pays nothing for a list nobody would read."""
+        touched = self._touched
+        if touched is None or self._touched_too_many:
+            return
+        if count is not None and count > journal.MAX_IDS:
+            self._touched_too_many = True
+            return
+        touched.update(ids)
+        if len(touched) > journal.MAX_IDS:
+            self._touched_too_many = True
+
+    def _version_after_write(self) -> Hashable | None:
+        """The data version readers will see once the journaled write (still holding the writer) ends."""
+        return self.data_version()
+
+    def _journal_trusted(self, before: Hashable, after: Hashable, records: int) -> bool:  # noqa: ARG002
+        """Whether the versions `before` → `after` were changed by this write alone (a backend where other
+        writers can interleave checks it)."""
+        return True
 
     def health(self) -> bool:
         """True when the database answers a trivial query."""
@@ -168,7 +222,9 @@ class Store(StoreReads, ABC):
                                  for row in chunk]})
 
     def _record_history(self, run: Run, rows: list[dict[str, Any]]) -> None:
-        """Write change-history rows in the write's transaction; backends override for their bulk path."""
+        """Write change-history rows in the write's transaction; backends override for their bulk path
+        (and count them in `_records_written` as this does)."""
+        self._records_written += len(rows)
         history.create(run, rows)
 
     # ---- the shared, idempotent upsert ---------------------------------------------------
@@ -177,7 +233,8 @@ class Store(StoreReads, ABC):
               clear: set[tuple[str, str]] | None = None, origin: history.Origin | None = None) -> ApplySummary:
         """Write `rows` idempotently in one transaction; see `_apply`. One writer at a time: the
         lookups that decide what is new must not be overtaken by another write."""
-        with self._writes(), _no_cyclic_gc(sum(map(len, rows.nodes.values())) + sum(map(len, rows.rels.values()))):
+        with self._writes(), self._journaled(), _no_cyclic_gc(sum(map(len, rows.nodes.values())) +
+                                                              sum(map(len, rows.rels.values()))):
             return self._apply(rows, audit=audit, replace=replace, clear=clear, origin=origin)
 
     def _apply(self, rows: GraphRows, *, audit: dict[str, str] | None = None,
@@ -270,11 +327,21 @@ class Store(StoreReads, ABC):
                     _note_rel(changes, rel_type, row, None)
             created_rels = []
 
+        self._touch(changes, len(changes))  # created, updated and relationship-changed nodes
+        for grouped in (new_rels, changed_rels):
+            for found in grouped.values():
+                self._touch((end for row in found for end in (row["from"], row["to"])), 2 * len(found))
+        for pairs in stale.values():
+            self._touch((end for pair in pairs for end in pair), 2 * len(pairs))
+        self._touch(node_id for _, node_id in replace)
+        self._touch(node_id for node_id, _ in clear)
+
         def write_batch(run: Run) -> None:
             recorded = {k: history.Change(v.node, v.action, dict(v.properties)) for k, v in changes.items()}
             for rel_type, node_id in sorted(replace):
                 for row in run(f"MATCH (a:{label_of(node_id)} {{id: $id}})-[r:{rel_type}]->(b) RETURN b.id AS t",
                                {"id": node_id}):
+                    self._touch([row["t"]])  # the end of a replaced relationship
                     change = recorded.setdefault(node_id, history.Change(node_id, "relationships"))
                     name = f"{rel_type}->{row['t']}"
                     restated = change.properties.get(name, (None, None))[1]
@@ -347,12 +414,16 @@ class Store(StoreReads, ABC):
         label = label_of(node_id)
         if label is None:
             return False
-        with self._writes():
+        with self._writes(), self._journaled():
             before = self._existing_nodes(label, [node_id]).get(node_id)
             if before is None:
                 return False
+            self._touch([node_id])
 
             def delete(run: Run) -> None:
+                # its neighbours lose a relationship: journaled like any relationship change
+                self._touch(row["id"] for row in run(f"MATCH (n:{label} {{id: $id}})--(m) RETURN DISTINCT m.id AS id",
+                                                     {"id": node_id}))
                 run(f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n", {"id": node_id})
                 self._record_history(run, history.rows_of(origin or history.UNKNOWN, [history.Change(
                     node_id, "deleted", {k: (v, None) for k, v in before.items() if k != "id" and v is not None})]))
@@ -372,7 +443,9 @@ class Store(StoreReads, ABC):
             run("MATCH (:Actor {id: $b})-[r:KNOWS]->(:Actor {id: $a}) DELETE r", params)
             return True
 
-        return self.write(delete_both)
+        with self._writes(), self._journaled():
+            self._touch([a, b])
+            return self.write(delete_both)
 
     def history(self, node_id: str | None = None, since: str | None = None, limit: int = 1_000
                 ) -> list[history.ChangeRecord]:

@@ -277,6 +277,10 @@ class LadybugStore(Store):
         """Writes ended through this store: one process holds the file, so no write goes unseen."""
         return self._pool.writes_ended
 
+    def _version_after_write(self) -> int:
+        """Journaled inside `_guarded`, whose own release of the writer counts one more write end."""
+        return self._pool.writes_ended + 1
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Run]:
         with self._pool.writing() as conn, self._protocol.writing(conn, bulk=self._bulk_next):
@@ -325,7 +329,7 @@ class LadybugStore(Store):
         except OSError as exc:
             raise StoreUnavailable(f"cannot write next to {self.path} ({exc.strerror or exc}); "
                                    "nothing was written") from exc
-        with self._pool.writing():
+        with self._pool.writing(), self._journaled():  # the outermost write: journaled here (`Store.changed_since`)
             self._bulk_next = bulk
             try:
                 result = write()

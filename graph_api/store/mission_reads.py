@@ -21,7 +21,7 @@ from graph_api.mission.definitions import (
     LINEAGE_MAX_GENERATIONS,
     contact_pairs,
 )
-from graph_api.model import TERRITORY_LABELS, label_of
+from graph_api.model import label_of
 
 Read = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
 
@@ -362,33 +362,6 @@ def sourced_adoptions(read: Read, adoption_ids: list[str]) -> set[str]:
     return found
 
 
-# ---- the adoption index (graph_api.mission.adoption_index): whole tables, read once per data version ----
-# Plain scans without filters: 100,000 adoptions with their solution and adopter read in ~1.4 s at Germany
-# scale, while `WHERE a.status IN $list` on the same join took ~0.2 s more and the aggregate per request ~1 s.
-INDEX_ADOPTIONS = (
-    "MATCH (a:Adoption)-[:OF]->(s:Solution) MATCH (a)-[:BY]->(x) "
-    "RETURN s.id AS solution, a.id AS adoption, a.status AS status, a.started_on AS started_on, x.id AS adopter"
-)
-INDEX_TERRITORIES = {label: f"MATCH (x:{label}) RETURN x.id AS id, x.name AS name, x.ars AS ars, "
-                            "x.population AS population" for label in TERRITORY_LABELS}
-INDEX_ORGANISATIONS = "MATCH (x:Organization) RETURN x.id AS id, x.name AS name"
-INDEX_ADMINISTERS = "MATCH (o:Organization)-[:ADMINISTERS]->(t) RETURN o.id AS o, t.id AS place"
-INDEX_SERVES = "MATCH (o:Organization)-[:SERVES]->(t) RETURN o.id AS o, t.id AS place"
-INDEX_SOURCED = ("MATCH (a:Adoption)-[:SOURCED_FROM]->(s:Source) WHERE coalesce(s.illustrative, false) = false "
-                 "RETURN DISTINCT a.id AS id")
-INDEX_AWARDS = "MATCH (s:Solution)-[r:RECEIVED]->(w:Award) RETURN s.id AS solution, w.id AS award, w.name AS name, " \
-               "r.year AS year"
-
-
-def index_rows(read: Read) -> dict[str, list[dict[str, Any]]]:
-    """Every row the adoption index is built from, by kind."""
-    return {"solutions": [r["s"] for r in read(SOLUTIONS, {})], "awards": read(INDEX_AWARDS, {}),
-            "adoptions": read(INDEX_ADOPTIONS, {}),
-            "territories": [r for text in INDEX_TERRITORIES.values() for r in read(text, {})],
-            "organisations": read(INDEX_ORGANISATIONS, {}), "administers": read(INDEX_ADMINISTERS, {}),
-            "serves": read(INDEX_SERVES, {}), "sourced": read(INDEX_SOURCED, {})}
-
-
 def all_texts(dialect: str) -> dict[str, str]:
     """Every text of this module in `dialect`, by a readable name (for the Neo4j lint); templates in both forms."""
     templates = {f"neighbours-{label}": text for label, text in neighbour_texts(dialect).items()}
@@ -403,8 +376,5 @@ def all_texts(dialect: str) -> dict[str, str]:
               "needs-in-county": NEEDS_IN_COUNTY, "needing-category": NEEDING_CATEGORY,
               "solutions-for-needs": SOLUTIONS_FOR_NEEDS,
               "solutions-in-category": SOLUTIONS_IN_CATEGORY, "lineage": LINEAGE,
-              "sourced-adoptions": SOURCED_ADOPTIONS, "index-adoptions": INDEX_ADOPTIONS,
-              "index-organisations": INDEX_ORGANISATIONS, "index-administers": INDEX_ADMINISTERS,
-              "index-serves": INDEX_SERVES, "index-awards": INDEX_AWARDS, "index-sourced": INDEX_SOURCED,
-              **{f"index-{k}": v for k, v in INDEX_TERRITORIES.items()}}
+              "sourced-adoptions": SOURCED_ADOPTIONS}
     return texts

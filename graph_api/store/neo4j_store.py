@@ -177,6 +177,12 @@ class Neo4jStore(Store):
         records (`history`), and a count of a label is read from Neo4j's count store at no cost."""
         return self._writes_ended, self.read(history.COUNT)[0]["c"]
 
+    def _journal_trusted(self, before: Any, after: Any, records: int) -> bool:  # noqa: ANN401 - data_version
+        """Another thread's raw transaction, or another process's write, may end between the versions
+        read around a journaled write: trusted only when one write ended here and the change records
+        grew by exactly the ones it wrote."""
+        return (after[0] - before[0], after[1] - before[1]) == (1, records)
+
     def ensure_schema(self) -> None:
         with self._errors(), self._session() as session:
             for statement in schema_statements():
