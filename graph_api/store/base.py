@@ -139,7 +139,10 @@ class Store(StoreReads, AdoptionReads, ABC):
             yield
         finally:  # a failed write is recorded too: re-reading what it meant to touch is harmless
             touched, self._touched = self._touched, None
-            after = self._version_after_write()
+            try:
+                after = self._version_after_write()
+            except Exception:  # noqa: BLE001 - the store is gone: nothing recorded, a reader rebuilds
+                after = before
             if before != after:  # nothing ended (a write that found nothing to do): nothing to record
                 trusted = before is not None and self._journal_trusted(before, after, self._records_written)
                 listed = trusted and not self._touched_too_many
