@@ -56,7 +56,7 @@ def open_needs(read: Read, county_id: str, first: int, statuses: tuple[str, ...]
             entry.matches = [Match(s.solution["id"], s.score, s.reasons) for s in recommended[entry.holder]
                              if s.solution["id"] in fits][:first]
             continue
-        counted = sorted(((len({e.adopter for e in index.by_solution.get(s, ()) if e.status in ACTIVE}), s)
+        counted = sorted(((len({e.adopter for e in index.entries_of_solution(s) if e.status in ACTIVE}), s)
                           for s in fits), key=lambda x: (-x[0], x[1]))
         entry.matches = [Match(s, float(n), [f"addresses '{fits[s]}'", f"in use by {n} adopter{'s' if n != 1 else ''}"])
                          for n, s in counted[:first]]
