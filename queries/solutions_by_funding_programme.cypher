@@ -1,7 +1,7 @@
 // name: solutions_by_funding_programme
 // purpose: Solutions funded by a programme or funder, directly or through a project funded in the programme, with how often they are in active use
 // param: funder: string = "Project:wir-landvorteil"
-// ids: funder is Project
+// ids: funder is Project|Organization
 // columns: solution_id, solution_name, development_status, via, active_adopters
 // dialects: ladybug, neo4j
 // FUNDED_BY joins a solution to an organisation or a programme (a Project of kind programme), and a project
