@@ -18,22 +18,11 @@ import pytest
 from graph_api.config import PROJECT_ROOT
 from graph_api.store import Store
 from tests.graphql_client import GraphQLClient
+from tests.read_counting import count_reads
 
 RECOMMEND = """query($m: ID!, $n: Int) { recommendSolutions(municipality: $m, first: $n) { score reasons
   solution { id name awards { award } } nearestAdopters { __typename ... on Municipality { name } }
   evidence { id status adopter { __typename ... on Municipality { name } } } adopterCount } }"""
-
-
-def _count_reads(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original = store.read
-
-    def counting(query: str, *args: object, **kwargs: object) -> list[dict]:
-        seen.append(query)
-        return original(query, *args, **kwargs)
-
-    monkeypatch.setattr(store, "read", counting)
-    return seen
 
 
 def test_recommendations_read_each_kind_of_thing_once_for_one_or_many(pilot_store: Store,
@@ -44,7 +33,7 @@ def test_recommendations_read_each_kind_of_thing_once_for_one_or_many(pilot_stor
     api = GraphQLClient(pilot_store)
     town = "Municipality:01053100"  # Ratzeburg: many candidates with adopters
     api.data(RECOMMEND, {"m": town, "n": 1})  # the kept adoption index is built once, outside the count
-    reads = _count_reads(pilot_store, monkeypatch)
+    reads = count_reads(pilot_store, monkeypatch)
     counts = {}
     for first in (1, 25):
         reads.clear()

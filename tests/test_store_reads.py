@@ -16,23 +16,12 @@ from graph_api.config import PROJECT_ROOT
 from graph_api.model import label_of
 from graph_api.store import Store
 from tests.graphql_client import GraphQLClient
-
-
-def _count_reads(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original = store.read
-
-    def counting(query: str, *args: object, **kwargs: object) -> list[dict]:
-        seen.append(query)
-        return original(query, *args, **kwargs)
-
-    monkeypatch.setattr(store, "read", counting)
-    return seen
+from tests.read_counting import count_reads
 
 
 def test_search_reads_its_hits_in_one_batch_per_label(pilot_any: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     api = GraphQLClient(pilot_any)
-    reads = _count_reads(pilot_any, monkeypatch)
+    reads = count_reads(pilot_any, monkeypatch)
     hits = api.data('{ search(text: "gemeinde", first: 30) { score node { id } } }')["search"]
     labels = {label_of(h["node"]["id"]) for h in hits}
     assert len(hits) > 2 * len(labels)  # enough hits per label that one read per hit would show
